@@ -14,11 +14,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds the kit's configuration without starting Quarkus, from the same sources in the same order
  * as Quarkus would: system properties (400), environment (300), {@code config/application.properties}
- * in the working folder (260), files named by {@code quarkus.config.locations} (255), and the
+ * in the working folder (260), files named by {@code quarkus.config.locations} (255), the same file
+ * in the application's folder (255), and the
  * application.properties inside the application (250). One-shot commands use this so that they
  * start in a fraction of the time a Quarkus boot takes (see README, "Start-up time").
  */
@@ -28,16 +30,25 @@ public final class ConfigLoader {
     }
 
     public static KitConfig load(Map<String, String> env) {
-        return build(env).getConfigMapping(KitConfig.class);
+        return load(env, Map.of());
     }
 
-    static SmallRyeConfig build(Map<String, String> env) {
+    /** With {@code overrides} above every other source (the demo points the kit at its simulated HULFT). */
+    public static KitConfig load(Map<String, String> env, Map<String, String> overrides) {
+        return build(env, overrides).getConfigMapping(KitConfig.class);
+    }
+
+    static SmallRyeConfig build(Map<String, String> env, Map<String, String> overrides) {
         ClassLoader cl = ConfigLoader.class.getClassLoader();
         List<ConfigSource> sources = new ArrayList<>();
+        if (!overrides.isEmpty()) {
+            sources.add(new PropertiesConfigSource(overrides, "overrides", 500));
+        }
         sources.add(new SysPropConfigSource());
         sources.add(new EnvConfigSource(env, 300));
         sources.addAll(PropertiesConfigSourceLoader.inFileSystem("config/application.properties", 260, cl));
         sources.addAll(locations(env));
+        appFolderConfig().ifPresent(sources::add);
         sources.addAll(PropertiesConfigSourceLoader.inClassPath("application.properties", 250, cl));
         return new SmallRyeConfigBuilder()
                 .withProfile("prod")
@@ -45,6 +56,28 @@ public final class ConfigLoader {
                 .withSources(sources)
                 .withMapping(KitConfig.class)
                 .build();
+    }
+
+    /**
+     * {@code <app>/config/application.properties}, where {@code <app>} holds quarkus-run.jar: the
+     * LifeKeeper launcher runs us from a working folder of LifeKeeper's choosing, so the site's
+     * settings are found next to the application instead.
+     */
+    static Optional<ConfigSource> appFolderConfig() {
+        try {
+            Path jar = Path.of(ConfigLoader.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path appDir = jar.getParent() == null ? null : jar.getParent().getParent();
+            if (appDir == null || !Files.isRegularFile(jar) || !Files.isRegularFile(appDir.resolve("quarkus-run.jar"))) {
+                return Optional.empty();
+            }
+            Path file = appDir.resolve("config").resolve("application.properties");
+            if (!Files.isRegularFile(file) || file.toAbsolutePath().equals(Path.of("config/application.properties").toAbsolutePath())) {
+                return Optional.empty();
+            }
+            return Optional.of(new PropertiesConfigSource(file.toUri().toURL(), 255));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
     }
 
     private static List<ConfigSource> locations(Map<String, String> env) {

@@ -69,5 +69,8 @@ public interface KitConfig {
 
         /** Default: $LKROOT/bin/ins_list (ins_list.exe on Windows). */
         Optional<Path> insList();
+
+        /** Default: $LKROOT/etc/default/LifeKeeper, or /etc/default/LifeKeeper (LifeKeeper for Linux). */
+        Optional<Path> defaultsFile();
     }
 }

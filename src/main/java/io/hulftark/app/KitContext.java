@@ -19,21 +19,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Everything a kit action needs, wired from configuration and LifeKeeper's environment. */
-public record KitContext(KitConfig config, Platform platform, Optional<Path> lkroot, LifeKeeperDefaults defaults,
+public record KitContext(KitConfig config, Platform platform, Optional<Path> lkroot, Optional<Path> defaultsFile,
+                         LifeKeeperDefaults defaults,
                          KitParameters parameters, ServiceNames serviceNames, Path stateDir, Reporter reporter) {
 
     public static KitContext create(KitConfig config, Map<String, String> env, PrintWriter err) {
         ProcessCommandRunner runner = new ProcessCommandRunner();
         Platform platform = Platforms.choose(config, runner);
         Optional<Path> lkroot = lkroot(config, env);
-        LifeKeeperDefaults defaults = lkroot.map(r -> LifeKeeperDefaults.read(LifeKeeperDefaults.file(r)))
-                .orElseGet(LifeKeeperDefaults::builtIn);
+        Optional<Path> defaultsFile = LifeKeeperDefaults.locate(config.lifekeeper().defaultsFile(), lkroot,
+                platform.windows());
+        LifeKeeperDefaults defaults = defaultsFile.map(LifeKeeperDefaults::read).orElseGet(LifeKeeperDefaults::builtIn);
         KitParameters parameters = new KitParameters(config.exePath(), config.confFile(), config.debug(),
                 defaults.retries(), defaults.timeout(), defaults.forceRemove(), config.probe(), config.probeHost(),
                 config.commandTimeout(), config.probeTimeout(), platform.windows());
         Reporter reporter = new ConsoleReporter(err, platform.eventLog());
         defaults.warnings().forEach(w -> reporter.report(Message.BAD_PARAMETER, w));
-        return new KitContext(config, platform, lkroot, defaults, parameters,
+        return new KitContext(config, platform, lkroot, defaultsFile, defaults, parameters,
                 serviceNames(config, lkroot, platform, runner), stateDir(config, env), reporter);
     }
 

@@ -4,6 +4,9 @@ import io.hulftark.platform.CommandRunner;
 import io.hulftark.platform.EventLog;
 import io.hulftark.platform.Platform;
 import io.hulftark.platform.command.CommandServiceControl;
+import io.hulftark.platform.linux.LinuxPlatform;
+import io.hulftark.platform.linux.LinuxServiceControl;
+import io.hulftark.platform.windows.WindowsPlatform;
 
 import java.util.List;
 import java.util.Locale;
@@ -24,9 +27,14 @@ public final class Platforms {
                 : "the OS is " + os + " (hulftark.platform is not set)";
         return switch (kind) {
             case COMMAND -> command(config, runner, why, windowsOs);
-            case WINDOWS, LINUX -> throw new IllegalArgumentException(
-                    "platform " + kind.name().toLowerCase(Locale.ROOT) + " is not available in this build");
+            case WINDOWS -> withWhy(WindowsPlatform.create(config.eventSource()), why);
+            case LINUX -> withWhy(LinuxPlatform.create(runner, LinuxServiceControl.DEFAULT_SYSTEMCTL,
+                    config.eventSource()), why);
         };
+    }
+
+    private static Platform withWhy(Platform p, String why) {
+        return new Platform(p.name(), why, p.windows(), p.services(), p.eventLog(), p.commands());
     }
 
     private static Platform command(KitConfig config, CommandRunner runner, String why, boolean windowsOs) {

@@ -5,8 +5,8 @@ import io.hulftark.hulft.HulEnvException;
 import io.hulftark.hulft.HulEnvReader;
 import io.hulftark.hulft.HulftCommands;
 import io.hulftark.kit.KitParameters;
-import io.hulftark.kit.ServiceNames;
 import io.hulftark.lifekeeper.LifeKeeperDefaults;
+import io.hulftark.kit.ServiceNames;
 import io.hulftark.platform.PlatformException;
 import io.hulftark.platform.ServiceState;
 import io.hulftark.platform.StartType;
@@ -57,11 +57,11 @@ public final class Preflight {
     }
 
     private void lifeKeeper() {
-        if (context.lkroot().isEmpty()) {
+        if (context.defaultsFile().isEmpty()) {
             add("LifeKeeper defaults", Result.WARN, "LKROOT is not set: LKHULFT_* take their defaults");
             return;
         }
-        Path file = LifeKeeperDefaults.file(context.lkroot().get());
+        Path file = context.defaultsFile().get();
         LifeKeeperDefaults d = context.defaults();
         String values = "LKHULFT_TIMEOUT=" + d.timeout().toSeconds() + " LKHULFT_RETRIES=" + d.retries()
                 + " LKHULFT_FORCE_REMOVE=" + (d.forceRemove() ? 1 : 0);

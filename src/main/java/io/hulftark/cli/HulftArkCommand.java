@@ -16,7 +16,8 @@ import java.util.Map;
         header = "Keeps HULFT highly available under LifeKeeper: the recovery kit and its tools.",
         description = "Exit codes of the actions: 0 success, 1 failure (as LifeKeeper expects), 2 usage error.",
         subcommands = {LifeKeeperCommand.class, ActionCommand.Restore.class, ActionCommand.Remove.class,
-                ActionCommand.QuickCheck.class, ActionCommand.Recover.class, ValidateCommand.class})
+                ActionCommand.QuickCheck.class, ActionCommand.Recover.class, ValidateCommand.class,
+                DemoCommand.class})
 public class HulftArkCommand implements Runnable {
 
     @Spec

@@ -33,6 +33,28 @@ public record LifeKeeperDefaults(int retries, Duration timeout, boolean forceRem
         return lkroot.resolve("etc").resolve("default").resolve("LifeKeeper");
     }
 
+    /** LifeKeeper for Linux keeps its defaults here rather than under $LKROOT. */
+    static final Path LINUX_FILE = Path.of("/etc/default/LifeKeeper");
+
+    /**
+     * Which defaults file applies: the configured one; else {@code $LKROOT/etc/default/LifeKeeper}
+     * (LifeKeeper for Windows) when it exists; else {@code /etc/default/LifeKeeper} (LifeKeeper for
+     * Linux) when it exists; else the one under LKROOT, whose absence is then reported.
+     */
+    public static Optional<Path> locate(Optional<Path> configured, Optional<Path> lkroot, boolean windows) {
+        if (configured.isPresent()) {
+            return configured;
+        }
+        Optional<Path> underRoot = lkroot.map(LifeKeeperDefaults::file);
+        if (underRoot.isPresent() && Files.exists(underRoot.get())) {
+            return underRoot;
+        }
+        if (!windows && Files.exists(LINUX_FILE)) {
+            return Optional.of(LINUX_FILE);
+        }
+        return underRoot;
+    }
+
     /** Reads the file; a missing or unreadable file gives the defaults and one warning. */
     public static LifeKeeperDefaults read(Path file) {
         byte[] bytes;
