@@ -52,7 +52,7 @@ public final class WindowsEventLog implements EventLog, AutoCloseable {
             warnOnce(e.describe());
         } catch (RuntimeException | LinkageError e) {
             // LinkageError: JNA or advapi32 cannot be loaded; the caller must not fail for a log line.
-            warnOnce(e.toString());
+            warnOnce(WindowsServiceControl.firstLine(e));
         }
     }
 
@@ -73,7 +73,7 @@ public final class WindowsEventLog implements EventLog, AutoCloseable {
             try {
                 api.deregisterEventSource(source);
             } catch (RuntimeException | LinkageError e) {
-                warnOnce(e.toString());
+                warnOnce(WindowsServiceControl.firstLine(e));
             } finally {
                 source = null;
             }

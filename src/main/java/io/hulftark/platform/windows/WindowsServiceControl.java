@@ -236,8 +236,15 @@ public final class WindowsServiceControl implements ServiceControl {
                 throw p;
             }
             // UnsatisfiedLinkError and the like: no SCM here (not Windows) or a broken JNA.
-            throw new PlatformException("The Service Control Manager is not available (" + cause + ")", cause);
+            throw new PlatformException("The Service Control Manager is not available (" + firstLine(cause) + ")", cause);
         }
+    }
+
+    /** "UnsatisfiedLinkError: Unable to load library 'Advapi32'": JNA's messages run to many lines. */
+    static String firstLine(Throwable t) {
+        String m = t.getMessage() == null ? "" : t.getMessage().strip().lines().findFirst().orElse("");
+        m = m.endsWith(":") ? m.substring(0, m.length() - 1) : m;
+        return t.getClass().getSimpleName() + (m.isEmpty() ? "" : ": " + m);
     }
 
     private Duration remaining(long deadline) {

@@ -224,11 +224,12 @@ class WindowsServiceControlTest {
 
     @Test
     void withoutWindowsTheScmIsUnavailableNotAnError() {
-        FakeScm scm = new FakeScm().failing("openManager", new UnsatisfiedLinkError("Unable to load library 'Advapi32'"));
+        FakeScm scm = new FakeScm().failing("openManager", new UnsatisfiedLinkError(
+                "Unable to load library 'Advapi32':\nlibAdvapi32.so: cannot open shared object file\n"));
         PlatformException e = assertThrows(PlatformException.class,
                 () -> new WindowsServiceControl(scm).state(HULFT, BOUND));
-        assertTrue(e.getMessage().startsWith("The Service Control Manager is not available ("), e.getMessage());
-        assertTrue(e.getMessage().contains("Unable to load library 'Advapi32'"), e.getMessage());
+        assertEquals("The Service Control Manager is not available "
+                + "(UnsatisfiedLinkError: Unable to load library 'Advapi32')", e.getMessage());
     }
 
     @Test
