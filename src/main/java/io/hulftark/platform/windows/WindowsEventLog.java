@@ -4,14 +4,18 @@ import io.hulftark.platform.EventLog;
 import java.io.PrintStream;
 
 /**
- * Messages to the Windows event log under one source name, the message code as event ID and the
- * text as the event's only string. The source is registered on the first write and released by
+ * Messages to the Windows event log under one source name. Event Viewer shows only the low 16 bits
+ * of an event ID (and a message file such as EventLogMessages.dll renders only IDs up to 65535), so
+ * the full code 5105xxxx cannot be the visible ID: the event ID is the code less 51050000 (4 for
+ * 51050004) and the event's only string starts with the full code, "51050004 Failed to start ...". The source is registered on the first write and released by
  * {@link #close()}. Never throws: the first failure is told once on stderr, later ones are dropped
  * (the kit prints every message on stderr as well, so nothing is lost to the operator).
  */
 public final class WindowsEventLog implements EventLog, AutoCloseable {
 
     public static final String DEFAULT_SOURCE = "hulft-ark";
+
+    static final int CODE_BASE = 51_050_000;
 
     /** ReportEvent refuses a string longer than this many characters. */
     static final int MAX_TEXT = 31_839;
@@ -39,7 +43,7 @@ public final class WindowsEventLog implements EventLog, AutoCloseable {
 
     @Override
     public synchronized void write(Level level, int code, String text) {
-        String t = text == null ? "" : text;
+        String t = code + " " + (text == null ? "" : text);
         if (t.length() > MAX_TEXT) {
             t = t.substring(0, MAX_TEXT - 3) + "...";
         }
@@ -47,13 +51,19 @@ public final class WindowsEventLog implements EventLog, AutoCloseable {
             if (source == null) {
                 source = api.registerEventSource(sourceName);
             }
-            api.reportEvent(source, type(level), code, t);
+            api.reportEvent(source, type(level), eventId(code), t);
         } catch (Win32Error e) {
             warnOnce(e.describe());
         } catch (RuntimeException | LinkageError e) {
             // LinkageError: JNA or advapi32 cannot be loaded; the caller must not fail for a log line.
             warnOnce(WindowsServiceControl.firstLine(e));
         }
+    }
+
+    /** The message code's place in our range (0-199), a valid 16-bit event ID; any other code as its low 16 bits. */
+    static int eventId(int code) {
+        int offset = code - CODE_BASE;
+        return offset >= 0 && offset <= 0xFFFF ? offset : code & 0xFFFF;
     }
 
     static int type(Level level) {

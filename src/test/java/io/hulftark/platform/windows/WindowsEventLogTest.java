@@ -80,7 +80,7 @@ class WindowsEventLogTest {
     @CsvSource({"ERROR, 1", "WARNING, 2", "INFORMATION, 4"})
     void levelBecomesEventTypeAndCodeBecomesEventId(Level level, int type) {
         log("hulft-ark").write(level, 51050002, "Failed to stop HULFT8 Service (code = 1)");
-        assertEquals(List.of(new Event(type, 51050002, "Failed to stop HULFT8 Service (code = 1)")), api.events);
+        assertEquals(List.of(new Event(type, 2, "51050002 Failed to stop HULFT8 Service (code = 1)")), api.events);
         assertEquals("", err());
     }
 
@@ -137,7 +137,7 @@ class WindowsEventLogTest {
         assertEquals(1, err().lines().count());
         api.failReport = null;
         log.write(Level.ERROR, 51050005, "third");
-        assertEquals(List.of(new Event(1, 51050005, "third")), api.events);
+        assertEquals(List.of(new Event(1, 5, "51050005 third")), api.events);
         assertEquals(List.of("hulft-ark"), api.registered, "the source registered before the failure is kept");
     }
 

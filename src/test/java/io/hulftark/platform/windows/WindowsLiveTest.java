@@ -68,7 +68,7 @@ class WindowsLiveTest {
     }
 
     @Test
-    void anEventIsWrittenWithTheCodeAsEventId() throws Exception {
+    void anEventIsWrittenWithItsCodeInTheTextAndItsOffsetAsEventId() throws Exception {
         String source = "hulft-ark-ci";
         String marker = "hulft-ark live test " + UUID.randomUUID();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -78,10 +78,10 @@ class WindowsLiveTest {
         }
         assertEquals("", err.toString(StandardCharsets.UTF_8), "the write reported no failure");
 
-        // Read it back through the classic API: InstanceId is the full 32-bit event ID we wrote.
+        // Read it back through the classic API: event ID 0 (51050000 less the base), text with the full code.
         // No double quotes in the script: Java does not escape them on a Windows command line.
         String script = "Get-EventLog -LogName Application -Newest 500 | Where-Object { $_.Source -eq '" + source
-                + "' -and ($_.ReplacementStrings -contains '" + marker + "') } | Select-Object -First 1 | "
+                + "' -and ($_.ReplacementStrings -contains '51050000 " + marker + "') } | Select-Object -First 1 | "
                 + "ForEach-Object { '{0} {1}' -f $_.InstanceId, $_.EntryType }";
         String found = "";
         for (int i = 0; i < 20 && found.isEmpty(); i++) {
@@ -91,7 +91,7 @@ class WindowsLiveTest {
                 Thread.sleep(500);
             }
         }
-        assertEquals("51050000 Warning", found);
+        assertEquals("0 Warning", found);
     }
 
     private CommandResult sc(String... args) {
