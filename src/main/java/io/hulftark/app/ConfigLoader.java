@@ -1,5 +1,6 @@
 package io.hulftark.app;
 
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.PropertiesConfigSourceLoader;
@@ -11,6 +12,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +56,8 @@ public final class ConfigLoader {
                 .withProfile("prod")
                 .addDefaultInterceptors()
                 .withSources(sources)
+                // Quarkus's own converter, so "10s" and "PT10S" read the same as in the agent.
+                .withConverter(Duration.class, 200, new DurationConverter())
                 .withMapping(KitConfig.class)
                 .build();
     }

@@ -54,6 +54,10 @@ public final class Cli {
     }
 
     static String oneLine(Throwable e) {
+        if (e instanceof ConfigValidationException v && v.getProblemCount() > 0) {
+            return "configuration error: " + firstLine(v.getProblem(0).getMessage())
+                    + (v.getProblemCount() > 1 ? " (and " + (v.getProblemCount() - 1) + " more)" : "");
+        }
         if (e instanceof ConfigValidationException || e instanceof NoSuchElementException
                 || e.getClass().getName().startsWith("io.smallrye.config")) {
             return "configuration error: " + firstLine(e.getMessage());
@@ -63,6 +67,8 @@ public final class Cli {
     }
 
     private static String firstLine(String s) {
-        return s == null ? "" : s.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(s);
+        String line = s == null ? "" : s.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(s);
+        // SmallRye wraps the useful sentence in exception class names and message codes.
+        return line.replaceAll("^(?:[\\w.$]+(?:Exception|Error): )+", "").replaceAll("SRCFG\\d+: ", "");
     }
 }

@@ -43,7 +43,7 @@ public final class WindowsEventLog implements EventLog, AutoCloseable {
 
     @Override
     public synchronized void write(Level level, int code, String text) {
-        String t = code + " " + (text == null ? "" : text);
+        String t = text == null || text.isEmpty() ? Integer.toString(code) : code + " " + text;
         if (t.length() > MAX_TEXT) {
             t = t.substring(0, MAX_TEXT - 3) + "...";
         }

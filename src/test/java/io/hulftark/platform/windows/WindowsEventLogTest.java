@@ -160,8 +160,15 @@ class WindowsEventLogTest {
     }
 
     @Test
-    void aNullTextIsWrittenEmpty() {
-        log("hulft-ark").write(Level.INFORMATION, 7, null);
-        assertEquals(List.of(new Event(4, 7, "")), api.events);
+    void aNullTextIsWrittenAsTheCodeAlone() {
+        log("hulft-ark").write(Level.INFORMATION, 51050120, null);
+        assertEquals(List.of(new Event(4, 120, "51050120")), api.events);
+    }
+
+    @Test
+    void eventIdsFitIn16Bits() {
+        assertEquals(19, WindowsEventLog.eventId(51050019));
+        assertEquals(112, WindowsEventLog.eventId(51050112));
+        assertEquals(7, WindowsEventLog.eventId(7));
     }
 }
