@@ -28,6 +28,9 @@ my @JVM_FLAGS = (
     '-XX:+UseSerialGC',
     '-Xshare:auto',
 );
+# A class-data archive made for this JVM (README, "Start-up time") saves about 0.1 s a run.
+my $CDS = File::Spec->catfile($APP, 'hulft-ark.jsa');
+push @JVM_FLAGS, "-XX:SharedArchiveFile=$CDS", '-Xlog:cds=off', '-Xlog:cds+dynamic=off' if -f $CDS;
 # ---- end of configuration -------------------------------------------------------------------
 
 my $script = File::Spec->rel2abs($0);

@@ -3,17 +3,19 @@ package io.hulftark.app;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.PropertiesConfigSourceLoader;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.SysPropConfigSource;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,10 +50,17 @@ public final class ConfigLoader {
         }
         sources.add(new SysPropConfigSource());
         sources.add(new EnvConfigSource(env, 300));
-        sources.addAll(PropertiesConfigSourceLoader.inFileSystem("config/application.properties", 260, cl));
+        file(Path.of("config", "application.properties"), 260).ifPresent(sources::add);
         sources.addAll(locations(env));
         appFolderConfig().ifPresent(sources::add);
-        sources.addAll(PropertiesConfigSourceLoader.inClassPath("application.properties", 250, cl));
+        // Read straight from the class path: SmallRye's loaders open a zip file system per jar, which costs start-up time.
+        try {
+            for (URL url : Collections.list(cl.getResources("application.properties"))) {
+                sources.add(new PropertiesConfigSource(url, 250));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the built-in application.properties", e);
+        }
         return new SmallRyeConfigBuilder()
                 .withProfile("prod")
                 .addDefaultInterceptors()
@@ -75,12 +84,23 @@ public final class ConfigLoader {
                 return Optional.empty();
             }
             Path file = appDir.resolve("config").resolve("application.properties");
-            if (!Files.isRegularFile(file) || file.toAbsolutePath().equals(Path.of("config/application.properties").toAbsolutePath())) {
-                return Optional.empty();
+            if (file.toAbsolutePath().equals(Path.of("config", "application.properties").toAbsolutePath())) {
+                return Optional.empty(); // the working folder's, already read
             }
-            return Optional.of(new PropertiesConfigSource(file.toUri().toURL(), 255));
+            return file(file, 255);
         } catch (Exception e) {
             return Optional.empty();
+        }
+    }
+
+    private static Optional<ConfigSource> file(Path file, int ordinal) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new PropertiesConfigSource(file.toUri().toURL(), ordinal));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -2,9 +2,12 @@ package io.hulftark.cli;
 
 import io.smallrye.config.ConfigValidationException;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 
@@ -17,8 +20,21 @@ public final class Cli {
     private Cli() {
     }
 
+    /** The whole command tree, as --help shows it. */
     public static CommandLine commandLine(Map<String, String> env) {
+        return commandLine(env, new String[0]);
+    }
+
+    /** The command tree for {@code args}: the top command with the subcommand args[0] names, or with all. */
+    static CommandLine commandLine(Map<String, String> env, String[] args) {
         CommandLine cl = new CommandLine(new HulftArkCommand().withEnv(env));
+        Class<?> named = args.length == 0 ? null : HulftArkCommand.SUBCOMMANDS.stream()
+                .filter(c -> names(c).contains(args[0])).findFirst().orElse(null);
+        for (Class<?> sub : HulftArkCommand.SUBCOMMANDS) {
+            if (named == null || sub == named) {
+                cl.addSubcommand(sub);
+            }
+        }
         cl.setExitCodeExceptionMapper(e -> e instanceof ParameterException ? ExitCodes.USAGE : ExitCodes.FAILED);
         cl.setParameterExceptionHandler(Cli::usageError);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -33,13 +49,20 @@ public final class Cli {
     }
 
     public static int execute(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
-        CommandLine cl = commandLine(env);
+        CommandLine cl = commandLine(env, args);
         cl.setOut(out);
         cl.setErr(err);
         int code = cl.execute(args);
         out.flush();
         err.flush();
         return code;
+    }
+
+    private static List<String> names(Class<?> command) {
+        Command c = command.getAnnotation(Command.class);
+        List<String> names = new ArrayList<>(List.of(c.aliases()));
+        names.add(c.name());
+        return names;
     }
 
     /** One line saying what is wrong, the usage, and where to read more. */

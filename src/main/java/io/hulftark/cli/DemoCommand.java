@@ -97,29 +97,9 @@ public class DemoCommand implements Callable<Integer> {
     }
 
     private Map<String, String> settings(SimInstallation hulft, Path home) {
-        Map<String, String> m = new HashMap<>();
-        m.put("hulftark.platform", "command");
-        m.put("hulftark.command.status", list(hulft.statusCommand().toString(), "{service}"));
-        m.put("hulftark.command.start-type", list(hulft.startTypeCommand().toString(), "{service}"));
-        m.put("hulftark.command.set-demand", list(hulft.setDemandCommand().toString(), "{service}"));
-        m.put("hulftark.exe-path", hulft.binDir().toString());
-        m.put("hulftark.conf-file", hulft.confFile().toString());
-        m.put("hulftark.lifekeeper.root", hulft.lkroot().toString());
-        m.put("hulftark.state-dir", home.resolve("state").toString());
+        Map<String, String> m = new HashMap<>(SimSettings.of(hulft, home.resolve("state")));
         m.put("hulftark.probe", probe);
         return m;
-    }
-
-    /** A Quarkus list value: elements joined by commas, commas inside an element escaped. */
-    static String list(String... elements) {
-        StringBuilder b = new StringBuilder();
-        for (String e : elements) {
-            if (b.length() > 0) {
-                b.append(',');
-            }
-            b.append(e.replace("\\", "\\\\").replace(",", "\\,"));
-        }
-        return b.toString();
     }
 
     private static int freePort() throws IOException {

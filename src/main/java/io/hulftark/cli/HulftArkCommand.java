@@ -5,20 +5,28 @@ import io.hulftark.app.KitConfig;
 import io.hulftark.app.KitContext;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 
 @TopCommand
-@Command(name = "hulft-ark", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "hulft-ark", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+        versionProvider = VersionProvider.class,
         header = "Keeps HULFT highly available under LifeKeeper: the recovery kit and its tools.",
-        description = "Exit codes of the actions: 0 success, 1 failure (as LifeKeeper expects), 2 usage error.",
-        subcommands = {LifeKeeperCommand.class, ActionCommand.Restore.class, ActionCommand.Remove.class,
-                ActionCommand.QuickCheck.class, ActionCommand.Recover.class, ValidateCommand.class,
-                DemoCommand.class})
+        description = "Exit codes of the actions: 0 success, 1 failure (as LifeKeeper expects), 2 usage error.")
 public class HulftArkCommand implements Runnable {
+
+    /**
+     * The subcommands, registered by {@link Cli}: only the one named on the command line when there
+     * is one, because building picocli's model of every command costs a one-shot run real time.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(LifeKeeperCommand.class, ActionCommand.Restore.class,
+            ActionCommand.Remove.class, ActionCommand.QuickCheck.class, ActionCommand.Recover.class,
+            ValidateCommand.class, DemoCommand.class, SimCommand.class);
 
     @Spec
     CommandSpec spec;

@@ -52,6 +52,17 @@ class LinuxLauncherTest {
         assertEquals(lk.expectedArgv(lk.java, ARGS), r.javaArgv());
     }
 
+    @Test
+    void aClassDataArchiveInTheAppFolderIsUsed() throws Exception {
+        Path archive = Files.writeString(lk.app.resolve("hulft-ark.jsa"), "archive");
+        LauncherHarness.Result r = lk.run(tmp, command(lk.script.toString()), Map.of());
+
+        assertEquals(0, r.exitCode(), r.stderr());
+        int cds = r.javaArgv().indexOf("-XX:SharedArchiveFile=" + archive);
+        assertTrue(cds > 0 && cds < r.javaArgv().indexOf("-jar"), r.javaArgv().toString());
+        assertEquals(ARGS, r.javaArgv().subList(r.javaArgv().size() - ARGS.size(), r.javaArgv().size()));
+    }
+
     @ParameterizedTest(name = "exit {0}")
     @ValueSource(ints = {0, 1, 2, 7})
     void exitCodeOfTheAppIsReturnedUnchanged(int code) throws Exception {

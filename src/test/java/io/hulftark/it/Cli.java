@@ -1,5 +1,6 @@
 package io.hulftark.it;
 
+import io.hulftark.cli.SimSettings;
 import io.hulftark.sim.SimInstallation;
 
 import java.io.IOException;
@@ -29,13 +30,9 @@ final class Cli {
     final Map<String, String> env = new HashMap<>();
 
     Cli(SimInstallation sim, Path stateDir) {
-        properties.put("hulftark.platform", "command");
-        properties.put("hulftark.command.status", sim.statusCommand() + ",{service}");
-        properties.put("hulftark.command.start-type", sim.startTypeCommand() + ",{service}");
-        properties.put("hulftark.command.set-demand", sim.setDemandCommand() + ",{service}");
-        properties.put("hulftark.exe-path", sim.binDir().toString());
-        properties.put("hulftark.conf-file", sim.confFile().toString());
-        properties.put("hulftark.state-dir", stateDir.toString());
+        properties.putAll(SimSettings.of(sim, stateDir));
+        // LifeKeeper's root comes from the environment, as LifeKeeper sets it.
+        properties.remove("hulftark.lifekeeper.root");
         env.put("LKROOT", sim.lkroot().toString());
     }
 
