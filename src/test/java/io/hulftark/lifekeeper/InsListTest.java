@@ -52,4 +52,13 @@ class InsListTest {
         assertThat(insList.lookup("tag with space; rm -rf /")).isInstanceOf(Lookup.Failed.class);
         assertThat(seen).containsExactly(List.of("/opt/Life Keeper/bin/ins_list", "-t", "tag with space; rm -rf /"));
     }
+
+    @Test
+    void onWindowsInsListIsTheExeUnderLkrootAndItsPathStaysOneArgument() {
+        Path lkroot = Path.of("C:\\Program Files\\LifeKeeper");
+        Path insList = InsList.defaultPath(lkroot, true);
+        assertThat(insList.getFileName().toString()).isEqualTo("ins_list.exe");
+        assertThat(new InsList(insList, (argv, bound) -> null, Duration.ofSeconds(1)).argv("hulft tag"))
+                .containsExactly(insList.toString(), "-t", "hulft tag");
+    }
 }
