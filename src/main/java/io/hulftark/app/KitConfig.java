@@ -47,6 +47,12 @@ public interface KitConfig {
 
     LifeKeeper lifekeeper();
 
+    /** The cluster this node belongs to, as the agent and the fleet view name it. */
+    Optional<String> cluster();
+
+    /** This node's name; default: the host name. */
+    Optional<String> node();
+
     /** Event log source (Windows) or syslog tag (Linux). */
     @WithDefault("hulft-ark")
     String eventSource();

@@ -40,8 +40,13 @@ public record KitContext(KitConfig config, Platform platform, Optional<Path> lkr
     }
 
     public Kit kit() {
+        return kit(reporter);
+    }
+
+    /** A kit whose messages go to {@code to} (the agent keeps them for the action's record). */
+    public Kit kit(Reporter to) {
         return new Kit(parameters, serviceNames, platform.services(), platform.commands(),
-                new FileActionLocks(stateDir), reporter, Timing.SYSTEM);
+                new FileActionLocks(stateDir), to, Timing.SYSTEM);
     }
 
     static Optional<Path> lkroot(KitConfig config, Map<String, String> env) {

@@ -316,7 +316,7 @@ public final class Kit {
                 debug("no port is set in " + p.confFile().get() + ": nothing to check");
                 return EXIT_OK;
             }
-            String host = p.probeHost().or(env::myHostName).orElse("localhost");
+            String host = p.probeHostFor(env);
             PortProbe probe = probe();
             List<ProbeResult> failed = List.of();
             for (int attempt = 1; attempt <= p.attempts(); attempt++) {
@@ -417,9 +417,15 @@ public final class Kit {
     }
 
     private PortProbe probe() {
+        return probe(p, runner);
+    }
+
+    /** The port probe the parameters name: a TCP connect, or HULFT's utlalivecheck from exe_path. */
+    public static PortProbe probe(KitParameters p, CommandRunner runner) {
         return p.probe() == KitParameters.ProbeKind.TCP
                 ? new TcpProbe()
-                : new AliveCheckProbe(commands(), runner, KitParameters.ALIVECHECK_WAIT_SECONDS);
+                : new AliveCheckProbe(new HulftCommands(p.exePath().orElseThrow(), p.windows()), runner,
+                        KitParameters.ALIVECHECK_WAIT_SECONDS);
     }
 
     private static Duration min(Duration a, Duration b) {

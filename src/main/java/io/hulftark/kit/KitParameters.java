@@ -1,5 +1,7 @@
 package io.hulftark.kit;
 
+import io.hulftark.hulft.HulEnv;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -31,6 +33,11 @@ public record KitParameters(Optional<Path> exePath, Optional<Path> confFile, boo
     public static final int ALIVECHECK_WAIT_SECONDS = 10;
 
     public enum ProbeKind { UTLALIVECHECK, TCP }
+
+    /** The host the probe checks: configured, else hulenv.cnf's myhostname, else localhost. */
+    public String probeHostFor(HulEnv env) {
+        return probeHost.or(env::myHostName).orElse("localhost");
+    }
 
     public int attempts() {
         return retries + 1;

@@ -8,7 +8,12 @@ public interface ServiceNames {
 
     /** The three answers the kit tells apart (spec 5.1 step 2, messages 51050008 and 51050009). */
     sealed interface Lookup {
-        record Found(String service) implements Lookup { }
+        /** @param lifeKeeperState ISP, ISU, OSU or OSF when the lookup knows it, else "" */
+        record Found(String service, String lifeKeeperState) implements Lookup {
+            public Found(String service) {
+                this(service, "");
+            }
+        }
 
         record NoSuchResource(String detail) implements Lookup { }
 

@@ -48,6 +48,17 @@ public final class InsList implements ServiceNames {
         return parse(tag, r.exitCode(), r.output());
     }
 
+    /** LifeKeeper's state words are distinctive, so the field holding one is found without trusting an index. */
+    private static String state(String[] fields) {
+        for (int i = INFO_FIELD; i < fields.length; i++) {
+            String f = fields[i].strip();
+            if (f.equals("ISP") || f.equals("ISU") || f.equals("OSU") || f.equals("OSF")) {
+                return f;
+            }
+        }
+        return "";
+    }
+
     static Lookup parse(String tag, int exitCode, String output) {
         for (String line : output.split("\r?\n")) {
             String[] fields = line.split(String.valueOf(SEPARATOR), -1);
@@ -58,7 +69,7 @@ public final class InsList implements ServiceNames {
             String info = fields.length >= INFO_FIELD ? fields[INFO_FIELD - 1].strip() : "";
             return info.isEmpty()
                     ? new Lookup.NoServiceName("the info field of " + tag + " is empty")
-                    : new Lookup.Found(info);
+                    : new Lookup.Found(info, state(fields));
         }
         String first = output.lines().map(String::strip).filter(s -> !s.isEmpty()).findFirst().orElse("");
         return new Lookup.NoSuchResource("ins_list -t " + tag + " exited with " + exitCode

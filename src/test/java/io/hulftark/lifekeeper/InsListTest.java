@@ -20,13 +20,21 @@ class InsListTest {
     @Test
     void theServiceNameIsField6EvenWithSpacesAndColons() {
         assertThat(InsList.parse("hulft", 0, line("hulft", "HULFT8 Service: main") + "\n"))
-                .isEqualTo(new Lookup.Found("HULFT8 Service: main"));
+                .isEqualTo(new Lookup.Found("HULFT8 Service: main", "ISP"));
     }
 
     @Test
     void theLineOfTheTagIsChosen() {
         String out = "warning: something\n" + line("other", "X") + "\n" + line("hulft", "HULFT10") + "\r\n";
-        assertThat(InsList.parse("hulft", 0, out)).isEqualTo(new Lookup.Found("HULFT10"));
+        assertThat(InsList.parse("hulft", 0, out)).isEqualTo(new Lookup.Found("HULFT10", "ISP"));
+    }
+
+    @Test
+    void theResourceStateIsFoundWhereverItStands() {
+        String out = String.join("\u0001", "node1", "gen", "app", "hulft", "id", "HULFT8", "x", "y", "OSU", "z");
+        assertThat(InsList.parse("hulft", 0, out)).isEqualTo(new Lookup.Found("HULFT8", "OSU"));
+        assertThat(InsList.parse("hulft", 0, line("hulft", "HULFT8").replace("ISP", "?")))
+                .isEqualTo(new Lookup.Found("HULFT8", ""));
     }
 
     @Test

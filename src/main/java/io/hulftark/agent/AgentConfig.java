@@ -1,0 +1,57 @@
+package io.hulftark.agent;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The node agent's keys ({@code hulftark.agent.*}); each is documented in README.md. */
+@ConfigMapping(prefix = "hulftark.agent")
+public interface AgentConfig {
+
+    /** The LifeKeeper tags to watch; default: the tags of hulftark.agent.service. */
+    Optional<List<String>> tags();
+
+    /** Service names where there is no LifeKeeper: hulftark.agent.service."TAG"=NAME. */
+    Map<String, String> service();
+
+    /** How often each resource is checked; at least 1 s. */
+    @WithDefault("10s")
+    Duration checkInterval();
+
+    /** Unhealthy checks in a row before FAILED (or UNKNOWN) is shown; one healthy check is enough back. */
+    @WithDefault("2")
+    int failuresBeforeFailed();
+
+    /** lifekeeper: actions go through perform_action; direct: the kit in the agent. Default: lifekeeper when LifeKeeper is installed. */
+    Optional<ActionMode> actionMode();
+
+    /** Default: $LKROOT/bin/perform_action. */
+    Optional<Path> performAction();
+
+    /** Checks kept in memory per resource for GET .../checks. */
+    @WithDefault("100")
+    int checksKept();
+
+    Journal journal();
+
+    enum ActionMode { LIFEKEEPER, DIRECT }
+
+    interface Journal {
+        /** Size of one journal file before it is rotated. */
+        @WithDefault("8388608")
+        long maxFileBytes();
+
+        /** Journal files kept, the current one included. */
+        @WithDefault("4")
+        int files();
+
+        /** Events (transitions, action steps) kept in memory for the API. */
+        @WithDefault("2000")
+        int eventsInMemory();
+    }
+}

@@ -1,0 +1,61 @@
+package io.hulftark.agent;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+
+/**
+ * The agent's Prometheus metrics (at /q/metrics): per-port check results and latency, each
+ * resource's status, every check's duration, actions by kind and outcome with their durations.
+ */
+@ApplicationScoped
+public class AgentMetrics implements AgentCore.Listener {
+
+    private final MeterRegistry registry;
+
+    public AgentMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** One gauge per resource and status: 1 for the status it is in, 0 for the others. */
+    void watch(AgentCore core) {
+        for (String tag : core.tags()) {
+            for (Status s : Status.values()) {
+                Gauge.builder("hulftark.resource.status", core,
+                                c -> c.resource(tag).map(v -> v.status() == s ? 1.0 : 0.0).orElse(0.0))
+                        .tag("tag", tag).tag("status", s.name())
+                        .description("1 when the resource is in this status")
+                        .register(registry);
+            }
+        }
+    }
+
+    @Override
+    public void checked(CheckResult check, Status status) {
+        Timer.builder("hulftark.check").tag("tag", check.tag()).tag("observed", check.observed().name())
+                .description("one check of a resource").register(registry)
+                .record(Duration.ofNanos(check.durationMicros() * 1000));
+        for (PortCheck p : check.ports()) {
+            Timer.builder("hulftark.port.check").tag("tag", check.tag()).tag("port", Integer.toString(p.port()))
+                    .tag("key", p.key()).tag("result", p.ok() ? "ok" : "failed")
+                    .description("one port probe: its latency and result").register(registry)
+                    .record(Duration.ofNanos(p.latencyMicros() * 1000));
+        }
+    }
+
+    @Override
+    public void transition(ResourceState.Transition t) {
+        registry.counter("hulftark.resource.transitions", "tag", t.tag(), "to", t.to().name()).increment();
+    }
+
+    @Override
+    public void actionEnded(ActionRecord r) {
+        Timer.builder("hulftark.action").tag("tag", r.tag()).tag("action", r.action())
+                .tag("outcome", r.state().toLowerCase(java.util.Locale.ROOT)).tag("mode", r.mode())
+                .description("actions asked of the agent, by kind and outcome").register(registry)
+                .record(Duration.ofMillis(r.durationMillis() == null ? 0 : r.durationMillis()));
+    }
+}

@@ -1,0 +1,125 @@
+package io.hulftark.agent;
+
+import io.hulftark.agent.journal.LineJournal;
+import io.hulftark.app.KitConfig;
+import io.hulftark.app.KitContext;
+import io.hulftark.kit.Kit;
+import io.hulftark.platform.ProcessCommandRunner;
+import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The agent's framework side: wires {@link AgentCore} from configuration and drives its checks. */
+@ApplicationScoped
+@Startup
+public class AgentService {
+
+    private final KitContext context;
+    private final AgentConfig config;
+    private final AgentCore core;
+    private final LineJournal journal;
+    private final AgentConfig.ActionMode mode;
+    private final String node;
+    private final Instant started = Instant.now();
+    private volatile Instant lastRound = Instant.now();
+
+    public AgentService(KitConfig kitConfig, AgentConfig config, AgentMetrics metrics) {
+        if (config.checkInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("hulftark.agent.check-interval must be at least 1s, not "
+                    + config.checkInterval());
+        }
+        this.config = config;
+        this.context = KitContext.create(kitConfig, System.getenv(), new PrintWriter(System.err, true));
+        this.node = kitConfig.node().orElseGet(AgentService::hostName);
+        List<String> tags = config.tags().orElseGet(() -> new ArrayList<>(config.service().keySet()));
+        ResourceDirectory directory = new ResourceDirectory(config.service(),
+                context.lkroot().isPresent() || kitConfig.lifekeeper().insList().isPresent()
+                        ? Optional.of(context.serviceNames()) : Optional.empty());
+        Optional<Path> performAction = config.performAction()
+                .or(() -> context.lkroot().map(r -> LifeKeeperExecutor.defaultPath(r, context.platform().windows())));
+        this.mode = config.actionMode().orElse(performAction.filter(Files::isRegularFile).isPresent()
+                ? AgentConfig.ActionMode.LIFEKEEPER : AgentConfig.ActionMode.DIRECT);
+        ActionExecutor direct = new DirectExecutor(context);
+        ActionExecutor executor = mode == AgentConfig.ActionMode.DIRECT ? direct
+                : new LifeKeeperExecutor(performAction.orElseThrow(() -> new IllegalArgumentException(
+                        "hulftark.agent.action-mode=lifekeeper needs LKROOT or hulftark.agent.perform-action")),
+                        new ProcessCommandRunner(), context.parameters().timeout().plusSeconds(60), direct);
+        Checker checker = new Checker(context.parameters(), context.platform().services(),
+                Kit.probe(context.parameters(), context.platform().commands()), directory, Clock.systemUTC());
+        try {
+            this.journal = new LineJournal(context.stateDir().resolve("journal"), config.journal().maxFileBytes(),
+                    config.journal().files());
+            this.core = new AgentCore(tags, checker, directory, executor,
+                    new History(journal, config.journal().eventsInMemory()), config.failuresBeforeFailed(),
+                    config.checksKept(), Clock.systemUTC(), metrics);
+            core.restore();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the agent's journal under " + context.stateDir() + ": "
+                    + e.getMessage(), e);
+        }
+        metrics.watch(core);
+    }
+
+    @Scheduled(every = "${hulftark.agent.check-interval:10s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void round() {
+        lastRound = Instant.now();
+        core.checkAll();
+    }
+
+    public AgentCore core() {
+        return core;
+    }
+
+    public KitContext context() {
+        return context;
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    public String node() {
+        return node;
+    }
+
+    public String mode() {
+        return mode.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public Instant started() {
+        return started;
+    }
+
+    public Instant lastRound() {
+        return lastRound;
+    }
+
+    @PreDestroy
+    void stop() throws Exception {
+        core.close();
+        journal.close();
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return Optional.ofNullable(System.getenv("COMPUTERNAME")).orElse("localhost");
+        }
+    }
+}
