@@ -422,10 +422,24 @@ public final class Kit {
 
     /** The port probe the parameters name: a TCP connect, or HULFT's utlalivecheck from exe_path. */
     public static PortProbe probe(KitParameters p, CommandRunner runner) {
-        return p.probe() == KitParameters.ProbeKind.TCP
-                ? new TcpProbe()
-                : new AliveCheckProbe(new HulftCommands(p.exePath().orElseThrow(), p.windows()), runner,
-                        KitParameters.ALIVECHECK_WAIT_SECONDS);
+        if (p.probe() == KitParameters.ProbeKind.TCP) {
+            return new TcpProbe();
+        }
+        if (p.exePath().isEmpty()) {
+            return new PortProbe() { // the agent starts without exe_path and says why in every check
+                @Override
+                public ProbeResult probe(String host, int port, Duration bound) {
+                    return ProbeResult.failure(port, "not started", Duration.ZERO, "hulftark.exe-path is not set");
+                }
+
+                @Override
+                public String name() {
+                    return "utlalivecheck";
+                }
+            };
+        }
+        return new AliveCheckProbe(new HulftCommands(p.exePath().get(), p.windows()), runner,
+                KitParameters.ALIVECHECK_WAIT_SECONDS);
     }
 
     private static Duration min(Duration a, Duration b) {

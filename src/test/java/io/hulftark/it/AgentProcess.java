@@ -1,0 +1,119 @@
+package io.hulftark.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged agent as a real process on a free loopback port, with its own tokens. */
+final class AgentProcess implements AutoCloseable {
+
+    static final String VIEWER = "hak_viewer-token-for-tests-0123456789abcdef";
+    static final String OPERATOR = "hak_operator-token-for-tests-0123456789abcdef";
+
+    final int port;
+    final Path log;
+    private final Map<String, String> properties;
+    private final Map<String, String> env;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Process process;
+
+    AgentProcess(Map<String, String> properties, Map<String, String> env, Path dir) throws IOException {
+        this.port = freePort();
+        this.log = dir.resolve("agent.log");
+        Path tokens = dir.resolve("tokens");
+        Files.writeString(tokens, "# test tokens\nviewer-bot viewer " + sha256(VIEWER) + "\nops operator "
+                + sha256(OPERATOR) + "\n");
+        this.properties = new java.util.LinkedHashMap<>(properties);
+        this.properties.put("hulftark.security.tokens-file", tokens.toString());
+        this.properties.put("quarkus.http.port", Integer.toString(port));
+        this.properties.put("quarkus.http.host", "127.0.0.1");
+        this.env = env;
+    }
+
+    AgentProcess start() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Cli.javaBin(), "-Xmx96m"));
+        properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.addAll(List.of("-jar", Cli.APP.toString(), "agent"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().remove("LKROOT");
+        pb.environment().putAll(env);
+        process = pb.start();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < until) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the agent exited with " + process.exitValue() + ": " + Files.readString(log));
+            }
+            try {
+                if (get("/q/health/live", null).statusCode() == 200) {
+                    return this;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the agent did not answer within 30 s: " + Files.readString(log));
+    }
+
+    HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String token, String json) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token);
+        return http.send(b.POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** SIGTERM, as systemd or the Windows service wrapper stops it. */
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    static String sha256(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
