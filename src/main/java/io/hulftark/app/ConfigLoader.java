@@ -1,5 +1,6 @@
 package io.hulftark.app;
 
+import io.hulftark.agent.security.SecurityConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
@@ -42,6 +43,11 @@ public final class ConfigLoader {
         return build(env, overrides).getConfigMapping(KitConfig.class);
     }
 
+    /** Another of the application's mappings (security, ...), read from the same sources. */
+    public static <T> T mapping(Map<String, String> env, Class<T> mapping) {
+        return build(env, Map.of()).getConfigMapping(mapping);
+    }
+
     static SmallRyeConfig build(Map<String, String> env, Map<String, String> overrides) {
         ClassLoader cl = ConfigLoader.class.getClassLoader();
         List<ConfigSource> sources = new ArrayList<>();
@@ -68,6 +74,10 @@ public final class ConfigLoader {
                 // Quarkus's own converter, so "10s" and "PT10S" read the same as in the agent.
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withMapping(KitConfig.class)
+                .withMapping(SecurityConfig.class)
+                // The agent's keys (hulftark.agent.*, ...) are validated by the agent; a one-shot
+                // command must not fail on a key that only the agent reads.
+                .withValidateUnknown(false)
                 .build();
     }
 

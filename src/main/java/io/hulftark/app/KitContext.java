@@ -66,7 +66,7 @@ public record KitContext(KitConfig config, Platform platform, Optional<Path> lkr
     }
 
     /** %ProgramData%\hulft-ark on Windows, /var/lib/hulft-ark for root, else ~/.local/state/hulft-ark. */
-    static Path stateDir(KitConfig config, Map<String, String> env) {
+    public static Path stateDir(KitConfig config, Map<String, String> env) {
         if (config.stateDir().isPresent()) {
             return config.stateDir().get();
         }

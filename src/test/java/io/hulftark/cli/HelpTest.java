@@ -47,6 +47,6 @@ class HelpTest {
     void everyCommandIsListed() {
         assertThat(commands()).contains("hulft-ark lifekeeper", "hulft-ark restore", "hulft-ark remove",
                 "hulft-ark quickCheck", "hulft-ark recover", "hulft-ark validate", "hulft-ark demo",
-                "hulft-ark sim create");
+                "hulft-ark sim create", "hulft-ark agent", "hulft-ark token new");
     }
 }

@@ -5,7 +5,6 @@ import io.hulftark.agent.AgentService;
 import io.hulftark.agent.CheckResult;
 import io.hulftark.agent.Event;
 import io.hulftark.agent.ResourceView;
-import io.hulftark.agent.security.Caller;
 import io.hulftark.agent.security.CurrentCaller;
 import io.hulftark.agent.security.OperatorOnly;
 import io.hulftark.kit.Action;
@@ -120,8 +119,7 @@ public class AgentResource {
         if (reason.length() > MAX_REASON || reason.chars().anyMatch(c -> c < 0x20 && c != '\t')) {
             throw ProblemException.badRequest("the reason must be one line of at most " + MAX_REASON + " characters");
         }
-        Caller who = caller.get();
-        ActionRecord record = agent.core().submit(tag, action, reason, who == null ? "anonymous" : who.name());
+        ActionRecord record = agent.core().submit(tag, action, reason, caller.get().name());
         URI location = uri.getBaseUriBuilder().path("api/v1/actions").path(record.id()).build();
         return Response.accepted(record).location(location).build();
     }

@@ -1,0 +1,165 @@
+package io.hulftark.agent.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Every error of the REST API as an RFC 9457 problem ({@code application/problem+json}), in one
+ * place: our own {@link ProblemException}s, JAX-RS's 404/405/415/406, unreadable JSON, bodies that
+ * are too large, and anything unexpected (500, logged here with its stack trace, never sent).
+ */
+public class ProblemMappers {
+
+    /** The API's bodies are a few hundred bytes; anything near this is a mistake or an attack. */
+    public static final long MAX_BODY_BYTES = 16 * 1024;
+    static final int MAX_DETAIL = 200;
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    /** Refuses a declared oversized body before anything reads it; chunked bodies meet quarkus.http.limits.max-body-size. */
+    @ServerRequestFilter(preMatching = true, priority = Priorities.HEADER_DECORATOR)
+    public Optional<RestResponse<Problem>> tooLarge(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+        if (length == null || !(path.equals("/api/v1") || path.startsWith("/api/v1/"))) {
+            return Optional.empty();
+        }
+        long bytes;
+        try {
+            bytes = Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // the HTTP layer has already judged the header
+        }
+        if (bytes <= MAX_BODY_BYTES) {
+            return Optional.empty();
+        }
+        return Optional.of(response(Problem.of(413, "too-large", "Request body too large",
+                "the body has " + bytes + " bytes; this API takes at most " + MAX_BODY_BYTES, path), Map.of()));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> problem(ProblemException e, UriInfo uri) {
+        return response(Problem.of(e.status(), e.kind(), e.title(), cut(e.getMessage()), path(uri)), Map.of());
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> webApplication(WebApplicationException e, UriInfo uri, ContainerRequestContext request) {
+        // quarkus-rest-jackson wraps unparseable JSON (JsonParseException) in a 400 WebApplicationException.
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return json(json, uri);
+        }
+        Response r = e.getResponse();
+        int status = r == null ? 500 : r.getStatus();
+        String path = path(uri);
+        String detail;
+        if (e instanceof NotFoundException) {
+            detail = "nothing at " + path;
+        } else if (e instanceof NotAllowedException) {
+            // Quarkus REST's own 405 does not say which methods would do; an application's may.
+            Set<String> allowed = r == null ? Set.of() : new TreeSet<>(r.getAllowedMethods());
+            detail = "method " + request.getMethod() + " is not allowed here"
+                    + (allowed.isEmpty() ? "" : "; allowed: " + String.join(", ", allowed));
+        } else if (e instanceof NotSupportedException) {
+            detail = "content type " + request.getMediaType() + " is not accepted here";
+        } else if (e instanceof NotAcceptableException) {
+            detail = "cannot answer in any of the accepted types: " + request.getHeaderString(HttpHeaders.ACCEPT);
+        } else {
+            detail = e.getMessage() == null ? reason(status) : e.getMessage();
+        }
+        if (status >= 500) {
+            LOG.errorf(e, "%s %s failed", request.getMethod(), path);
+        }
+        Map<String, List<Object>> headers = r == null ? Map.of() : Map.copyOf(r.getHeaders());
+        return response(Problem.of(status, kind(status), reason(status), cut(detail), path), headers);
+    }
+
+    /** The body is not JSON, or not JSON of the expected shape. */
+    @ServerExceptionMapper
+    public RestResponse<Problem> json(JsonProcessingException e, UriInfo uri) {
+        if (e instanceof InvalidDefinitionException) { // our type cannot be built: a bug, not the caller's fault
+            return internal(e, uri, null);
+        }
+        String what = e.getOriginalMessage() == null ? "unreadable JSON" : e.getOriginalMessage();
+        if (e.getLocation() != null) {
+            what += " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+        }
+        return response(Problem.of(400, "malformed-json", "Malformed JSON", cut("the request body: " + what), path(uri)),
+                Map.of());
+    }
+
+    /** Explicitly, because quarkus-rest-jackson has its own mapper for this subtype, which would win over {@link #json}. */
+    @ServerExceptionMapper
+    public RestResponse<Problem> mismatched(MismatchedInputException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> internal(Throwable e, UriInfo uri, ContainerRequestContext request) {
+        LOG.errorf(e, "%s %s failed", request == null ? "" : request.getMethod(), path(uri));
+        return response(Problem.of(500, "internal", "Internal error", "internal error", path(uri)), Map.of());
+    }
+
+    private static RestResponse<Problem> response(Problem problem, Map<String, List<Object>> headers) {
+        RestResponse.ResponseBuilder<Problem> b = RestResponse.ResponseBuilder.<Problem>create(problem.status())
+                .entity(problem);
+        headers.forEach((name, values) -> {
+            if (!name.equalsIgnoreCase(HttpHeaders.CONTENT_TYPE) && !name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)) {
+                values.forEach(v -> b.header(name, v));
+            }
+        });
+        return b.type(Problem.MEDIA_TYPE).build();
+    }
+
+    private static String kind(int status) {
+        return switch (status) {
+            case 400 -> "bad-request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 406 -> "not-acceptable";
+            case 409 -> "conflict";
+            case 413 -> "too-large";
+            case 415 -> "unsupported-media-type";
+            default -> status >= 500 ? "internal" : "http-" + status;
+        };
+    }
+
+    private static String reason(int status) {
+        Response.Status s = Response.Status.fromStatusCode(status);
+        return s == null ? "HTTP " + status : s.getReasonPhrase();
+    }
+
+    private static String path(UriInfo uri) {
+        return uri == null ? null : cut(uri.getPath());
+    }
+
+    /** One line of at most 200 characters, so that no detail echoes a large or multi-line input. */
+    static String cut(String s) {
+        if (s == null) {
+            return null;
+        }
+        String line = s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+        return line.length() <= MAX_DETAIL ? line : line.substring(0, MAX_DETAIL - 3) + "...";
+    }
+}

@@ -1,0 +1,243 @@
+package io.hulftark.agent.security;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The API tokens of the node agent: a text file of {@code NAME ROLE SHA256HEX} lines ({@code #}
+ * comments and blank lines allowed) that holds only hashes of the tokens. The file is read again
+ * when its size, time or identity changes, so {@code hulft-ark token new} takes effect without a
+ * restart.
+ * <p>
+ * Plain SHA-256, not a slow password hash: the tokens are 256 random bits made by {@link #newToken()},
+ * so there is nothing to guess by brute force, and a slow hash would only cost every API call time.
+ */
+public final class TokenStore {
+
+    public static final String PREFIX = "hak_";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+    private static final Pattern HASH = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path file;
+    private final Consumer<String> warnings;
+    private volatile Snapshot snapshot = new Snapshot(null, List.of());
+
+    private record Entry(String name, Role role, byte[] hash) {
+    }
+
+    /** What the file looked like when read: its stat, or null before the first read. */
+    private record Stamp(boolean exists, Object fileKey, FileTime modified, long size) {
+    }
+
+    private record Snapshot(Stamp stamp, List<Entry> entries) {
+    }
+
+    public TokenStore(Path file) {
+        this(file, System.err::println);
+    }
+
+    /** {@code warnings} receives one line per problem with the file; never a token or a hash. */
+    public TokenStore(Path file, Consumer<String> warnings) {
+        this.file = Objects.requireNonNull(file, "file");
+        this.warnings = Objects.requireNonNull(warnings, "warnings");
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The caller whose token this is; empty for null, blank or unknown tokens. */
+    public Optional<Caller> authenticate(String token) {
+        if (token == null || token.isBlank()) {
+            return Optional.empty();
+        }
+        byte[] presented = sha256(token);
+        Caller found = null;
+        // No early exit: every entry is compared, in constant time each.
+        for (Entry e : current().entries()) {
+            if (MessageDigest.isEqual(presented, e.hash()) && found == null) {
+                found = new Caller(e.name(), e.role());
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /** How many tokens the file holds now (reads it if it changed). */
+    public int size() {
+        return current().entries().size();
+    }
+
+    /** A new token: "hak_" and 32 random bytes, base64url without padding. */
+    public static String newToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    public static boolean validName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    /**
+     * Adds a line for {@code token} (its hash only). The file is rewritten through a temporary file
+     * and a rename, so a reader sees the old or the new file, never half a line. Two processes
+     * adding at the same instant may lose one line; tokens are added by hand, one at a time.
+     *
+     * @throws IllegalArgumentException for an invalid name or one the file already has
+     */
+    public synchronized void add(String name, Role role, String token) {
+        if (!validName(name)) {
+            throw new IllegalArgumentException("invalid token name '" + shorten(name)
+                    + "': use 1 to 64 of the characters A-Z a-z 0-9 . _ @ -");
+        }
+        Objects.requireNonNull(role, "role");
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("empty token");
+        }
+        try {
+            String old = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : header();
+            for (String line : old.lines().toList()) {
+                String[] f = line.strip().split("\\s+");
+                if (!line.strip().startsWith("#") && f[0].equals(name)) {
+                    throw new IllegalArgumentException("a token named '" + name + "' is already in " + file
+                            + "; choose another name or remove its line first");
+                }
+            }
+            String line = name + " " + role.name().toLowerCase(Locale.ROOT) + " " + HexFormat.of().formatHex(sha256(token));
+            String text = old.isEmpty() || old.endsWith("\n") ? old + line + "\n" : old + "\n" + line + "\n";
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp", ownerOnly(dir));
+            try {
+                Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String header() {
+        return "# hulft-ark API tokens: NAME ROLE SHA256-OF-TOKEN, one a line (roles: viewer, operator).\n"
+                + "# Written by 'hulft-ark token new'; the tokens themselves are not kept anywhere.\n";
+    }
+
+    /** rw------- where the file system has POSIX permissions; elsewhere the folder's ACL applies. */
+    private static FileAttribute<?>[] ownerOnly(Path dir) {
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
+        }
+        return new FileAttribute<?>[0];
+    }
+
+    private Snapshot current() {
+        Stamp stamp = stat();
+        Snapshot s = snapshot;
+        if (stamp.equals(s.stamp())) {
+            return s;
+        }
+        synchronized (this) {
+            if (!stamp.equals(snapshot.stamp())) {
+                snapshot = new Snapshot(stamp, read(stamp));
+            }
+            return snapshot;
+        }
+    }
+
+    private Stamp stat() {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return new Stamp(true, a.fileKey(), a.lastModifiedTime(), a.size());
+        } catch (IOException e) {
+            return new Stamp(false, null, null, -1);
+        }
+    }
+
+    private List<Entry> read(Stamp stamp) {
+        if (!stamp.exists()) {
+            warnings.accept("hulft-ark: no tokens file " + file + ": every API call is refused until "
+                    + "'hulft-ark token new' makes one");
+            return List.of();
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return List.of(); // gone since the stat; the next call sees it
+        } catch (IOException e) {
+            warnings.accept("hulft-ark: cannot read tokens file " + file + ": " + e.getMessage()
+                    + "; every API call is refused");
+            return List.of();
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\\s+");
+            // The reason names the faulty field, never its value: it may be a hash or a pasted token.
+            String problem = f.length != 3 ? "expected NAME ROLE SHA256HEX"
+                    : !validName(f[0]) ? "invalid name"
+                    : role(f[1]).isEmpty() ? "role is not viewer or operator"
+                    : !HASH.matcher(f[2]).matches() ? "the hash is not 64 hex digits"
+                    : entries.stream().anyMatch(e -> e.name().equals(f[0])) ? "name " + f[0] + " appears again"
+                    : null;
+            if (problem != null) {
+                warnings.accept("hulft-ark: " + file + " line " + (i + 1) + ": " + problem + "; line skipped");
+                continue;
+            }
+            entries.add(new Entry(f[0], role(f[1]).orElseThrow(), HexFormat.of().parseHex(f[2].toLowerCase(Locale.ROOT))));
+        }
+        return List.copyOf(entries);
+    }
+
+    private static Optional<Role> role(String s) {
+        return switch (s) {
+            case "viewer" -> Optional.of(Role.VIEWER);
+            case "operator" -> Optional.of(Role.OPERATOR);
+            default -> Optional.empty();
+        };
+    }
+
+    static byte[] sha256(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java", e);
+        }
+    }
+
+    private static String shorten(String s) {
+        return s == null ? "" : s.length() > 70 ? s.substring(0, 64) + "..." : s;
+    }
+}

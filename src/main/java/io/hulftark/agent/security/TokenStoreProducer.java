@@ -1,0 +1,27 @@
+package io.hulftark.agent.security;
+
+import io.hulftark.app.KitConfig;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+/** The agent's one {@link TokenStore}, from configuration. */
+@ApplicationScoped
+public class TokenStoreProducer {
+
+    private static final Logger LOG = Logger.getLogger(TokenStore.class);
+
+    @Produces
+    @Singleton
+    TokenStore tokenStore(SecurityConfig security, KitConfig kit) {
+        return new TokenStore(TokensFile.locate(security.tokensFile(), kit, System.getenv()), LOG::warn);
+    }
+
+    /** Reads the file at start, so its location and any fault are in the log before the first call. */
+    void onStart(@Observes StartupEvent event, TokenStore store) {
+        LOG.infof("API tokens: %s (%d)", store.file(), store.size());
+    }
+}

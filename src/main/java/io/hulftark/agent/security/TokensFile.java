@@ -1,0 +1,34 @@
+package io.hulftark.agent.security;
+
+import io.hulftark.app.ConfigLoader;
+import io.hulftark.app.KitConfig;
+import io.hulftark.app.KitContext;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the API tokens live: {@code hulftark.security.tokens-file}, else {@code tokens} in the state
+ * folder. The agent and {@code hulft-ark token new} must agree on it, so both ask here.
+ */
+public final class TokensFile {
+
+    static final String KEY = "hulftark.security.tokens-file";
+
+    private TokensFile() {
+    }
+
+    public static Path locate(Optional<Path> configured, KitConfig kit, Map<String, String> env) {
+        return configured.orElseGet(() -> stateDir(kit, env).resolve("tokens"));
+    }
+
+    /** For the one-shot commands, which do not boot Quarkus: from the configuration {@link ConfigLoader} reads. */
+    public static Path fromConfig(Map<String, String> env) {
+        return locate(ConfigLoader.mapping(env, SecurityConfig.class).tokensFile(), ConfigLoader.load(env), env);
+    }
+
+    private static Path stateDir(KitConfig kit, Map<String, String> env) {
+        return KitContext.stateDir(kit, env);
+    }
+}

@@ -1,0 +1,92 @@
+package io.hulftark.cli;
+
+import io.hulftark.agent.security.Role;
+import io.hulftark.agent.security.TokenStore;
+import io.hulftark.agent.security.TokensFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "token", header = "Make credentials for the node agent's REST API.",
+        description = "The agent keeps only a SHA-256 hash of each token, in hulftark.security.tokens-file "
+                + "(default: <hulftark.state-dir>/tokens), and reads that file again when it changes.",
+        subcommands = TokenCommand.New.class)
+public class TokenCommand implements Runnable {
+
+    @ParentCommand
+    HulftArkCommand top;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "new", header = "Make a token for NAME with ROLE and print it, once.",
+            description = "Prints the token on stdout (one line) and nothing else: it cannot be shown again, "
+                    + "so store it where its user will find it. Callers send it as 'Authorization: Bearer <token>'.")
+    static class New implements Callable<Integer> {
+
+        @ParentCommand
+        TokenCommand token;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--name", required = true, paramLabel = "NAME",
+                description = "Who will use it (1 to 64 of A-Z a-z 0-9 . _ @ -); the agent records it with each action.")
+        String name;
+
+        @Option(names = "--role", required = true, paramLabel = "ROLE", converter = RoleConverter.class,
+                completionCandidates = RoleNames.class,
+                description = "viewer (reads) or operator (reads and actions).")
+        Role role;
+
+        @Override
+        public Integer call() {
+            if (!TokenStore.validName(name)) {
+                throw new ParameterException(spec.commandLine(), "invalid value for --name: '" + name
+                        + "' (use 1 to 64 of A-Z a-z 0-9 . _ @ -)");
+            }
+            Path file = TokensFile.fromConfig(token.top.env());
+            String secret = TokenStore.newToken();
+            new TokenStore(file).add(name, role, secret);
+            spec.commandLine().getOut().println(secret);
+            spec.commandLine().getOut().flush();
+            spec.commandLine().getErr().println("hulft-ark: made a " + role.name().toLowerCase(Locale.ROOT)
+                    + " token for " + name + "; its hash is in " + file + " (the agent picks it up without a restart)");
+            spec.commandLine().getErr().flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    static final class RoleNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("viewer", "operator").iterator();
+        }
+    }
+
+    static final class RoleConverter implements ITypeConverter<Role> {
+        @Override
+        public Role convert(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "viewer" -> Role.VIEWER;
+                case "operator" -> Role.OPERATOR;
+                default -> throw new TypeConversionException("'" + value + "' is not a role: use viewer or operator");
+            };
+        }
+    }
+}
