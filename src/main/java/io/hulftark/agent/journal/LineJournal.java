@@ -18,7 +18,8 @@ import java.util.List;
  * {@code journal.1.log} ... {@code journal.N.log} when the current file passes its size, the oldest
  * dropped. A durable append is forced to the disk before it returns, so an action's record is
  * there before the action's answer is given. A torn last line (a crash mid-write), a line that is
- * not UTF-8 or one longer than {@link #MAX_LINE} is skipped on replay, never fatal.
+ * not UTF-8 or one longer than {@link #MAX_LINE} is skipped on replay, never fatal; reopening the
+ * journal ends a torn line first, so the fragment is then replayed as a line of its own.
  */
 public final class LineJournal implements AutoCloseable {
 
@@ -44,6 +45,19 @@ public final class LineJournal implements AutoCloseable {
     private void open() throws IOException {
         current = FileChannel.open(file(0), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         size = current.size();
+        if (size > 0 && !endsWithNewline()) {
+            // A crash tore the last line: end it, or the next record would be glued to it and lost.
+            current.write(ByteBuffer.wrap(new byte[] {'\n'}));
+            current.force(false);
+            size++;
+        }
+    }
+
+    private boolean endsWithNewline() throws IOException {
+        try (FileChannel in = FileChannel.open(file(0), StandardOpenOption.READ)) {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            return in.read(last, size - 1) == 1 && last.get(0) == '\n';
+        }
     }
 
     Path file(int generation) {
