@@ -8,9 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where a resource's service name comes from, and whether it is expected to run on this node:
- * {@code hulftark.agent.service."TAG"} first, else LifeKeeper (whose resource state, ISP or OSU,
- * says whether it should run here). Without LifeKeeper the expectation is what the agent's last
- * direct action left: running after restore or recover, not after remove.
+ * {@code hulftark.agent.service."TAG"} first, else LifeKeeper. Whether it should run here is what
+ * the agent's last direct action left (running after restore or recover, not after remove), else
+ * LifeKeeper's resource state (ISP or ISU: yes; OSU or OSF: no).
  */
 public final class ResourceDirectory {
 
@@ -41,11 +41,12 @@ public final class ResourceDirectory {
         }
         ServiceNames.Lookup found = lifeKeeper.get().lookup(tag);
         if (found instanceof ServiceNames.Lookup.Found f) {
-            Optional<Boolean> active = switch (f.lifeKeeperState()) {
+            // A direct action of this agent is news that LifeKeeper never heard, so it wins over LifeKeeper's state.
+            Optional<Boolean> active = Optional.ofNullable(expectations.get(tag)).or(() -> switch (f.lifeKeeperState()) {
                 case "ISP", "ISU" -> Optional.of(true);
                 case "OSU", "OSF" -> Optional.of(false);
-                default -> Optional.ofNullable(expectations.get(tag));
-            };
+                default -> Optional.empty();
+            });
             return new Entry(f.service(), active, null);
         }
         if (found instanceof ServiceNames.Lookup.NoSuchResource r) {

@@ -54,7 +54,15 @@ class ResourceDirectoryTest {
     @CsvSource({"ISP, true", "ISU, true", "OSU, false", "OSF, false"})
     void lifekeeper_state_says_whether_it_should_run_here(String state, boolean active) {
         ResourceDirectory d = new ResourceDirectory(Map.of(), Optional.of(lifeKeeper(new Lookup.Found("S", state))));
-        d.expect("T", !active); // LifeKeeper's word beats what a direct action left
+        assertThat(d.resolve("T").expectedActive()).contains(active);
+    }
+
+    @ParameterizedTest(name = "LifeKeeper state {0}, then a direct action")
+    @CsvSource({"ISP, false", "OSU, true"})
+    void a_direct_action_of_this_agent_beats_lifekeepers_word(String state, boolean active) {
+        // In direct mode LifeKeeper does not hear of the agent's actions, so its state is stale.
+        ResourceDirectory d = new ResourceDirectory(Map.of(), Optional.of(lifeKeeper(new Lookup.Found("S", state))));
+        d.expect("T", active);
         assertThat(d.resolve("T").expectedActive()).contains(active);
     }
 
