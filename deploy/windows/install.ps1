@@ -119,7 +119,7 @@ $xml = @"
   <name>hulft-ark agent</name>
   <description>hulft-ark node agent: checks HULFT, serves REST and health, reports to the fleet view.</description>
   <executable>$(ConvertTo-XmlText $Java)</executable>
-  <arguments>-jar "$(ConvertTo-XmlText $jar)" agent</arguments>
+  <arguments>-Xmx48m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxDirectMemorySize=16m -jar "$(ConvertTo-XmlText $jar)" agent</arguments>
   <workingdirectory>$(ConvertTo-XmlText $InstallDir)</workingdirectory>
   <startmode>Automatic</startmode>
   <onfailure action="restart" delay="10 sec"/>

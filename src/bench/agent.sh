@@ -9,7 +9,9 @@ RATE=${1:-500}
 SECONDS_=${2:-20}
 APP=target/quarkus-app/quarkus-run.jar
 CP=target/classes:target/test-classes
-HEAP=(-Xmx64m -Xss512k -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m)
+# The production settings README.md documents (deploy/linux/hulft-ark-agent.service uses them too).
+HEAP=(-Xmx48m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxDirectMemorySize=16m)
+export MALLOC_ARENA_MAX=2
 WORK=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cleanup() { [ -n "${AGENT:-}" ] && kill "$AGENT" 2>/dev/null; java -jar "$APP" sim stop "$WORK/hulft" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
@@ -27,7 +29,7 @@ hulftark.probe=tcp
 hulftark.probe-timeout=2s
 hulftark.agent.tags=hulft
 hulftark.agent.action-mode=direct
-hulftark.agent.check-interval=1s
+hulftark.agent.check-interval=${INTERVAL:-10s}
 hulftark.agent.failures-before-failed=2
 hulftark.security.tokens-file=$WORK/tokens
 quarkus.http.port=$PORT
@@ -43,11 +45,11 @@ echo "agent idle RSS after start-up: $(awk '/VmRSS/ {print $2/1024 " MiB"}' /pro
 
 java -cp "$CP" io.hulftark.bench.LoadGen "http://127.0.0.1:$PORT/api/v1/resources/hulft" "$TOKEN" "$RATE" "$SECONDS_"
 
-# Crash to FAILED: interval 1 s x 2 failures, so at most 2 s plus one check.
+# Crash to FAILED: at most interval x failures-before-failed + 1 s.
 until curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/resources/hulft" | grep -q '"status":"RUNNING"'; do sleep 0.1; done
 start=$(date +%s%N)
 java -jar "$APP" sim fault "$WORK/hulft" crash
 until curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/resources/hulft" | grep -q '"status":"FAILED"'; do sleep 0.05; done
-echo "crash to FAILED: $(( ($(date +%s%N) - start) / 1000000 )) ms (interval 1 s, failures-before-failed 2)"
+echo "crash to FAILED: $(( ($(date +%s%N) - start) / 1000000 )) ms (interval ${INTERVAL:-10s}, failures-before-failed 2)"
 sleep 30
 echo "agent idle RSS after the load and 30 s idle: $(awk '/VmRSS/ {print $2/1024 " MiB"}' /proc/$AGENT/status)"
