@@ -117,7 +117,7 @@ $xml = @"
 <service>
   <id>$(ConvertTo-XmlText $ServiceId)</id>
   <name>hulft-ark agent</name>
-  <description>hulft-ark node agent: checks HULFT, serves REST and health, reports to the fleet view.</description>
+  <description>hulft-ark node agent: checks HULFT, serves its REST API, health and metrics.</description>
   <executable>$(ConvertTo-XmlText $Java)</executable>
   <arguments>-Xmx48m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -XX:MaxDirectMemorySize=16m -jar "$(ConvertTo-XmlText $jar)" agent</arguments>
   <workingdirectory>$(ConvertTo-XmlText $InstallDir)</workingdirectory>
