@@ -151,7 +151,7 @@ public class ProblemMappers {
     }
 
     private static String path(UriInfo uri) {
-        return uri == null ? null : cut(uri.getPath());
+        return uri == null ? null : Problem.instance(uri);
     }
 
     /** One line of at most 200 characters, so that no detail echoes a large or multi-line input. */
