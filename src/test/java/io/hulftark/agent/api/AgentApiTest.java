@@ -403,13 +403,20 @@ class AgentApiTest {
                 viewer().post(API + "/resources/{tag}/check", tag),
                 act(operator(), tag, action("restore", "test")))) {
             problem(r, 404, "not-found").body("detail", endsWith(" " + tag.substring(0, 64) + "..."));
+            assertInstanceIsAShortUri(r.path("instance"), path, tag);
             for (String member : List.of("type", "title", "detail")) {
                 assertThat(r.<String>path(member)).doesNotContain(tag.substring(0, 65));
             }
-            String instance = r.path("instance");
-            assertThat(instance).hasSizeLessThanOrEqualTo(200).doesNotContain(tag.substring(0, 65));
-            // throws unless a URI reference; decoded, it is the start of the path asked for
-            assertThat(URI.create(instance).getPath()).startsWith(path.substring(0, 64)).endsWith("...");
         }
+        // The same from the filters that answer before any resource is matched.
+        assertInstanceIsAShortUri(given().get(API + "/resources/{tag}", tag).path("instance"), path, tag);
+        assertInstanceIsAShortUri(operator().contentType("application/json").body(action("restore", "x".repeat(20 * 1024)))
+                .post(API + "/resources/{tag}/actions", tag).then().statusCode(413).extract().path("instance"), path, tag);
+    }
+
+    static void assertInstanceIsAShortUri(String instance, String path, String tag) {
+        assertThat(instance).hasSizeLessThanOrEqualTo(200).doesNotContain(tag.substring(0, 65));
+        // throws unless a URI reference; decoded, it is the start of the path asked for
+        assertThat(URI.create(instance).getPath()).startsWith(path.substring(0, 64)).endsWith("...");
     }
 }
