@@ -54,7 +54,8 @@ public class ProblemMappers {
             return Optional.empty();
         }
         return Optional.of(response(Problem.of(413, "too-large", "Request body too large",
-                "the body has " + bytes + " bytes; this API takes at most " + MAX_BODY_BYTES, path), Map.of()));
+                "the body has " + bytes + " bytes; this API takes at most " + MAX_BODY_BYTES,
+                Problem.instance(request.getUriInfo())), Map.of()));
     }
 
     @ServerExceptionMapper
@@ -151,7 +152,7 @@ public class ProblemMappers {
     }
 
     private static String path(UriInfo uri) {
-        return uri == null ? null : cut(uri.getPath());
+        return uri == null ? null : Problem.instance(uri);
     }
 
     /** One line of at most 200 characters, so that no detail echoes a large or multi-line input. */

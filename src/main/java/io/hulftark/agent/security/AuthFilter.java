@@ -42,16 +42,16 @@ public class AuthFilter {
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || header.isBlank()) {
-            return Optional.of(unauthorized(path, "no credential: send 'Authorization: Bearer <token>'"));
+            return Optional.of(unauthorized(request, "no credential: send 'Authorization: Bearer <token>'"));
         }
         Matcher m = BEARER.matcher(header.strip());
         if (!m.matches()) {
-            return Optional.of(unauthorized(path, "the Authorization header is not 'Bearer <token>'"));
+            return Optional.of(unauthorized(request, "the Authorization header is not 'Bearer <token>'"));
         }
         Optional<Caller> caller = tokens.authenticate(m.group(1));
         if (caller.isEmpty()) {
             LOG.debugf("unknown token for %s %s", request.getMethod(), path);
-            return Optional.of(unauthorized(path, "unknown token (tokens are made with 'hulft-ark token new')"));
+            return Optional.of(unauthorized(request, "unknown token (tokens are made with 'hulft-ark token new')"));
         }
         current.set(caller.get());
         return Optional.empty();
@@ -65,15 +65,15 @@ public class AuthFilter {
         if (!operatorOnly) {
             return Optional.empty();
         }
-        String path = request.getUriInfo().getPath();
         Optional<Caller> caller = current.find();
         if (caller.isEmpty()) { // an @OperatorOnly resource outside /api/v1: refuse rather than let it through
-            return Optional.of(unauthorized(path, "no credential: send 'Authorization: Bearer <token>'"));
+            return Optional.of(unauthorized(request, "no credential: send 'Authorization: Bearer <token>'"));
         }
         if (!caller.get().role().allows(Role.OPERATOR)) {
             return Optional.of(RestResponse.ResponseBuilder
                     .create(RestResponse.Status.FORBIDDEN, Problem.of(403, "forbidden", "Forbidden",
-                            "this action needs the operator role; " + caller.get().name() + " is a viewer", path))
+                            "this action needs the operator role; " + caller.get().name() + " is a viewer",
+                            Problem.instance(request.getUriInfo())))
                     .type(Problem.MEDIA_TYPE).build());
         }
         return Optional.empty();
@@ -83,9 +83,10 @@ public class AuthFilter {
         return path != null && (path.equals(API) || path.startsWith(API + "/"));
     }
 
-    private static RestResponse<Problem> unauthorized(String path, String detail) {
+    private static RestResponse<Problem> unauthorized(ContainerRequestContext request, String detail) {
         return RestResponse.ResponseBuilder
-                .create(RestResponse.Status.UNAUTHORIZED, Problem.of(401, "unauthorized", "Unauthorized", detail, path))
+                .create(RestResponse.Status.UNAUTHORIZED, Problem.of(401, "unauthorized", "Unauthorized", detail,
+                        Problem.instance(request.getUriInfo())))
                 .type(Problem.MEDIA_TYPE)
                 .header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE)
                 .build();
