@@ -184,10 +184,15 @@ public final class AgentCore implements AutoCloseable {
         ActionRecord running = queued.started(clock.instant());
         history.action(running, running.startedAt(), false);
         ActionExecutor.Outcome outcome;
+        Error fatal = null;
         try {
             outcome = executor.execute(action, queued.tag());
         } catch (RuntimeException e) {
             outcome = new ActionExecutor.Outcome(1, List.of("the action failed: " + e.getMessage()));
+        } catch (Error e) {
+            // Still close the record, so that no action stays RUNNING forever; then let the error go on.
+            fatal = e;
+            outcome = new ActionExecutor.Outcome(1, List.of("the action failed: " + e));
         }
         if (outcome.exitCode() == 0 && "direct".equals(queued.mode()) && action != Action.QUICK_CHECK) {
             directory.expect(queued.tag(), action != Action.REMOVE);
@@ -195,6 +200,9 @@ public final class AgentCore implements AutoCloseable {
         ActionRecord ended = running.ended(clock.instant(), outcome.exitCode(), outcome.messages());
         history.action(ended, ended.endedAt(), true);
         listener.actionEnded(ended);
+        if (fatal != null) {
+            throw fatal;
+        }
         checkNow(queued.tag()); // the status should show the action's effect at once
     }
 
