@@ -320,6 +320,17 @@ class AgentCoreTest {
     }
 
     @Test
+    void an_executor_that_throws_an_error_still_closes_the_record() throws Exception {
+        AgentCore core = agent();
+        executor.outcome = a -> {
+            throw new StackOverflowError("deep");
+        };
+        ActionRecord ended = awaitEnd(core, core.submit("A", Action.RESTORE, "r", "ops").id());
+        assertThat(ended.state()).isEqualTo("FAILED");
+        assertThat(ended.messages()).singleElement().asString().contains("StackOverflowError");
+    }
+
+    @Test
     void an_action_checks_the_resource_when_it_ends() throws Exception {
         AgentCore core = agent();
         ActionRecord q = core.submit("A", Action.RESTORE, "r", "ops");
