@@ -31,9 +31,9 @@ public class ValidateCommand implements Callable<Integer> {
         List<Preflight.Row> rows = new Preflight(context).run(tag.tag);
         PrintWriter out = spec.commandLine().getOut();
         int w = rows.stream().mapToInt(r -> r.check().length()).max().orElse(5);
-        out.printf("%-" + w + "s  %-4s  %s%n", "CHECK", "", "DETAIL");
+        out.printf("%-" + w + "s  %-6s  %s%n", "CHECK", "RESULT", "DETAIL");
         for (Preflight.Row r : rows) {
-            out.printf("%-" + w + "s  %-4s  %s%n", r.check(), r.result(), r.detail());
+            out.printf("%-" + w + "s  %-6s  %s%n", r.check(), r.result(), r.detail());
         }
         out.flush();
         return rows.stream().anyMatch(r -> r.result() == Preflight.Result.FAIL) ? ExitCodes.FAILED : ExitCodes.OK;

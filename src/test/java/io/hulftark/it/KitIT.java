@@ -311,4 +311,35 @@ class KitIT {
         assertThat(r.err().lines().count()).isEqualTo(1);
         assertThat(r.err()).startsWith("hulft-ark: configuration error:").contains("hulftark.probe");
     }
+
+    @Test
+    void validateOfAGoodNodeExits0AndShowsThePlatformAndWhy() throws Exception {
+        Cli.Result r = cli.run("validate", "-t", TAG);
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("platform").contains("hulftark.platform=command")
+                .contains("service name \"HULFT8 Service\"").contains("myhostname").doesNotContain("FAIL");
+        assertThat(r.out().lines().skip(1)).allSatisfy(l -> assertThat(l).containsPattern(" (OK|WARN) "));
+    }
+
+    @Test
+    void validateFailsOnAnUnknownTagAndOnPortsThatClash() throws Exception {
+        Files.writeString(sim.confFile(), "rcvport=" + rcv + "\nobsport=" + rcv + "\nmyhostname=localhost\n");
+        Cli.Result r = cli.run("validate", "-t", "nope");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).containsPattern("resource nope +FAIL")
+                .containsPattern("ports +FAIL +rcvport and obsport are both " + rcv);
+    }
+
+    @Test
+    void theReadmesDemoRunsEveryActionAsExpectedAndLeavesNothingBehind() throws Exception {
+        Path demo = dir.resolve("demo dir");
+        Cli.Result r = cli.run("demo", "--dir", demo.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("1. restore", "fault: the HULFT service process is killed", "recover",
+                "Every action ended as expected.");
+        assertThat(r.out()).contains("51050005 ERROR HULFT8 Service is not running");
+        assertThat(demo).doesNotExist();
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> String.join(" ", a))
+                .orElse("").contains(demo.toString())).toList()).isEmpty();
+    }
 }
