@@ -1,6 +1,5 @@
 package io.hulftark.app;
 
-import io.hulftark.agent.security.SecurityConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
@@ -40,15 +39,16 @@ public final class ConfigLoader {
 
     /** With {@code overrides} above every other source (the demo points the kit at its simulated HULFT). */
     public static KitConfig load(Map<String, String> env, Map<String, String> overrides) {
-        return build(env, overrides).getConfigMapping(KitConfig.class);
+        return build(env, overrides, KitConfig.class).getConfigMapping(KitConfig.class);
     }
 
     /** Another of the application's mappings (security, ...), read from the same sources. */
     public static <T> T mapping(Map<String, String> env, Class<T> mapping) {
-        return build(env, Map.of()).getConfigMapping(mapping);
+        return build(env, Map.of(), mapping).getConfigMapping(mapping);
     }
 
-    static SmallRyeConfig build(Map<String, String> env, Map<String, String> overrides) {
+    /** Only the mapping asked for is built: each one costs a one-shot command start-up time. */
+    static SmallRyeConfig build(Map<String, String> env, Map<String, String> overrides, Class<?> mapping) {
         ClassLoader cl = ConfigLoader.class.getClassLoader();
         List<ConfigSource> sources = new ArrayList<>();
         if (!overrides.isEmpty()) {
@@ -73,8 +73,7 @@ public final class ConfigLoader {
                 .withSources(sources)
                 // Quarkus's own converter, so "10s" and "PT10S" read the same as in the agent.
                 .withConverter(Duration.class, 200, new DurationConverter())
-                .withMapping(KitConfig.class)
-                .withMapping(SecurityConfig.class)
+                .withMapping(mapping)
                 // The agent's keys (hulftark.agent.*, ...) are validated by the agent; a one-shot
                 // command must not fail on a key that only the agent reads.
                 .withValidateUnknown(false)
