@@ -7,6 +7,7 @@ import io.hulftark.platform.ServiceControl;
 import io.hulftark.platform.ServiceState;
 import io.hulftark.platform.StartType;
 import java.time.Duration;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,29 +60,15 @@ public final class WindowsServiceControl implements ServiceControl {
 
     @Override
     public ServiceState state(String service, Duration bound) {
-        return bounded(service, bound, () -> {
-            Handle manager = open(service);
-            try {
-                Handle svc;
-                try {
-                    svc = scm.openService(manager, service, SERVICE_QUERY_STATUS);
-                } catch (Win32Error e) {
-                    if (e.code() == Win32Error.ERROR_SERVICE_DOES_NOT_EXIST) {
-                        return ServiceState.NOT_INSTALLED;
+        // A service that does not exist is a state here (NOT_INSTALLED), not an error.
+        return bounded(service, bound, () -> withService(service, SERVICE_QUERY_STATUS, () -> ServiceState.NOT_INSTALLED,
+                svc -> {
+                    try {
+                        return map(scm.queryStatus(svc));
+                    } catch (Win32Error e) {
+                        throw failure("querying the state of", service, e);
                     }
-                    throw failure("opening", service, e);
-                }
-                try {
-                    return map(scm.queryStatus(svc));
-                } catch (Win32Error e) {
-                    throw failure("querying the state of", service, e);
-                } finally {
-                    scm.close(svc);
-                }
-            } finally {
-                scm.close(manager);
-            }
-        });
+                }));
     }
 
     /**
@@ -175,6 +162,11 @@ public final class WindowsServiceControl implements ServiceControl {
 
     /** Opens the manager and the service, runs {@code body}, and closes both whatever happens. */
     private <T> T withService(String service, int access, WithHandle<T> body) {
+        return withService(service, access, null, body);
+    }
+
+    /** As above; {@code ifMissing} (when given) answers for a service that does not exist. */
+    private <T> T withService(String service, int access, Supplier<T> ifMissing, WithHandle<T> body) {
         Handle manager = open(service);
         try {
             Handle svc;
@@ -182,6 +174,9 @@ public final class WindowsServiceControl implements ServiceControl {
                 svc = scm.openService(manager, service, access);
             } catch (Win32Error e) {
                 if (e.code() == Win32Error.ERROR_SERVICE_DOES_NOT_EXIST) {
+                    if (ifMissing != null) {
+                        return ifMissing.get();
+                    }
                     throw new PlatformException("Service '" + service + "' does not exist (" + e.describe() + ")");
                 }
                 throw failure("opening", service, e);
