@@ -1,0 +1,69 @@
+package io.hulftark.fleet.store;
+
+import io.hulftark.fleet.report.Report;
+import io.hulftark.fleet.view.AckView;
+import io.hulftark.fleet.view.ClusterDetail;
+import io.hulftark.fleet.view.ClusterPage;
+import io.hulftark.fleet.view.ClusterQuery;
+import io.hulftark.fleet.view.EventQuery;
+import io.hulftark.fleet.view.FleetEvent;
+import io.hulftark.fleet.view.MaintenanceView;
+import io.hulftark.fleet.view.Summary;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the fleet view knows, kept so that it survives a restart and so that several fleet-view instances
+ * on one database serve the same view. Every write derives the cluster's state in the same transaction
+ * (ClusterStateDeriver), so the stored state, its since and the STATE events are always consistent, whichever
+ * instance wrote them. Reports are validated before they get here.
+ *
+ * <p>Unknown clusters: {@code acknowledge}, {@code addMaintenance} and {@code forgetNode} throw
+ * {@link UnknownClusterException}.
+ */
+public interface FleetStore extends AutoCloseable {
+
+    /** Takes a validated report received now: the node's latest state (if newer), its new events, the cluster's state. */
+    IngestResult ingest(Report report, Instant receivedAt);
+
+    /**
+     * Derives again every cluster whose state may have changed by the passage of time alone (a report went
+     * stale, a maintenance window began or ended, flapping aged out) and records the changes.
+     *
+     * @return how many clusters were derived again
+     */
+    int reevaluateDue(Instant now);
+
+    Summary summary(Instant now);
+
+    ClusterPage clusters(ClusterQuery query, Instant now);
+
+    /** @param historyLimit newest events of the cluster to include */
+    Optional<ClusterDetail> cluster(String name, int historyLimit, Instant now);
+
+    List<FleetEvent> events(EventQuery query);
+
+    long lastEventId();
+
+    AckView acknowledge(String cluster, String by, String comment, Instant until, Instant now);
+
+    /** @return false when there is no such acknowledgement of that cluster */
+    boolean removeAcknowledgement(String cluster, long id, String by, Instant now);
+
+    /** Records the window and derives the cluster again (a window that covers now makes it MAINTENANCE at once). */
+    MaintenanceView addMaintenance(String cluster, Instant from, Instant until, String reason, String by, Instant now);
+
+    /** @return false when there is no such window of that cluster */
+    boolean removeMaintenance(String cluster, long id, String by, Instant now);
+
+    /** Forgets a decommissioned node, so its silence no longer degrades the cluster. @return false when unknown */
+    boolean forgetNode(String cluster, String node, String by, Instant now);
+
+    /** Deletes events older than {@code before}, and acknowledgements and windows that ended before it. @return rows deleted */
+    long prune(Instant before);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,24 @@
+package io.hulftark.fleet.view;
+
+import io.hulftark.fleet.state.ClusterState;
+
+import java.util.Optional;
+
+/**
+ * @param q    a case-insensitive substring of the cluster's name or of one of its nodes' names
+ * @param page from 0
+ * @param size 1 to 500
+ */
+public record ClusterQuery(Optional<ClusterState> state, Optional<String> q, Sort sort, int page, int size) {
+
+    public enum Sort {
+        /**
+         * Problem clusters first: SPLIT, DOWN, STALE, DEGRADED, MAINTENANCE, OK; within a state, unacknowledged
+         * before acknowledged, then the longest-standing (oldest since) first, then by name.
+         */
+        PROBLEM,
+        NAME,
+        /** Most recent state change first. */
+        SINCE
+    }
+}
