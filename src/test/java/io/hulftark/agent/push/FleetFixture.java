@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +26,7 @@ final class FleetFixture implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
-    record Received(String authorization, String contentType, String body, Report report, int answered) { }
+    record Received(String authorization, String contentType, String body, Report report, int answered, Instant at) { }
 
     final List<Received> received = new CopyOnWriteArrayList<>();
     final AtomicInteger inFlight = new AtomicInteger();
@@ -41,6 +42,12 @@ final class FleetFixture implements AutoCloseable {
     FleetFixture() throws IOException {
         server = bind(0);
         port = server.getAddress().getPort();
+    }
+
+    /** On a port chosen before, e.g. one an agent was told to push to before it started. */
+    FleetFixture(int port) throws IOException, InterruptedException {
+        this.port = port;
+        up();
     }
 
     URI url() {
@@ -100,7 +107,7 @@ final class FleetFixture implements AutoCloseable {
                 code = 400;
             }
             received.add(new Received(x.getRequestHeaders().getFirst("Authorization"),
-                    x.getRequestHeaders().getFirst("Content-Type"), body, report, code));
+                    x.getRequestHeaders().getFirst("Content-Type"), body, report, code, Instant.now()));
             byte[] out = answer.getBytes(StandardCharsets.UTF_8);
             x.getResponseHeaders().add("Content-Type", code / 100 == 2 ? "application/json" : "application/problem+json");
             x.sendResponseHeaders(code, out.length);
