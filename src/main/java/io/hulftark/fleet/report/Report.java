@@ -2,6 +2,7 @@ package io.hulftark.fleet.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hulftark.agent.Status;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +31,7 @@ public record Report(String cluster, String node, String agentVersion, Instant a
     }
 
     /** One LifeKeeper resource (a HULFT service) as the agent sees it now. */
+    @Schema(name = "ReportResource")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Resource(String tag, String service, Status status, String role, Instant since, String reason,
                            Instant checkedAt, List<Port> ports) {
@@ -39,6 +41,7 @@ public record Report(String cluster, String node, String agentVersion, Instant a
     }
 
     /** One port of the last check. */
+    @Schema(name = "ReportPort")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Port(String key, int port, boolean ok, long latencyMicros, String detail) {
     }
@@ -49,6 +52,7 @@ public record Report(String cluster, String node, String agentVersion, Instant a
      * @param type "transition" or "action"
      * @param text one line for people: "RUNNING → FAILED: port 30000 does not answer", "restore by alice: SUCCEEDED (exit 0, 2.1 s)"
      */
+    @Schema(name = "ReportEvent") // not "Event": the agent's own history event has that name in its OpenAPI
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Event(long seq, Instant at, String tag, String type, String text) {
     }
