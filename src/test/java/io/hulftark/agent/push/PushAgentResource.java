@@ -40,6 +40,12 @@ public class PushAgentResource implements QuarkusTestResourceLifecycleManager {
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(PushAgentResource.class));
         }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // A free port, not 8081: other builds on this machine run their Quarkus tests at the same time.
+            return Map.of("quarkus.http.test-port", "0");
+        }
     }
 
     private final SimAgentResource sim = new SimAgentResource();
