@@ -6,6 +6,7 @@ import io.hulftark.agent.CheckResult;
 import io.hulftark.agent.Event;
 import io.hulftark.agent.ResourceView;
 import io.hulftark.agent.security.CurrentCaller;
+import io.hulftark.agent.push.FleetPusher;
 import io.hulftark.agent.security.OperatorOnly;
 import io.hulftark.fleet.report.Report;
 import io.hulftark.kit.Action;
@@ -52,8 +53,10 @@ public class AgentResource {
     @Path("/node")
     @Operation(summary = "This agent: node, cluster, version, platform, action mode, resources")
     public NodeView node() {
-        return new NodeView(agent.node(), agent.context().config().cluster().orElse(null), AgentService.version(), agent.context().platform().name(),
-                agent.context().platform().why(), agent.mode(), agent.core().tags(), agent.started());
+        return new NodeView(agent.node(), agent.context().config().cluster().orElse(null), AgentService.version(),
+                agent.context().platform().name(),
+                agent.context().platform().why(), agent.mode(), agent.core().tags(), agent.started(),
+                agent.pusher().map(FleetPusher::state).orElse(null));
     }
 
     @GET

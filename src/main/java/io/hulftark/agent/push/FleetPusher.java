@@ -9,6 +9,7 @@ import io.hulftark.agent.Event;
 import io.hulftark.agent.History;
 import io.hulftark.agent.Status;
 import io.hulftark.fleet.report.Report;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 
 import java.net.ConnectException;
@@ -47,6 +48,11 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
         public Settings {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(token, "token");
+            if (!("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))
+                    || url.getHost() == null) {
+                throw new IllegalArgumentException("hulftark.fleet.url must be http://HOST:PORT or https://HOST:PORT, not "
+                        + url);
+            }
             if (heartbeat.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("hulftark.fleet.heartbeat must be at least 1s, not " + heartbeat);
             }
@@ -280,6 +286,18 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
             // a body that is not a problem detail says nothing we can show on one line
         }
         return "";
+    }
+
+    /** What GET /api/v1/node shows of the push. */
+    @Schema(name = "FleetPushState")
+    public record State(URI url, Instant lastSuccess, String lastError, int backlog, long dropped) { }
+
+    public State state() {
+        String error;
+        synchronized (this) {
+            error = lastCause;
+        }
+        return new State(endpoint, lastSuccess, error, backlog(), dropped);
     }
 
     /** Events waiting for the fleet view. */

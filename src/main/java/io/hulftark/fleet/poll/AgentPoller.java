@@ -43,6 +43,11 @@ public final class AgentPoller implements AutoCloseable {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(token, "token");
+            if (!("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))
+                    || url.getHost() == null) {
+                throw new IllegalArgumentException("hulftark.fleet.poll.\"" + name
+                        + "\".url must be http://HOST:PORT or https://HOST:PORT, not " + url);
+            }
         }
     }
 

@@ -149,6 +149,12 @@ class AgentPushTest {
         assertThat(Duration.between(endedAt, ended.at())).isLessThan(Duration.ofMillis(900));
         assertThat(delivered(f)).containsAll(historySeqs().subList(0, historySeqs().size() - 1));
 
+        JsonPath node = as(VIEWER_TOKEN).get("/api/v1/node").then().statusCode(200).extract().jsonPath();
+        assertThat(node.getString("fleetPush.url")).endsWith(":" + f.url().getPort() + "/api/v1/fleet/reports");
+        assertThat(Instant.parse(node.getString("fleetPush.lastSuccess"))).isAfter(first.sentAt());
+        assertThat(node.getInt("fleetPush.dropped")).isZero();
+        assertThat(node.getInt("fleetPush.backlog")).isBetween(0, 3);
+
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("hulftark_fleet_pushes_total{outcome=\"ok\"}")
                 .contains("hulftark_fleet_pushes_total{outcome=\"failed\"}")
