@@ -5,10 +5,10 @@ import io.hulftark.agent.push.AgentReports;
 import io.hulftark.agent.push.FleetPusher;
 import io.hulftark.app.KitConfig;
 import io.hulftark.app.KitContext;
+import io.hulftark.app.ServerRole;
 import io.hulftark.fleet.FleetConfig;
 import io.hulftark.kit.Kit;
 import io.hulftark.platform.ProcessCommandRunner;
-import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +29,6 @@ import java.util.Optional;
 
 /** The agent's framework side: wires {@link AgentCore} from configuration and drives its checks. */
 @ApplicationScoped
-@Startup
 public class AgentService {
 
     private static final Logger LOG = Logger.getLogger(AgentService.class);
@@ -115,8 +114,9 @@ public class AgentService {
         return core.resources();
     }
 
+    // Started by AgentHealth in the agent role only; in the fleet view's role the bean is never built.
     @Scheduled(every = "${hulftark.agent.check-interval:10s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = ServerRole.NotAgent.class)
     void round() {
         lastRound = Instant.now();
         core.checkAll();

@@ -1,18 +1,20 @@
 package io.hulftark.fleet.poll;
 
+import io.hulftark.app.ServerRole;
 import io.hulftark.fleet.FleetConfig;
 import io.hulftark.fleet.report.ReportSink;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import java.util.List;
 
-/** Starts the {@link AgentPoller} in the fleet view (hulftark.role=fleet) when agents to poll are configured. */
+/** Starts the {@link AgentPoller} in the fleet role when agents to poll are configured (hulftark.fleet.poll.*). */
 @ApplicationScoped
 public class FleetPolling {
 
@@ -20,18 +22,16 @@ public class FleetPolling {
 
     private final FleetConfig config;
     private final Instance<ReportSink> sink;
-    private final String role;
     private AgentPoller poller;
 
-    public FleetPolling(FleetConfig config, Instance<ReportSink> sink,
-                        @ConfigProperty(name = "hulftark.role", defaultValue = "agent") String role) {
+    public FleetPolling(FleetConfig config, Instance<ReportSink> sink) {
         this.config = config;
         this.sink = sink;
-        this.role = role;
     }
 
-    void start(@Observes StartupEvent event) {
-        if (!"fleet".equals(role) || config.poll().isEmpty()) {
+    // After the default priority: the ingest (FleetService) has opened its store when the first poll answers.
+    void start(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) StartupEvent event) {
+        if (ServerRole.current() != ServerRole.FLEET || config.poll().isEmpty()) {
             return;
         }
         if (!sink.isResolvable()) {
