@@ -82,6 +82,7 @@ public final class AgentCore implements AutoCloseable {
     private final int checksKept;
     private final Clock clock;
     private final Listener listener;
+    private volatile boolean closed;
     private final ExecutorService checkPool = Executors.newCachedThreadPool(daemon("agent-check"));
     private final ExecutorService actionPool = Executors.newCachedThreadPool(daemon("agent-action"));
 
@@ -163,11 +164,17 @@ public final class AgentCore implements AutoCloseable {
                 s.checks.removeLast();
             }
         }
-        listener.checked(r, s.state.status());
+        // A check that ends after close() tells no one: the listeners' framework may be gone by then.
+        boolean tell = !closed;
+        if (tell) {
+            listener.checked(r, s.state.status());
+        }
         t.ifPresent(tr -> {
             Event e = history.transition(tr);
-            listener.transition(tr);
-            listener.recorded(e);
+            if (tell) {
+                listener.transition(tr);
+                listener.recorded(e);
+            }
         });
         return r;
     }
@@ -247,6 +254,7 @@ public final class AgentCore implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        closed = true;
         checkPool.shutdownNow();
         actionPool.shutdown();
         actionPool.awaitTermination(5, TimeUnit.SECONDS);

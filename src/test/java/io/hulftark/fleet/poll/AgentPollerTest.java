@@ -1,6 +1,16 @@
 package io.hulftark.fleet.poll;
 
+import io.agroal.api.AgroalDataSource;
 import io.hulftark.agent.push.PushAgentResource;
+import io.hulftark.fleet.report.ReportValidator;
+import io.hulftark.fleet.store.JdbcFleetStore;
+import io.hulftark.fleet.store.TestDatabases;
+import io.hulftark.fleet.view.ClusterDetail;
+import io.hulftark.fleet.view.FleetEvent;
+import io.hulftark.fleet.view.FleetNode;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Path;
+import java.time.Instant;
 import io.hulftark.fleet.report.Report;
 import io.hulftark.fleet.report.ReportSink;
 import io.hulftark.fleet.state.ClusterState;
@@ -43,6 +53,9 @@ class AgentPollerTest {
 
     @TestHTTPResource("/")
     URL agent;
+
+    @TempDir
+    Path dir;
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
@@ -87,8 +100,8 @@ class AgentPollerTest {
     @AfterEach
     void tearDown() throws Exception {
         log.removeHandler(capture);
-        for (AutoCloseable c : toClose) {
-            c.close();
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
         }
     }
 
@@ -159,6 +172,40 @@ class AgentPollerTest {
         assertThat(p.after("gone")).isZero();
         assertThat(p.after("wrong")).isZero();
         assertThat(p.after("good")).isPositive();
+    }
+
+    @Test
+    void intoTheRealStoreEachEventOnceEvenAfterAFleetViewRestart() throws Exception {
+        await("a first transition", () -> !historySeqs().isEmpty());
+        AgroalDataSource pool = TestDatabases.h2(dir.resolve("fleet"), 4);
+        toClose.add(pool::close);
+        JdbcFleetStore store = new JdbcFleetStore(pool, JdbcFleetStore.Dialect.H2, Duration.ofSeconds(35),
+                Duration.ofMinutes(10), 4);
+        toClose.add(store::close);
+        ReportSink ingest = report -> {
+            ReportValidator.problem(report).ifPresent(p -> {
+                throw new IllegalArgumentException(p);
+            });
+            return store.ingest(report, Instant.now());
+        };
+        AgentPoller first = poller(ingest, real("n1", VIEWER_TOKEN));
+        await("the history stored", () -> agentEvents(store).size() >= historySeqs().size());
+        first.close();
+        // A restarted fleet view polls from after=0 again: the store takes nothing twice.
+        AgentPoller second = poller(ingest, real("n1", VIEWER_TOKEN));
+        await("polled again", () -> second.after("n1") > 0);
+        ClusterDetail detail = store.cluster(CLUSTER, 1000, Instant.now()).orElseThrow();
+        assertThat(detail.nodes()).extracting(FleetNode::node).containsExactly(NODE);
+        assertThat(detail.nodes().get(0).resources()).extracting(Report.Resource::tag).containsExactly(TAG);
+        List<String> texts = agentEvents(store).stream().map(e -> e.at() + " " + e.text()).toList();
+        assertThat(texts).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(historySeqs().size());
+        assertThat(warnings).isEmpty();
+    }
+
+    private static List<FleetEvent> agentEvents(JdbcFleetStore store) {
+        return store.cluster(CLUSTER, 1000, Instant.now()).map(d -> d.history().stream()
+                .filter(e -> FleetEvent.TRANSITION.equals(e.kind()) || FleetEvent.ACTION.equals(e.kind())).toList())
+                .orElse(List.of());
     }
 
     @Test
