@@ -340,6 +340,7 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
             LOG.warn("the fleet push thread did not end in time");
         }
         httpThreads.shutdownNow();
+        httpThreads.awaitTermination(1, TimeUnit.SECONDS);
     }
 
     private static Thread daemon(Runnable r, String name) {

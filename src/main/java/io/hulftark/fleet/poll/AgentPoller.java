@@ -244,6 +244,7 @@ public final class AgentPoller implements AutoCloseable {
             LOG.warn("the fleet poll threads did not end in time");
         }
         httpThreads.shutdownNow();
+        httpThreads.awaitTermination(1, TimeUnit.SECONDS);
     }
 
     private static Thread daemon(Runnable r, String name) {
