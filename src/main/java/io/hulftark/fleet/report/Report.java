@@ -33,6 +33,7 @@ public record Report(String cluster, String node, String agentVersion, Instant a
     /** One LifeKeeper resource (a HULFT service) as the agent sees it now. */
     @Schema(name = "ReportResource")
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "ReportResource")
     public record Resource(String tag, String service, Status status, String role, Instant since, String reason,
                            Instant checkedAt, List<Port> ports) {
         public Resource {
@@ -43,6 +44,7 @@ public record Report(String cluster, String node, String agentVersion, Instant a
     /** One port of the last check. */
     @Schema(name = "ReportPort")
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "ReportPort")
     public record Port(String key, int port, boolean ok, long latencyMicros, String detail) {
     }
 
@@ -54,6 +56,7 @@ public record Report(String cluster, String node, String agentVersion, Instant a
      */
     @Schema(name = "ReportEvent") // not "Event": the agent's own history event has that name in its OpenAPI
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "ReportEvent")
     public record Event(long seq, Instant at, String tag, String type, String text) {
     }
 }
