@@ -31,7 +31,6 @@ public record Report(String cluster, String node, String agentVersion, Instant a
     }
 
     /** One LifeKeeper resource (a HULFT service) as the agent sees it now. */
-    @Schema(name = "ReportResource")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "ReportResource")
     public record Resource(String tag, String service, Status status, String role, Instant since, String reason,
@@ -42,7 +41,6 @@ public record Report(String cluster, String node, String agentVersion, Instant a
     }
 
     /** One port of the last check. */
-    @Schema(name = "ReportPort")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "ReportPort")
     public record Port(String key, int port, boolean ok, long latencyMicros, String detail) {
@@ -54,7 +52,6 @@ public record Report(String cluster, String node, String agentVersion, Instant a
      * @param type "transition" or "action"
      * @param text one line for people: "RUNNING → FAILED: port 30000 does not answer", "restore by alice: SUCCEEDED (exit 0, 2.1 s)"
      */
-    @Schema(name = "ReportEvent") // not "Event": the agent's own history event has that name in its OpenAPI
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "ReportEvent")
     public record Event(long seq, Instant at, String tag, String type, String text) {
