@@ -33,7 +33,12 @@ final class FleetProcess implements AutoCloseable {
 
     /** @param tokens a tokens file; made with a viewer and an operator when it does not exist */
     FleetProcess(Map<String, String> properties, Path stateDir, Path tokens) throws IOException {
-        this.port = AgentProcess.freePort();
+        this(properties, stateDir, tokens, AgentProcess.freePort());
+    }
+
+    /** On a given port: a restarted fleet view where the agents expect it. */
+    FleetProcess(Map<String, String> properties, Path stateDir, Path tokens, int port) throws IOException {
+        this.port = port;
         Files.createDirectories(stateDir);
         this.log = stateDir.resolve("fleet-" + port + ".log");
         if (!Files.exists(tokens)) {
