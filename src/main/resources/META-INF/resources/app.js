@@ -209,30 +209,44 @@ const refreshSoon = debounce(refresh, 200);
 
 async function loadSummary() {
   const s = await api('/summary');
-  const tiles = $('tiles');
-  const all = h('button', {
-    type: 'button', id: 'tile-ALL', class: 'tile', 'data-state': 'ALL', 'aria-pressed': String(ui.state === ''),
-    onclick: () => setFilter(''),
-  }, h('span', {class: 'count'}, s.clusters), h('span', {class: 'label'}, 'all clusters'));
-  const perState = STATES.map((st) => {
-    const n = s.byState[st] || 0;
-    return h('button', {
-      type: 'button', id: 'tile-' + st, class: 'tile' + (n === 0 ? ' zero' : ''), 'data-state': st,
-      'data-count': n, 'aria-pressed': String(ui.state === st),
-      onclick: () => setFilter(ui.state === st ? '' : st),
-    }, h('span', {class: 'count'}, n), h('span', {class: 'label'}, st));
-  });
-  const extra = h('div', {class: 'tile-notes'},
-    h('span', {id: 'acked-count'}, `${s.acknowledged} acknowledged`),
-    h('span', {id: 'flapping-count'}, `${s.flapping} flapping`));
-  tiles.replaceChildren(all, ...perState, extra);
+  if (!$('tile-ALL')) buildTiles();
+  // Counts change in place: a keyboard user's focus on a tile survives every live update.
+  setTile('ALL', s.clusters);
+  for (const st of STATES) setTile(st, s.byState[st] || 0);
+  $('acked-count').textContent = `${s.acknowledged} acknowledged`;
+  $('flapping-count').textContent = `${s.flapping} flapping`;
   if (stream.lastId === null && typeof s.lastEventId === 'number') stream.lastId = s.lastEventId;
+}
+
+function buildTiles() {
+  const tile = (st, label) => h('button', {
+    type: 'button', id: 'tile-' + st, class: 'tile', 'data-state': st, 'aria-pressed': 'false',
+    onclick: () => setFilter(st === 'ALL' || ui.state === st ? '' : st),
+  }, h('span', {class: 'count'}, '–'), h('span', {class: 'label'}, label));
+  $('tiles').replaceChildren(tile('ALL', 'all clusters'), ...STATES.map((st) => tile(st, st)),
+    h('div', {class: 'tile-notes'}, h('span', {id: 'acked-count'}), h('span', {id: 'flapping-count'})));
+  pressTiles();
+}
+
+function setTile(st, n) {
+  const t = $('tile-' + st);
+  t.dataset.count = n;
+  t.classList.toggle('zero', n === 0);
+  t.querySelector('.count').textContent = n;
+  t.setAttribute('aria-label', st === 'ALL' ? `all clusters: ${n}` : `${st}: ${n} clusters`);
+}
+
+function pressTiles() {
+  for (const b of document.querySelectorAll('#tiles .tile')) {
+    b.setAttribute('aria-pressed', String(b.dataset.state === (ui.state || 'ALL')));
+  }
 }
 
 function setFilter(state) {
   ui.state = state;
   ui.page = 0;
   $('filter-state').value = state;
+  pressTiles();
   refresh();
 }
 
@@ -241,18 +255,22 @@ async function loadClusters() {
   if (ui.state) p.set('state', ui.state);
   if (ui.q) p.set('q', ui.q);
   const page = await api('/clusters?' + p);
-  // The filter may have changed while this request was out; the newer request will draw.
   ui.total = page.total;
+  // Rows are drawn anew; the link that had the focus gets it back.
+  const focused = document.activeElement && document.activeElement.closest('#cluster-rows tr');
+  const focusedName = focused ? focused.dataset.cluster : null;
   $('cluster-rows').replaceChildren(...page.items.map(row));
+  if (focusedName !== null) {
+    const again = [...$('cluster-rows').children].find((r) => r.dataset.cluster === focusedName);
+    if (again) again.querySelector('a').focus();
+  }
   show('empty', page.items.length === 0);
   const from = page.total === 0 ? 0 : page.page * page.size + 1;
   const to = page.page * page.size + page.items.length;
   $('page-info').textContent = `${from}–${to} of ${page.total}`;
   $('prev').disabled = page.page === 0;
   $('next').disabled = to >= page.total;
-  for (const b of document.querySelectorAll('#tiles .tile')) {
-    b.setAttribute('aria-pressed', String(b.dataset.state === (ui.state || 'ALL')));
-  }
+  pressTiles();
 }
 
 function row(c) {
@@ -266,7 +284,7 @@ function row(c) {
     h('td', {class: 'since'}, when(c.since, '')),
     h('td', {class: 'reason'}, c.reason || ''),
     h('td', {class: 'serving'}, (c.serving || []).join(', ') || h('span', {class: 'muted'}, 'none')),
-    h('td', {class: 'nodes'}, (c.nodes || []).join(', ')),
+    h('td', {class: 'node-names'}, (c.nodes || []).join(', ')),
     markers);
 }
 
