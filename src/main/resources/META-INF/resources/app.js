@@ -120,6 +120,10 @@ async function signIn(event) {
   $('signin-submit').disabled = true;
   try {
     const who = await api('/whoami', {tok});
+    if (who.role !== 'VIEWER' && who.role !== 'OPERATOR') {
+      throw new ApiError(403, 'Not a dashboard token', `${who.name} is a ${String(who.role).toLowerCase()} token, which can `
+        + 'only send reports: sign in with a viewer or operator token');
+    }
     sessionStorage.setItem(TOKEN_KEY, tok);
     $('token').value = '';
     start(who);
@@ -167,11 +171,24 @@ function message(text) {
 function route() {
   const m = location.hash.match(/^#\/cluster\/(.+)$/);
   ui.route = m ? {view: 'cluster', name: decodeURIComponent(m[1])} : {view: 'overview'};
+  if (!m) {
+    // The overview's filters live in its address (#/?state=DOWN&q=tokyo), so a filtered view can be linked to.
+    const p = new URLSearchParams(location.hash.replace(/^#\/?\??/, ''));
+    ui.state = STATES.includes(p.get('state')) ? p.get('state') : '';
+    ui.q = p.get('q') || '';
+    ui.sort = ['PROBLEM', 'NAME', 'SINCE'].includes(p.get('sort')) ? p.get('sort') : 'PROBLEM';
+    ui.page = Math.max(Number.parseInt(p.get('page'), 10) || 0, 0);
+    $('filter-state').value = ui.state;
+    $('search').value = ui.q;
+    $('sort').value = ui.sort;
+    if ($('tile-ALL')) pressTiles();
+  }
   show('overview', ui.route.view === 'overview');
   show('cluster', ui.route.view === 'cluster');
   message('');
   refresh();
   if (ui.route.view === 'cluster') {
+    $('back').href = overviewAddress();  // back to the overview as it was filtered
     clearForms();
     $('cluster-title').focus();
   }
@@ -203,7 +220,20 @@ async function refresh() {
   }
 }
 
-const refreshSoon = debounce(refresh, 200);
+/**
+ * Refreshes 200 ms after the last event, but never later than 1 s after the first one: a large fleet sends
+ * events more often than every 200 ms, and a plain debounce would then never draw.
+ */
+const refreshSoon = (() => {
+  let timer = null;
+  let first = 0;
+  return () => {
+    const now = Date.now();
+    if (timer === null) first = now;
+    clearTimeout(timer);
+    timer = setTimeout(() => { timer = null; refresh(); }, Math.max(0, Math.min(200, first + 1000 - now)));
+  };
+})();
 
 // ---------- overview ----------
 
@@ -250,7 +280,21 @@ function setFilter(state) {
   refresh();
 }
 
+function overviewAddress() {
+  const p = new URLSearchParams();
+  if (ui.state) p.set('state', ui.state);
+  if (ui.q) p.set('q', ui.q);
+  if (ui.sort !== 'PROBLEM') p.set('sort', ui.sort);
+  if (ui.page) p.set('page', ui.page);
+  const q = p.toString();
+  return q ? '#/?' + q : '#/';
+}
+
 async function loadClusters() {
+  // replaceState: no hashchange, no history entry per keystroke.
+  if (location.hash !== overviewAddress() && (location.hash || overviewAddress() !== '#/')) {
+    history.replaceState(null, '', overviewAddress());
+  }
   const p = new URLSearchParams({sort: ui.sort, page: ui.page, size: PAGE_SIZE});
   if (ui.state) p.set('state', ui.state);
   if (ui.q) p.set('q', ui.q);
