@@ -1,0 +1,281 @@
+package io.hulftark.fleet.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hulftark.agent.Status;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The dashboard in a real headless Chromium against a real fleet view: reports arrive over HTTP with reporter
+ * tokens, as agents send them, and the page is checked for what people see. One browser for the class; every
+ * test signs in afresh. Cluster names carry a run id, so a store kept from an earlier run does not disturb.
+ */
+@QuarkusTest
+@TestProfile(DashboardProfile.class)
+class DashboardTest {
+
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
+    private static Browser browser;
+
+    @TestHTTPResource("/")
+    URI base;
+
+    private Reports reports;
+
+    @BeforeAll
+    static void startBrowser() throws Exception {
+        assumeTrue(Browser.missing() == null, Browser.missing());
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @BeforeEach
+    void signedOut() {
+        reports = new Reports(base);
+        browser.open(base.toString());
+        browser.script("sessionStorage.clear();");
+        browser.open(base.toString());
+        browser.await("the sign-in form", ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+    }
+
+    static String name(String what) {
+        return "ui" + RUN + "-" + what;
+    }
+
+    private void signIn(String token) {
+        browser.byId("token").sendKeys(token);
+        browser.byId("signin-submit").click();
+        browser.await("the overview after sign-in", ExpectedConditions.visibilityOfElementLocated(By.id("overview")));
+    }
+
+    private WebElement rowOf(String cluster) {
+        return browser.await("the row of " + cluster,
+                ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-cluster='" + cluster + "']")));
+    }
+
+    private void awaitState(String cluster, String state) {
+        browser.await(cluster + " shown as " + state, ExpectedConditions.attributeToBe(
+                By.cssSelector("tr[data-cluster='" + cluster + "'] .badge"), "data-state", state));
+    }
+
+    private List<String> shownClusters() {
+        return browser.findAll(By.cssSelector("#cluster-rows tr")).stream().map(r -> r.getAttribute("data-cluster")).toList();
+    }
+
+    private void search(String text) {
+        WebElement box = browser.byId("search");
+        box.clear();
+        box.sendKeys(text);
+    }
+
+    @Test
+    void signedInShowsTilesAndRowsWithProblemsFirst() throws Exception {
+        String ok = name("tiles-ok");
+        String down = name("tiles-down");
+        reports.cluster(DashboardProfile.reporter(ok), ok, Status.RUNNING, Status.STOPPED);
+        reports.cluster(DashboardProfile.reporter(down), down, Status.FAILED, Status.STOPPED);
+        signIn(DashboardProfile.VIEWER);
+
+        search(name("tiles-"));
+        browser.await("both clusters listed", d -> shownClusters().size() == 2);
+        assertEquals(List.of(down, ok), shownClusters(), "problem clusters first");
+        awaitState(ok, "OK");
+        awaitState(down, "DOWN");
+        assertTrue(rowOf(down).findElement(By.cssSelector(".serving")).getText().contains("none"));
+        assertTrue(rowOf(ok).findElement(By.cssSelector(".serving")).getText().contains("HULFT@" + ok + "-a"));
+
+        // Every tile shows what the API counts.
+        JsonNode summary = Reports.JSON.readTree(reports.call("GET", "/api/v1/fleet/summary", DashboardProfile.VIEWER, null).body());
+        for (String state : List.of("OK", "DEGRADED", "DOWN", "SPLIT", "STALE", "MAINTENANCE")) {
+            String expected = summary.path("byState").path(state).asText();
+            browser.await("tile " + state + " = " + expected,
+                    ExpectedConditions.attributeToBe(By.id("tile-" + state), "data-count", expected));
+        }
+        assertTrue(browser.byId("who").getText().contains("viewer"), browser.byId("who").getText());
+        browser.await("the live indicator", ExpectedConditions.attributeToBe(By.id("live"), "data-live", "live"));
+        browser.screenshot(Path.of("target/dashboard.png"));
+    }
+
+    @Test
+    void theStateFilterAndTheSearchNarrowTheTable() throws Exception {
+        String ok = name("filter-ok");
+        String down = name("filter-down");
+        String split = name("filter-split");
+        reports.cluster(DashboardProfile.reporter(ok), ok, Status.RUNNING, Status.STOPPED);
+        reports.cluster(DashboardProfile.reporter(down), down, Status.FAILED, Status.STOPPED);
+        reports.cluster(DashboardProfile.reporter(split), split, Status.RUNNING, Status.RUNNING);
+        signIn(DashboardProfile.VIEWER);
+        search(name("filter-"));
+        browser.await("three clusters", d -> shownClusters().size() == 3);
+
+        new Select(browser.byId("filter-state")).selectByValue("DOWN");
+        browser.await("only DOWN clusters", d -> shownClusters().equals(List.of(down)));
+        for (WebElement badge : browser.findAll(By.cssSelector("#cluster-rows .badge"))) {
+            assertEquals("DOWN", badge.getAttribute("data-state"));
+        }
+
+        // A tile filters too; pressing it again shows every state.
+        browser.byId("tile-SPLIT").click();
+        browser.await("only SPLIT clusters", d -> shownClusters().equals(List.of(split)));
+        assertEquals("true", browser.byId("tile-SPLIT").getAttribute("aria-pressed"));
+        assertEquals("SPLIT", new Select(browser.byId("filter-state")).getFirstSelectedOption().getAttribute("value"));
+        browser.byId("tile-SPLIT").click();
+        browser.await("every state again", d -> shownClusters().size() == 3);
+
+        search(ok);
+        browser.await("the search finds one", d -> shownClusters().equals(List.of(ok)));
+        search(name("no-such-cluster"));
+        browser.await("the search finds none", ExpectedConditions.visibilityOfElementLocated(By.id("empty")));
+        assertTrue(shownClusters().isEmpty());
+    }
+
+    @Test
+    void aClusterTurnsDownOnScreenWithoutReload() throws Exception {
+        String live = name("live");
+        String token = DashboardProfile.reporter(live);
+        reports.cluster(token, live, Status.RUNNING, Status.STOPPED);
+        signIn(DashboardProfile.VIEWER);
+        search(live);
+        awaitState(live, "OK");
+        browser.await("the live indicator", ExpectedConditions.attributeToBe(By.id("live"), "data-live", "live"));
+        browser.script("window.__sameDocument = 'yes';");
+
+        long t0 = System.nanoTime();
+        reports.send(token, live, live + "-a", Status.FAILED);
+        awaitState(live, "DOWN");
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("dashboard: DOWN on screen " + millis + " ms after the report");
+        assertEquals("yes", browser.script("return window.__sameDocument;"), "the page was reloaded");
+
+        // And back: the standby takes over.
+        reports.send(token, live, live + "-b", Status.RUNNING);
+        awaitState(live, "DEGRADED");
+    }
+
+    @Test
+    void aClusterPageShowsNodesPortsAndTheTimeline() throws Exception {
+        String c = name("page");
+        String token = DashboardProfile.reporter(c);
+        reports.cluster(token, c, Status.RUNNING, Status.STOPPED);
+        reports.send(token, c, c + "-a", Status.FAILED);
+        reports.send(token, c, c + "-a", Status.RUNNING);
+        signIn(DashboardProfile.VIEWER);
+        search(c);
+        rowOf(c).findElement(By.cssSelector("a")).click();
+
+        browser.await("the cluster page", ExpectedConditions.textToBe(By.id("cluster-name"), c));
+        assertEquals("#/cluster/" + c, browser.script("return location.hash;"));
+        browser.await("two nodes", ExpectedConditions.numberOfElementsToBe(By.cssSelector("#nodes .node"), 2));
+        WebElement active = browser.find(By.cssSelector("#nodes .node[data-node='" + c + "-a']"));
+        assertEquals("RUNNING", active.findElement(By.cssSelector(".status")).getText());
+        assertEquals("true", active.findElement(By.cssSelector(".port[data-port='30000']")).getAttribute("data-ok"));
+        assertTrue(active.getText().contains("clock skew"), active.getText());
+        WebElement standby = browser.find(By.cssSelector("#nodes .node[data-node='" + c + "-b']"));
+        assertEquals("STOPPED", standby.findElement(By.cssSelector(".status")).getText());
+
+        // OK, then DOWN, then OK again: three segments in that order, and the STATE events in the list.
+        browser.await("at least three timeline segments",
+                ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#timeline .segment"), 2));
+        List<String> segments = browser.findAll(By.cssSelector("#timeline .segment")).stream()
+                .map(s -> s.getAttribute("data-state")).toList();
+        assertEquals(List.of("OK", "DOWN", "OK"), segments.subList(segments.size() - 3, segments.size()), segments.toString());
+        assertFalse(browser.findAll(By.cssSelector("#events tr[data-kind='STATE']")).isEmpty());
+        browser.screenshot(Path.of("target/dashboard-cluster.png"));
+    }
+
+    @Test
+    void aViewerSeesWhyItCannotAcknowledge() throws Exception {
+        String c = name("viewer-ack");
+        reports.cluster(DashboardProfile.reporter(c), c, Status.FAILED, Status.STOPPED);
+        HttpResponse<String> direct = reports.call("POST", "/api/v1/fleet/clusters/" + c + "/acknowledgements",
+                DashboardProfile.VIEWER, "{\"comment\":\"mine\",\"until\":\"2099-01-01T00:00:00Z\"}");
+        assertEquals(403, direct.statusCode(), direct.body());
+        String detail = Reports.JSON.readTree(direct.body()).path("detail").asText();
+
+        signIn(DashboardProfile.VIEWER);
+        browser.open(base + "#/cluster/" + c);
+        browser.await("the cluster page", ExpectedConditions.textToBe(By.id("cluster-name"), c));
+        browser.byId("ack-comment").sendKeys("I look at it");
+        browser.byId("ack-submit").click();
+        browser.await("the refusal", ExpectedConditions.visibilityOfElementLocated(By.id("ack-error")));
+        assertEquals(detail, browser.byId("ack-error").getText());
+    }
+
+    @Test
+    void anOperatorAcknowledgesAndSetsAWindow() throws Exception {
+        String c = name("operator");
+        reports.cluster(DashboardProfile.reporter(c), c, Status.FAILED, Status.STOPPED);
+        signIn(DashboardProfile.OPERATOR);
+        browser.open(base + "#/cluster/" + c);
+        browser.await("the cluster page", ExpectedConditions.textToBe(By.id("cluster-name"), c));
+
+        browser.byId("ack-comment").sendKeys("replacing the NIC");
+        browser.byId("ack-submit").click();
+        WebElement ack = browser.await("the acknowledgement listed",
+                ExpectedConditions.presenceOfElementLocated(By.cssSelector("#acks li[data-ack]")));
+        assertTrue(ack.getText().contains("replacing the NIC"), ack.getText());
+        browser.await("the ack marker", ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#cluster-state [data-marker='ack']")));
+
+        browser.byId("maint-reason").sendKeys("patching");
+        browser.byId("maint-submit").click();
+        browser.await("MAINTENANCE", ExpectedConditions.attributeToBe(
+                By.cssSelector("#cluster-state .badge"), "data-state", "MAINTENANCE"));
+        browser.find(By.cssSelector("#windows li[data-window] button")).click();
+        browser.await("DOWN again once the window is removed", ExpectedConditions.attributeToBe(
+                By.cssSelector("#cluster-state .badge"), "data-state", "DOWN"));
+        browser.find(By.cssSelector("#acks li[data-ack] button")).click();
+        browser.await("no acknowledgement", ExpectedConditions.numberOfElementsToBe(
+                By.cssSelector("#acks li[data-ack]"), 0));
+    }
+
+    @Test
+    void aWrongTokenShowsTheReason() throws Exception {
+        HttpResponse<String> direct = reports.call("GET", "/api/v1/fleet/whoami", "hak_not-a-token", null);
+        assertEquals(401, direct.statusCode());
+        String detail = Reports.JSON.readTree(direct.body()).path("detail").asText();
+
+        browser.byId("token").sendKeys("hak_not-a-token");
+        browser.byId("signin-submit").click();
+        browser.await("the sign-in error", ExpectedConditions.visibilityOfElementLocated(By.id("signin-error")));
+        assertEquals(detail, browser.byId("signin-error").getText());
+        assertFalse(browser.byId("overview").isDisplayed());
+        assertEquals(null, browser.script("return sessionStorage.getItem('hulftark.fleet.token');"));
+    }
+
+    @Test
+    void signingOutForgetsTheToken() {
+        signIn(DashboardProfile.OPERATOR);
+        assertTrue(browser.byId("who").getText().contains("operator"));
+        browser.byId("signout").click();
+        browser.await("the sign-in form", ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        assertEquals(null, browser.script("return sessionStorage.getItem('hulftark.fleet.token');"));
+        browser.await("the stream closed", ExpectedConditions.attributeToBe(By.id("live"), "data-live", "off"));
+    }
+}
