@@ -558,6 +558,7 @@ const stream = {
     let buffer = '';
     let data = [];
     let id = null;
+    let name = '';
     for (;;) {
       const {value, done} = await reader.read();
       if (done) return;
@@ -567,9 +568,11 @@ const stream = {
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + (buffer.startsWith('\r\n', nl) ? 2 : 1));
         if (line === '') {
-          if (data.length) this.dispatch(id, data.join('\n'));
+          // Only unnamed events are fleet events; "ping" only keeps an idle stream open.
+          if (data.length && (name === '' || name === 'message')) this.dispatch(id, data.join('\n'));
           data = [];
           id = null;
+          name = '';
           continue;
         }
         if (line.startsWith(':')) continue;  // a comment: the server's keep-alive
@@ -579,6 +582,7 @@ const stream = {
         if (value.startsWith(' ')) value = value.slice(1);
         if (field === 'data') data.push(value);
         else if (field === 'id') id = value;
+        else if (field === 'event') name = value;
         else if (field === 'retry' && /^\d+$/.test(value)) this.retryMs = Number(value);
       }
     }

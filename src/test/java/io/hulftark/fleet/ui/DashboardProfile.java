@@ -23,6 +23,7 @@ public class DashboardProfile implements QuarkusTestProfile {
     static final String VIEWER = "hak_ui-viewer-token-for-tests-only";
     static final String OPERATOR = "hak_ui-operator-token-for-tests-only";
     static final Path TOKENS = Path.of("target/ui-test/tokens").toAbsolutePath();
+    static final Path STATE = Path.of("target/ui-test/state-" + ProcessHandle.current().pid()).toAbsolutePath();
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -35,7 +36,11 @@ public class DashboardProfile implements QuarkusTestProfile {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of("hulftark.security.tokens-file", TOKENS.toString());
+        // The fleet role on the embedded store, in a state directory of its own, fresh for every run.
+        return Map.of("hulftark.role", "fleet",
+                "quarkus.datasource.embedded.active", "true",
+                "hulftark.state-dir", STATE.toString(),
+                "hulftark.security.tokens-file", TOKENS.toString());
     }
 
     /** A reporter token for one cluster, made on first use. */
