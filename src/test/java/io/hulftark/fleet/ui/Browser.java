@@ -3,6 +3,7 @@ package io.hulftark.fleet.ui;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -111,6 +112,8 @@ public final class Browser implements AutoCloseable {
     public <T> T await(String what, Duration timeout, ExpectedCondition<T> condition) {
         WebDriverWait wait = new WebDriverWait(driver, timeout, Duration.ofMillis(50));
         wait.withMessage(what);
+        // The page redraws rows and badges on every live update: an element found a moment ago may be gone.
+        wait.ignoring(StaleElementReferenceException.class);
         return wait.until(condition);
     }
 
