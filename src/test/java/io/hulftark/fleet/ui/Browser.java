@@ -117,6 +117,27 @@ public final class Browser implements AutoCloseable {
         return wait.until(condition);
     }
 
+    /** Clicks an element, found again if the page redrew it between finding and clicking. */
+    public void click(By by) {
+        await("a click on " + by, d -> {
+            d.findElement(by).click();
+            return true;
+        });
+    }
+
+    /** The text of an element, read again if the page redrew it meanwhile. */
+    public String text(By by) {
+        return await("the text of " + by, d -> d.findElement(by).getText());
+    }
+
+    /** An attribute of an element, read again if the page redrew it meanwhile; "" when absent. */
+    public String attribute(By by, String name) {
+        return await(name + " of " + by, d -> {
+            String v = d.findElement(by).getAttribute(name);
+            return v == null ? "" : v;
+        });
+    }
+
     public Object script(String js, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(js, args);
     }

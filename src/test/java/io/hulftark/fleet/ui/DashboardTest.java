@@ -74,18 +74,22 @@ class DashboardTest {
         browser.await("the overview after sign-in", ExpectedConditions.visibilityOfElementLocated(By.id("overview")));
     }
 
-    private WebElement rowOf(String cluster) {
-        return browser.await("the row of " + cluster,
-                ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-cluster='" + cluster + "']")));
-    }
-
     private void awaitState(String cluster, String state) {
         browser.await(cluster + " shown as " + state, ExpectedConditions.attributeToBe(
                 By.cssSelector("tr[data-cluster='" + cluster + "'] .badge"), "data-state", state));
     }
 
+    /** The clusters of the table, top to bottom, read in one go (the table may be redrawn at any time). */
+    @SuppressWarnings("unchecked")
     private List<String> shownClusters() {
-        return browser.findAll(By.cssSelector("#cluster-rows tr")).stream().map(r -> r.getAttribute("data-cluster")).toList();
+        return (List<String>) browser.script(
+                "return [...document.querySelectorAll('#cluster-rows tr')].map(r => r.dataset.cluster);");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> shownStates() {
+        return (List<String>) browser.script(
+                "return [...document.querySelectorAll('#cluster-rows .badge')].map(b => b.dataset.state);");
     }
 
     private void search(String text) {
@@ -107,8 +111,8 @@ class DashboardTest {
         assertEquals(List.of(down, ok), shownClusters(), "problem clusters first");
         awaitState(ok, "OK");
         awaitState(down, "DOWN");
-        assertTrue(rowOf(down).findElement(By.cssSelector(".serving")).getText().contains("none"));
-        assertTrue(rowOf(ok).findElement(By.cssSelector(".serving")).getText().contains("HULFT@" + ok + "-a"));
+        assertEquals("none", browser.text(By.cssSelector("tr[data-cluster='" + down + "'] .serving")));
+        assertEquals("HULFT@" + ok + "-a", browser.text(By.cssSelector("tr[data-cluster='" + ok + "'] .serving")));
 
         // Every tile shows what the API counts.
         JsonNode summary = Reports.JSON.readTree(reports.call("GET", "/api/v1/fleet/summary", DashboardProfile.VIEWER, null).body());
@@ -136,16 +140,14 @@ class DashboardTest {
 
         new Select(browser.byId("filter-state")).selectByValue("DOWN");
         browser.await("only DOWN clusters", d -> shownClusters().equals(List.of(down)));
-        for (WebElement badge : browser.findAll(By.cssSelector("#cluster-rows .badge"))) {
-            assertEquals("DOWN", badge.getAttribute("data-state"));
-        }
+        assertEquals(List.of("DOWN"), shownStates());
 
         // A tile filters too; pressing it again shows every state.
-        browser.byId("tile-SPLIT").click();
+        browser.click(By.id("tile-SPLIT"));
         browser.await("only SPLIT clusters", d -> shownClusters().equals(List.of(split)));
-        assertEquals("true", browser.byId("tile-SPLIT").getAttribute("aria-pressed"));
+        assertEquals("true", browser.attribute(By.id("tile-SPLIT"), "aria-pressed"));
         assertEquals("SPLIT", new Select(browser.byId("filter-state")).getFirstSelectedOption().getAttribute("value"));
-        browser.byId("tile-SPLIT").click();
+        browser.click(By.id("tile-SPLIT"));
         browser.await("every state again", d -> shownClusters().size() == 3);
 
         search(ok);
@@ -187,23 +189,27 @@ class DashboardTest {
         reports.send(token, c, c + "-a", Status.RUNNING);
         signIn(DashboardProfile.VIEWER);
         search(c);
-        rowOf(c).findElement(By.cssSelector("a")).click();
+        browser.click(By.cssSelector("tr[data-cluster='" + c + "'] a"));
 
         browser.await("the cluster page", ExpectedConditions.textToBe(By.id("cluster-name"), c));
         assertEquals("#/cluster/" + c, browser.script("return location.hash;"));
         browser.await("two nodes", ExpectedConditions.numberOfElementsToBe(By.cssSelector("#nodes .node"), 2));
-        WebElement active = browser.find(By.cssSelector("#nodes .node[data-node='" + c + "-a']"));
-        assertEquals("RUNNING", active.findElement(By.cssSelector(".status")).getText());
-        assertEquals("true", active.findElement(By.cssSelector(".port[data-port='30000']")).getAttribute("data-ok"));
-        assertTrue(active.getText().contains("clock skew"), active.getText());
-        WebElement standby = browser.find(By.cssSelector("#nodes .node[data-node='" + c + "-b']"));
-        assertEquals("STOPPED", standby.findElement(By.cssSelector(".status")).getText());
+        String active = "#nodes .node[data-node='" + c + "-a'] ";
+        String standby = "#nodes .node[data-node='" + c + "-b'] ";
+        assertEquals("RUNNING", browser.text(By.cssSelector(active + ".status")));
+        assertEquals("true", browser.attribute(By.cssSelector(active + ".port[data-port='30000']"), "data-ok"));
+        assertTrue(browser.text(By.cssSelector(active + ".port[data-port='30000']")).matches("rcvport 30000: \\d+\\.\\d ms"),
+                browser.text(By.cssSelector(active + ".port[data-port='30000']")));
+        assertTrue(browser.text(By.cssSelector(active + ".facts")).contains("clock skew"));
+        assertEquals("true", browser.attribute(By.cssSelector(active), "data-fresh"));
+        assertEquals("STOPPED", browser.text(By.cssSelector(standby + ".status")));
 
         // OK, then DOWN, then OK again: three segments in that order, and the STATE events in the list.
         browser.await("at least three timeline segments",
                 ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#timeline .segment"), 2));
-        List<String> segments = browser.findAll(By.cssSelector("#timeline .segment")).stream()
-                .map(s -> s.getAttribute("data-state")).toList();
+        @SuppressWarnings("unchecked")
+        List<String> segments = (List<String>) browser.script(
+                "return [...document.querySelectorAll('#timeline .segment')].map(s => s.dataset.state);");
         assertEquals(List.of("OK", "DOWN", "OK"), segments.subList(segments.size() - 3, segments.size()), segments.toString());
         assertFalse(browser.findAll(By.cssSelector("#events tr[data-kind='STATE']")).isEmpty());
         browser.screenshot(Path.of("target/dashboard-cluster.png"));
@@ -237,9 +243,10 @@ class DashboardTest {
 
         browser.byId("ack-comment").sendKeys("replacing the NIC");
         browser.byId("ack-submit").click();
-        WebElement ack = browser.await("the acknowledgement listed",
+        browser.await("the acknowledgement listed",
                 ExpectedConditions.presenceOfElementLocated(By.cssSelector("#acks li[data-ack]")));
-        assertTrue(ack.getText().contains("replacing the NIC"), ack.getText());
+        String ack = browser.text(By.cssSelector("#acks li[data-ack]"));
+        assertTrue(ack.contains("otto") && ack.contains("replacing the NIC"), ack);
         browser.await("the ack marker", ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#cluster-state [data-marker='ack']")));
 
@@ -247,10 +254,10 @@ class DashboardTest {
         browser.byId("maint-submit").click();
         browser.await("MAINTENANCE", ExpectedConditions.attributeToBe(
                 By.cssSelector("#cluster-state .badge"), "data-state", "MAINTENANCE"));
-        browser.find(By.cssSelector("#windows li[data-window] button")).click();
+        browser.click(By.cssSelector("#windows li[data-window] button"));
         browser.await("DOWN again once the window is removed", ExpectedConditions.attributeToBe(
                 By.cssSelector("#cluster-state .badge"), "data-state", "DOWN"));
-        browser.find(By.cssSelector("#acks li[data-ack] button")).click();
+        browser.click(By.cssSelector("#acks li[data-ack] button"));
         browser.await("no acknowledgement", ExpectedConditions.numberOfElementsToBe(
                 By.cssSelector("#acks li[data-ack]"), 0));
     }
