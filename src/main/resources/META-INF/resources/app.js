@@ -516,9 +516,18 @@ const stream = {
     this.connect();
   },
 
+  /** The network is back (or the tab woke up): try now rather than when the backoff says. */
+  retryNow() {
+    if (!this.running || this.timer === null) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.connect();
+  },
+
   stop() {
     this.running = false;
     clearTimeout(this.timer);
+    this.timer = null;
     if (this.controller) this.controller.abort();
     this.controller = null;
     this.lastId = null;
@@ -549,7 +558,7 @@ const stream = {
     }
     if (!this.running || this.controller !== controller) return;
     indicator('reconnecting', 'reconnecting…');
-    this.timer = setTimeout(() => this.connect(), this.retryMs);
+    this.timer = setTimeout(() => { this.timer = null; this.connect(); }, this.retryMs);
     this.retryMs = Math.min(this.retryMs * 2, 15000);
   },
 
@@ -593,6 +602,8 @@ const stream = {
     let event;
     try { event = JSON.parse(data); } catch (e) { return; }
     document.body.dataset.lastEvent = String(event.id ?? id);
+    // For whatever else on the page wants the events (and for the browser tests).
+    document.dispatchEvent(new CustomEvent('fleet-event', {detail: event}));
     if (ui.route.view === 'cluster' && event.cluster && event.cluster !== ui.route.name) return;
     refreshSoon();
   },
@@ -618,6 +629,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('ack-form').addEventListener('submit', acknowledge);
   $('maint-form').addEventListener('submit', setMaintenance);
   window.addEventListener('hashchange', () => { if (token()) route(); });
+  window.addEventListener('online', () => stream.retryNow());
   // Relative times age even when nothing happens.
   setInterval(() => {
     for (const t of document.querySelectorAll('time[data-suffix]')) {

@@ -42,7 +42,9 @@ public class DashboardProfile implements QuarkusTestProfile {
                 "smallrye.config.mapping.validate-unknown", "false",
                 "quarkus.datasource.embedded.active", "true",
                 "hulftark.state-dir", STATE.toString(),
-                "hulftark.security.tokens-file", TOKENS.toString());
+                "hulftark.security.tokens-file", TOKENS.toString(),
+                // Other builds on this machine run Quarkus tests too: a free port, not 8081.
+                "quarkus.http.test-port", "0");
     }
 
     /** A reporter token for one cluster, made on first use. */

@@ -17,6 +17,7 @@ import org.openqa.selenium.support.ui.Select;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -178,6 +179,55 @@ class DashboardTest {
         // And back: the standby takes over.
         reports.send(token, live, live + "-b", Status.RUNNING);
         awaitState(live, "DEGRADED");
+    }
+
+    @Test
+    void theStreamComesBackAfterAnOutageWithTheEventsItMissed() throws Exception {
+        String c = name("resume");
+        String token = DashboardProfile.reporter(c);
+        reports.cluster(token, c, Status.RUNNING, Status.STOPPED);
+        // The browser reaches the fleet view through a link the test can cut (another origin: sign in there).
+        try (CuttableLink link = new CuttableLink(base.getPort())) {
+            String via = "http://127.0.0.1:" + link.port() + "/";
+            browser.open(via);
+            browser.await("the sign-in form", ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+            signIn(DashboardProfile.VIEWER);
+            search(c);
+            awaitState(c, "OK");
+            browser.await("the live indicator", ExpectedConditions.attributeToBe(By.id("live"), "data-live", "live"));
+            browser.script("window.__seen = [];"
+                    + "document.addEventListener('fleet-event', e => window.__seen.push(e.detail));");
+
+            // The network breaks: the stream ends, and the change happens meanwhile.
+            link.cut();
+            browser.await("the reconnecting indicator",
+                    ExpectedConditions.attributeToBe(By.id("live"), "data-live", "reconnecting"));
+            reports.send(token, c, c + "-a", Status.FAILED);
+            long downId = lastStateEvent(c, "DOWN");
+            assertEquals("OK", browser.attribute(By.cssSelector("tr[data-cluster='" + c + "'] .badge"), "data-state"));
+
+            // Back: the page reconnects by itself (backoff), with Last-Event-ID, and the stream replays the event.
+            link.restore();
+            browser.await("live again", Duration.ofSeconds(30),
+                    ExpectedConditions.attributeToBe(By.id("live"), "data-live", "live"));
+            awaitState(c, "DOWN");
+            browser.await("the missed DOWN event delivered by the stream", d -> (Boolean) browser.script(
+                    "return window.__seen.some(e => e.id === arguments[0] && e.state === 'DOWN');", downId));
+        }
+    }
+
+    /** The id of the newest STATE event of the cluster to the given state, as the API lists them. */
+    private long lastStateEvent(String cluster, String state) throws Exception {
+        JsonNode events = Reports.JSON.readTree(reports.call("GET", "/api/v1/fleet/events?cluster=" + cluster
+                + "&limit=1000", DashboardProfile.VIEWER, null).body());
+        long id = -1;
+        for (JsonNode e : events) {
+            if ("STATE".equals(e.path("kind").asText()) && state.equals(e.path("state").asText())) {
+                id = e.path("id").asLong();
+            }
+        }
+        assertTrue(id > 0, "no STATE " + state + " event of " + cluster + " in " + events);
+        return id;
     }
 
     @Test
