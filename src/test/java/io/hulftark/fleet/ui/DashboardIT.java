@@ -96,7 +96,7 @@ class DashboardIT {
         p.put("hulftark.probe-timeout", "2000ms");
         p.put("hulftark.agent.tags", TAG);
         p.put("hulftark.agent.action-mode", "direct");
-        p.put("hulftark.agent.check-interval", "500ms");
+        p.put("hulftark.agent.check-interval", "1s");
         p.put("hulftark.agent.failures-before-failed", "1");
         p.put("hulftark.cluster", CLUSTER);
         p.put("hulftark.node", NODE);
