@@ -6,6 +6,7 @@ const API = 'api/v1/fleet';
 const STATES = ['SPLIT', 'DOWN', 'STALE', 'DEGRADED', 'MAINTENANCE', 'OK'];
 const TOKEN_KEY = 'hulftark.fleet.token';
 const PAGE_SIZE = 50;
+const JUST_NOW = 'just now';
 
 const ui = {
   state: '', q: '', sort: 'PROBLEM', page: 0, total: 0,
@@ -39,14 +40,20 @@ function badge(state) {
   return h('span', {class: 'badge', 'data-state': state}, state);
 }
 
-/** "12 s", "3 min", "5 h", "2 d": how long ago (or, for a future instant, how long until). */
+/** "just now", "12 s", "3 min", "5 h", "2 d": how long ago (or, for a future instant, how long until). */
 function relative(iso, now = Date.now()) {
   if (!iso) return '';
   const s = Math.round(Math.abs(now - Date.parse(iso)) / 1000);
+  if (s < 2) return JUST_NOW;
   if (s < 60) return s + ' s';
   if (s < 3600) return Math.floor(s / 60) + ' min';
   if (s < 86400) return Math.floor(s / 3600) + ' h';
   return Math.floor(s / 86400) + ' d';
+}
+
+function withSuffix(iso, suffix) {
+  const r = relative(iso);
+  return r === JUST_NOW ? r : r + suffix;
 }
 
 function absolute(iso) {
@@ -56,7 +63,7 @@ function absolute(iso) {
 /** A time element: relative text, the absolute time on hover and for assistive technology. */
 function when(iso, suffix = ' ago') {
   if (!iso) return h('span', {class: 'muted'}, '—');
-  return h('time', {datetime: iso, title: absolute(iso), 'data-suffix': suffix}, relative(iso) + suffix);
+  return h('time', {datetime: iso, title: absolute(iso), 'data-suffix': suffix}, withSuffix(iso, suffix));
 }
 
 /** The value of a datetime-local input for an instant ms from now, in local time. */
@@ -357,24 +364,25 @@ async function loadCluster(name) {
     c.flapping ? h('span', {class: 'marker flap', 'data-marker': 'flapping'}, 'flapping') : '');
   $('cluster-reason').textContent = c.reason || '';
   $('cluster-facts').replaceChildren(
-    `${c.state} for `, when(c.since, ''), ' · serving: ', (c.serving || []).join(', ') || 'none',
+    `${c.state} since `, when(c.since), ' · serving: ', (c.serving || []).join(', ') || 'none',
     ' · last report ', when(c.lastReportAt));
   drawTimeline(c, d.history || []);
   $('problems').replaceChildren(...(d.problems.length
     ? d.problems.map((p) => h('li', {}, p))
     : [h('li', {class: 'muted'}, 'none')]));
-  $('nodes').replaceChildren(...(d.nodes.length ? d.nodes.map(nodeCard) : [h('p', {class: 'muted'}, 'No node reported yet.')]));
+  $('nodes').replaceChildren(...(d.nodes.length ? d.nodes.map((n) => nodeCard(c.name, n))
+    : [h('p', {class: 'muted'}, 'No node reported yet.')]));
   drawAcks(c.name, d.acknowledgements || []);
   drawWindows(c.name, d.maintenance || []);
   $('events').replaceChildren(...(d.history || []).map((e) => h('tr', {'data-event': e.id, 'data-kind': e.kind},
-    h('td', {}, h('time', {datetime: e.at, title: relative(e.at) + ' ago'}, absolute(e.at))),
+    h('td', {}, h('time', {datetime: e.at, title: withSuffix(e.at, ' ago')}, absolute(e.at))),
     h('td', {}, e.kind === 'STATE' && e.state ? badge(e.state) : e.kind),
     h('td', {}, e.node || ''),
     h('td', {}, e.tag || ''),
     h('td', {}, e.text || ''))));
 }
 
-function nodeCard(n) {
+function nodeCard(cluster, n) {
   const skew = Math.abs(n.skewMillis) >= 1000
     ? h('span', {class: 'warn', title: "the agent's clock minus the fleet view's"}, `clock skew ${(n.skewMillis / 1000).toFixed(1)} s`)
     : h('span', {class: 'muted'}, `clock skew ${n.skewMillis} ms`);
@@ -386,8 +394,16 @@ function nodeCard(n) {
     h('td', {}, when(r.since, '')),
     h('td', {}, (r.ports || []).map(port)),
     h('td', {class: 'reason'}, r.reason || '')));
+  // A decommissioned node stays silent for ever and keeps the cluster DEGRADED until an operator forgets it.
+  const forget = n.fresh ? '' : h('button', {type: 'button', class: 'quiet forget', 'data-forget': n.node,
+    onclick: () => {
+      if (!confirm(`Forget node ${n.node} of ${cluster}? Do this only for a node that was taken out of the cluster.`)) return;
+      operate('message', () => api(`/clusters/${encodeURIComponent(cluster)}/nodes/${encodeURIComponent(n.node)}`,
+        {method: 'DELETE'}));
+    }}, 'Forget node');
   return h('article', {class: 'node', 'data-node': n.node, 'data-fresh': String(n.fresh)},
-    h('h3', {}, n.node, ' ', h('span', {class: 'fresh ' + (n.fresh ? 'yes' : 'no')}, n.fresh ? 'fresh' : 'silent')),
+    h('h3', {}, n.node, ' ', h('span', {class: 'fresh ' + (n.fresh ? 'yes' : 'no')}, n.fresh ? 'fresh' : 'silent'),
+      ' ', forget),
     h('p', {class: 'facts'}, 'report received ', when(n.receivedAt), ' · ', skew,
       ` · agent ${n.agentVersion || '?'}, started `, when(n.agentStartedAt),
       n.dropped ? h('span', {class: 'warn'}, ` · ${n.dropped} events dropped`) : ''),
@@ -426,8 +442,9 @@ function drawTimeline(c, history) {
     band.append(h('div', {class: 'segment', 'data-state': s.state, style: `flex-grow:${pct}`,
       title: `${s.state}: ${new Date(s.at).toLocaleString()} – ${i + 1 < changes.length ? new Date(end).toLocaleString() : 'now'}`}));
   });
+  const first = new Date(start).toISOString();
   const legend = h('div', {class: 'axis'},
-    h('time', {datetime: new Date(start).toISOString()}, new Date(start).toLocaleString()),
+    h('span', {}, h('time', {datetime: first}, new Date(start).toLocaleString()), ` (${withSuffix(first, ' ago')})`),
     h('span', {}, 'now'));
   $('timeline').replaceChildren(band, legend);
 }
@@ -633,7 +650,7 @@ document.addEventListener('DOMContentLoaded', () => {
   // Relative times age even when nothing happens.
   setInterval(() => {
     for (const t of document.querySelectorAll('time[data-suffix]')) {
-      t.textContent = relative(t.getAttribute('datetime')) + t.dataset.suffix;
+      t.textContent = withSuffix(t.getAttribute('datetime'), t.dataset.suffix);
     }
   }, 15000);
 
