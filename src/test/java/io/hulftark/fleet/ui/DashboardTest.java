@@ -2,6 +2,8 @@ package io.hulftark.fleet.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hulftark.agent.Status;
+import io.hulftark.agent.security.Role;
+import io.hulftark.agent.security.TokenStore;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -16,7 +18,9 @@ import org.openqa.selenium.support.ui.Select;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -323,6 +327,29 @@ class DashboardTest {
         browser.await("the sign-in error", ExpectedConditions.visibilityOfElementLocated(By.id("signin-error")));
         assertEquals(detail, browser.byId("signin-error").getText());
         assertFalse(browser.byId("overview").isDisplayed());
+        assertEquals(null, browser.script("return sessionStorage.getItem('hulftark.fleet.token');"));
+    }
+
+    @Test
+    void aTokenRevokedDuringTheSessionReturnsToSignInWithTheReason() throws Exception {
+        String token = "hak_ui-short-lived-" + RUN;
+        new TokenStore(DashboardProfile.TOKENS).add("temp-" + RUN, Role.VIEWER, token);
+        signIn(token);
+        browser.await("the live indicator", ExpectedConditions.attributeToBe(By.id("live"), "data-live", "live"));
+
+        // Its line leaves the tokens file (written anew and renamed, as the token command does).
+        Path file = DashboardProfile.TOKENS;
+        List<String> kept = Files.readAllLines(file).stream().filter(l -> !l.startsWith("temp-" + RUN + " ")).toList();
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        Files.write(next, kept);
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        HttpResponse<String> direct = reports.call("GET", "/api/v1/fleet/summary", token, null);
+        assertEquals(401, direct.statusCode(), direct.body());
+
+        // The page's next request (a tile pressed, or whatever it sent meanwhile) meets the 401.
+        browser.script("if (!document.getElementById('overview').hidden) document.getElementById('tile-DOWN').click();");
+        browser.await("back at sign-in", ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        assertEquals(Reports.JSON.readTree(direct.body()).path("detail").asText(), browser.text(By.id("signin-error")));
         assertEquals(null, browser.script("return sessionStorage.getItem('hulftark.fleet.token');"));
     }
 
