@@ -12,6 +12,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -24,6 +26,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -109,6 +112,7 @@ class DashboardTest {
         String down = name("tiles-down");
         reports.cluster(DashboardProfile.reporter(ok), ok, Status.RUNNING, Status.STOPPED);
         reports.cluster(DashboardProfile.reporter(down), down, Status.FAILED, Status.STOPPED);
+        browser.driver().manage().logs().get(LogType.BROWSER);  // drains what earlier tests left
         signIn(DashboardProfile.VIEWER);
 
         search(name("tiles-"));
@@ -129,6 +133,10 @@ class DashboardTest {
         assertTrue(browser.byId("who").getText().contains("viewer"), browser.byId("who").getText());
         browser.await("the live indicator", ExpectedConditions.attributeToBe(By.id("live"), "data-live", "live"));
         browser.screenshot(Path.of("target/dashboard.png"));
+        // No script error, no missing file (favicon included), no failed request on the way.
+        List<String> console = browser.driver().manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).map(Object::toString).toList();
+        assertEquals(List.of(), console);
     }
 
     @Test
@@ -147,8 +155,8 @@ class DashboardTest {
         browser.await("only DOWN clusters", d -> shownClusters().equals(List.of(down)));
         assertEquals(List.of("DOWN"), shownStates());
 
-        // A tile filters too; pressing it again shows every state.
-        browser.click(By.id("tile-SPLIT"));
+        // A tile filters too, from the keyboard as well; pressing it again shows every state.
+        browser.byId("tile-SPLIT").sendKeys(Keys.ENTER);
         browser.await("only SPLIT clusters", d -> shownClusters().equals(List.of(split)));
         assertEquals("true", browser.attribute(By.id("tile-SPLIT"), "aria-pressed"));
         assertEquals("SPLIT", new Select(browser.byId("filter-state")).getFirstSelectedOption().getAttribute("value"));
@@ -243,7 +251,11 @@ class DashboardTest {
         reports.send(token, c, c + "-a", Status.RUNNING);
         signIn(DashboardProfile.VIEWER);
         search(c);
-        browser.click(By.cssSelector("tr[data-cluster='" + c + "'] a"));
+        // From the keyboard: the cluster's name is a link.
+        browser.await("the cluster's link", d -> {
+            d.findElement(By.cssSelector("tr[data-cluster='" + c + "'] a")).sendKeys(Keys.ENTER);
+            return true;
+        });
 
         browser.await("the cluster page", ExpectedConditions.textToBe(By.id("cluster-name"), c));
         assertEquals("#/cluster/" + c, browser.script("return location.hash;"));
