@@ -75,7 +75,6 @@ class DashboardIT {
     @Test
     void aClusterTurnsDownOnScreenWhenItsSimulatedHulftIsKilled() throws Exception {
         assumeTrue(Browser.missing() == null, Browser.missing());
-        assumeTrue(agentPushes(), "the agent's push to the fleet view (agent/push) is not in this build yet");
 
         Path fleetTokens = dir.resolve("fleet-tokens");
         TokenStore tokens = new TokenStore(fleetTokens);
@@ -131,15 +130,6 @@ class DashboardIT {
         assertEquals("yes", browser.script("return window.__sameDocument;"), "the page was reloaded");
         assertTrue(browser.text(By.cssSelector("tr[data-cluster='" + CLUSTER + "'] .reason")).contains(NODE));
         browser.screenshot(Path.of("target/dashboard-e2e.png"));
-    }
-
-    private static boolean agentPushes() {
-        try {
-            Class.forName("io.hulftark.agent.push.FleetPusher");
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
     }
 
     private void awaitFleetState(String state, Duration timeout) throws Exception {
