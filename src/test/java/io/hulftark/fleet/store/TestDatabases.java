@@ -34,7 +34,13 @@ public final class TestDatabases {
     }
 
     public static AgroalDataSource h2(Path file, int maxSize) {
-        AgroalDataSource ds = pool("jdbc:h2:retry:" + file.toAbsolutePath() + H2_OPTIONS, "sa", "", maxSize);
+        return h2(file, maxSize, "");
+    }
+
+    /** @param moreOptions e.g. ";CACHE_SIZE=16" */
+    public static AgroalDataSource h2(Path file, int maxSize, String moreOptions) {
+        AgroalDataSource ds = pool(System.getProperty("hulftark.test.h2.prefix", "jdbc:h2:retry:")
+                + file.toAbsolutePath() + H2_OPTIONS + moreOptions, "sa", "", maxSize);
         migrate(ds, null);
         return ds;
     }
