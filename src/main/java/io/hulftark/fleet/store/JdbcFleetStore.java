@@ -82,7 +82,7 @@ public final class JdbcFleetStore implements FleetStore {
     private static final int PRUNE_BATCH = 10_000;
 
     private static final String CLUSTER_COLUMNS =
-            "id, name, state, since, serving, serving_changes, ack_until, recheck_at";
+            "id, name, state, since, serving, serving_changes, ack_until, maintenance_until";
     private static final String ROW_COLUMNS =
             "name, state, since, reason, problem_count, flapping, ack_until, nodes, serving, last_report_at";
     private static final String NODE_COLUMNS = "name, forgotten, received_at, sent_at, agent_version, "
@@ -107,7 +107,8 @@ public final class JdbcFleetStore implements FleetStore {
     // ---------------------------------------------------------------- what is kept of a cluster and its nodes
 
     /** The locked cluster row: what the evaluator needs besides nodes and windows. */
-    private record Locked(long id, String name, ClusterEvaluator.Record record, Instant ackUntil) {
+    private record Locked(long id, String name, ClusterEvaluator.Record record, Instant ackUntil,
+                          Instant maintenanceUntil) {
     }
 
     private record NodeRow(String name, boolean forgotten, Instant receivedAt, Instant sentAt, String agentVersion,
@@ -219,7 +220,7 @@ public final class JdbcFleetStore implements FleetStore {
                         state == null ? null : ClusterState.valueOf(state), getInstant(rs, "since"),
                         json(rs.getString("serving"), STRINGS), json(rs.getString("serving_changes"), INSTANTS));
                 return Optional.of(new Locked(rs.getLong("id"), rs.getString("name"), record,
-                        getInstant(rs, "ack_until")));
+                        getInstant(rs, "ack_until"), getInstant(rs, "maintenance_until")));
             }
         }
     }
@@ -314,7 +315,8 @@ public final class JdbcFleetStore implements FleetStore {
                                                  Instant now) throws SQLException {
         List<NodeRow> known = nodes.values().stream().filter(n -> !n.forgotten()).toList();
         List<NodeReport> reports = known.stream().map(NodeRow::toNodeReport).toList();
-        List<Maintenance> windows = windows(c, cluster.id(), now);
+        List<Maintenance> windows = cluster.maintenanceUntil() != null && cluster.maintenanceUntil().isAfter(now)
+                ? windows(c, cluster.id(), now) : List.of();
         List<Instant> ackUntils = cluster.ackUntil() == null ? List.of() : List.of(cluster.ackUntil());
         ClusterEvaluator.Evaluation ev = evaluator.evaluate(cluster.name(), cluster.record(), reports, windows,
                 ackUntils, now);
@@ -742,23 +744,30 @@ public final class JdbcFleetStore implements FleetStore {
         });
     }
 
-    /** After an operator's write: the acknowledgements' latest expiry again, then the state. */
+    /** After an operator's write: the latest expiry of acknowledgements and of windows again, then the state. */
     private void reevaluateAfterWrite(Connection c, Locked locked, Instant now) throws SQLException {
         Instant ackUntil;
-        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(until_at) AS until_at FROM fleet_ack "
-                + "WHERE cluster_id = ?")) {
+        Instant maintenanceUntil;
+        try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT MAX(until_at) FROM fleet_ack "
+                + "WHERE cluster_id = ?) AS ack_until, (SELECT MAX(ends_at) FROM fleet_maintenance "
+                + "WHERE cluster_id = ?) AS maintenance_until")) {
             ps.setLong(1, locked.id());
+            ps.setLong(2, locked.id());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                ackUntil = getInstant(rs, "until_at");
+                ackUntil = getInstant(rs, "ack_until");
+                maintenanceUntil = getInstant(rs, "maintenance_until");
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_cluster SET ack_until = ? WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_cluster SET ack_until = ?, maintenance_until = ? "
+                + "WHERE id = ?")) {
             setInstant(ps, 1, ackUntil);
-            ps.setLong(2, locked.id());
+            setInstant(ps, 2, maintenanceUntil);
+            ps.setLong(3, locked.id());
             ps.executeUpdate();
         }
-        evaluate(c, new Locked(locked.id(), locked.name(), locked.record(), ackUntil), nodes(c, locked.id()), now);
+        evaluate(c, new Locked(locked.id(), locked.name(), locked.record(), ackUntil, maintenanceUntil),
+                nodes(c, locked.id()), now);
     }
 
     private static boolean delete(Connection c, String sql, long id, long clusterId) throws SQLException {
