@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * ./mvnw -q -o test-compile
  * java -cp target/classes:target/test-classes:$(cat /tmp/cp.txt) io.hulftark.bench.StoreBench \
- *      [--nodes 10000] [--rate 1000] [--seconds 60] [--db h2,pg] [--workers 16]
+ *      [--nodes 10000] [--rate 1000] [--seconds 60] [--db h2,pg] [--workers 16] [--pool 16 (h2) / 20 (pg)]
  * </pre>
  * (/tmp/cp.txt from {@code ./mvnw -q -o dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt}.) PostgreSQL:
  * the test server and credentials of the store's tests (hulftark.test.pg.url/.user/.password), a schema of its own.
@@ -45,12 +45,14 @@ public final class StoreBench {
     private final int rate;
     private final int seconds;
     private final int workers;
+    private final int poolSize;
 
-    private StoreBench(int nodes, int rate, int seconds, int workers) {
+    private StoreBench(int nodes, int rate, int seconds, int workers, int poolSize) {
         this.nodes = nodes;
         this.rate = rate;
         this.seconds = seconds;
         this.workers = workers;
+        this.poolSize = poolSize;
     }
 
     public static void main(String[] args) throws Exception {
@@ -58,6 +60,7 @@ public final class StoreBench {
         int rate = -1;
         int seconds = 60;
         int workers = 16;
+        int poolSize = -1;
         List<String> dbs = List.of("h2", "pg");
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
@@ -65,12 +68,13 @@ public final class StoreBench {
                 case "--rate" -> rate = Integer.parseInt(args[i + 1]);
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--workers" -> workers = Integer.parseInt(args[i + 1]);
+                case "--pool" -> poolSize = Integer.parseInt(args[i + 1]);
                 case "--db" -> dbs = List.of(args[i + 1].split(","));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--nodes, --rate, --seconds, --workers, --db h2,pg)");
+                        + " (--nodes, --rate, --seconds, --workers, --pool, --db h2,pg)");
             }
         }
-        StoreBench bench = new StoreBench(nodes, rate < 0 ? nodes / 10 : rate, seconds, workers);
+        StoreBench bench = new StoreBench(nodes, rate < 0 ? nodes / 10 : rate, seconds, workers, poolSize);
         for (String db : dbs) {
             bench.run(db);
         }
@@ -84,11 +88,11 @@ public final class StoreBench {
         Path dir = null;
         if (db.equals("h2")) {
             dir = Files.createTempDirectory("storebench");
-            pool = TestDatabases.h2(dir.resolve("fleet"), 16);
+            pool = TestDatabases.h2(dir.resolve("fleet"), poolSize > 0 ? poolSize : 16);
             dialect = JdbcFleetStore.Dialect.H2;
         } else {
             schema = TestDatabases.newSchema();
-            pool = TestDatabases.postgres(schema, 20);
+            pool = TestDatabases.postgres(schema, poolSize > 0 ? poolSize : 20);
             dialect = JdbcFleetStore.Dialect.POSTGRESQL;
         }
         try {
@@ -187,8 +191,8 @@ public final class StoreBench {
             pool.awaitTermination(1, TimeUnit.MINUTES);
             double secs = seconds;
             System.out.printf("%s: %d nodes, %d reports/s asked, %.0f reports/s done, %d rejected (queue full), "
-                            + "%d reevaluated, %d workers, %d s%n", db, nodes, rate, ingest.count() / secs,
-                    rejected.get(), reevaluated.get(), workers, seconds);
+                            + "%d reevaluated, %d workers, pool %d, %d s%n", db, nodes, rate, ingest.count() / secs,
+                    rejected.get(), reevaluated.get(), workers, poolSize, seconds);
             System.out.println(db + ": ingest  " + ingest);
             System.out.println(db + ": summary " + summary);
             System.out.println(db + ": page    " + page);

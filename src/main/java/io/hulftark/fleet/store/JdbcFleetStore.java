@@ -72,7 +72,7 @@ public final class JdbcFleetStore implements FleetStore {
         }
     }
 
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
@@ -187,7 +187,7 @@ public final class JdbcFleetStore implements FleetStore {
 
     /** Locks the cluster's row, creating it first if it is new (a concurrent creator wins or waits, never both). */
     private Locked lockOrCreate(Connection c, String name) throws SQLException {
-        Optional<Locked> locked = lock(c, "name = ?", name, false);
+        Optional<Locked> locked = lock(c, "name = ?", ps -> ps.setString(1, name), false);
         if (locked.isPresent()) {
             return locked.get();
         }
@@ -196,21 +196,21 @@ public final class JdbcFleetStore implements FleetStore {
             ps.setString(1, name);
             ps.executeUpdate();
         }
-        return lock(c, "name = ?", name, false)
+        return lock(c, "name = ?", ps -> ps.setString(1, name), false)
                 .orElseThrow(() -> new SQLException("cluster row of " + name + " vanished after insert", "40001"));
     }
 
-    private Optional<Locked> lock(Connection c, String where, Object key, boolean skipLocked) throws SQLException {
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** @param skipLocked a row another transaction holds is left out rather than waited for */
+    private Optional<Locked> lock(Connection c, String where, Binder args, boolean skipLocked) throws SQLException {
         String sql = "SELECT " + CLUSTER_COLUMNS + " FROM fleet_cluster WHERE " + where + " FOR UPDATE"
                 + (skipLocked ? " SKIP LOCKED" : "");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            if (key instanceof String s) {
-                ps.setString(1, s);
-            } else {
-                Object[] args = (Object[]) key;
-                ps.setLong(1, (Long) args[0]);
-                setInstant(ps, 2, (Instant) args[1]);
-            }
+            args.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
@@ -226,7 +226,7 @@ public final class JdbcFleetStore implements FleetStore {
     }
 
     private Locked lockExisting(Connection c, String cluster) throws SQLException {
-        return lock(c, "name = ?", cluster, false).orElseThrow(() -> new UnknownClusterException(cluster));
+        return lock(c, "name = ?", ps -> ps.setString(1, cluster), false).orElseThrow(() -> new UnknownClusterException(cluster));
     }
 
     private Map<String, NodeRow> nodes(Connection c, long clusterId) throws SQLException {
@@ -397,7 +397,10 @@ public final class JdbcFleetStore implements FleetStore {
                 // Locked and checked again: another instance (or an ingest) may have just done it; a cluster
                 // locked right now is being written, and that write evaluates it anyway.
                 done += Sql.transaction(dataSource, "reevaluation", c -> {
-                    Optional<Locked> locked = lock(c, "id = ? AND recheck_at <= ?", new Object[] {id, at}, true);
+                    Optional<Locked> locked = lock(c, "id = ? AND recheck_at <= ?", ps -> {
+                        ps.setLong(1, id);
+                        setInstant(ps, 2, at);
+                    }, true);
                     if (locked.isEmpty()) {
                         return 0;
                     }
