@@ -22,8 +22,6 @@ CREATE TABLE fleet_cluster (
     last_report_at  TIMESTAMP WITH TIME ZONE,
     -- the latest expiry of the cluster's acknowledgements, so summary and sorting need no join
     ack_until       TIMESTAMP WITH TIME ZONE,
-    -- the latest end of its maintenance windows: most clusters have none, and their ingest reads no window
-    maintenance_until TIMESTAMP WITH TIME ZONE,
     -- when the state can change with no new input (a report goes stale, a window starts or ends, ...)
     recheck_at      TIMESTAMP WITH TIME ZONE,
     CONSTRAINT fleet_cluster_name UNIQUE (name)
