@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 @Command(name = "fleet", header = "Run the fleet view until stopped: reports of many agents, cluster states, history, REST, dashboard.",
         description = {"Listens on quarkus.http.port (default 8690 in the fleet profile) and serves the dashboard at /.",
                 "Store: hulftark.fleet.store=embedded (default, a file database under hulftark.state-dir) or postgresql "
-                        + "(quarkus.datasource.postgresql.*). Keys may be given as %fleet.KEY to apply to the fleet view only.",
+                        + "(quarkus.datasource.postgresql.*). Keys may be given as %%fleet.KEY to apply to the fleet view only.",
                 "See README.md, \"Fleet view\"."})
 public class FleetCommand implements Callable<Integer> {
 
@@ -29,9 +29,8 @@ public class FleetCommand implements Callable<Integer> {
     public Integer call() {
         FleetConfig config = ConfigLoader.mapping(top.env(), FleetConfig.class, PROFILE);
         KitConfig kit = ConfigLoader.load(top.env());
-        if (kit.stateDir().isEmpty()) { // the embedded store's file goes under the state directory the tokens use
-            System.setProperty("hulftark.state-dir", KitContext.stateDir(kit, top.env()).toAbsolutePath().toString());
-        }
+        // The embedded store's file goes under the state directory the tokens use; H2 takes absolute paths only.
+        System.setProperty("hulftark.state-dir", KitContext.stateDir(kit, top.env()).toAbsolutePath().toString());
         // Both datasources are declared, neither active; the configured store's is activated here, at run time.
         System.setProperty("quarkus.datasource." + config.store().name().toLowerCase(Locale.ROOT) + ".active", "true");
         System.setProperty(ServerRole.KEY, "fleet");
