@@ -30,7 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestProfile(FleetStoreWiringTest.Embedded.class)
 class FleetStoreWiringTest {
 
-    static final Path STATE_DIR = Path.of("target", "fleet-wiring-state").toAbsolutePath();
+    // A directory per run: Flyway starts from an empty database, as on a first start.
+    static final Path STATE_DIR = Path.of("target", "fleet-wiring-state", UUID.randomUUID().toString())
+            .toAbsolutePath();
 
     public static class Embedded implements QuarkusTestProfile {
         @Override
@@ -56,7 +58,6 @@ class FleetStoreWiringTest {
         }
         assertThat(Files.exists(STATE_DIR.resolve("fleet").resolve("fleet.mv.db"))).isTrue();
 
-        // A name of its own: the file outlives the test run.
         String cluster = "wiring-" + UUID.randomUUID();
         Instant now = Instant.now();
         IngestResult r = store.ingest(FleetStoreContract.report(cluster, "n1", 1, Status.RUNNING), now);

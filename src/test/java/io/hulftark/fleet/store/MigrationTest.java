@@ -1,0 +1,48 @@
+package io.hulftark.fleet.store;
+
+import io.agroal.api.AgroalDataSource;
+import io.hulftark.agent.Status;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+
+import static io.hulftark.fleet.store.FleetStoreContract.T0;
+import static io.hulftark.fleet.store.FleetStoreContract.report;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A database made by an older schema is upgraded with what it holds: V1 with a window, then V2. */
+class MigrationTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void v2FillsTheLatestWindowEndOfExistingClusters() throws Exception {
+        String url = "jdbc:h2:retry:" + dir.resolve("fleet").toAbsolutePath() + TestDatabases.H2_OPTIONS;
+        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/fleet").target("1").load().migrate();
+        try (Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
+             Statement s = c.createStatement()) {
+            s.execute("INSERT INTO fleet_cluster (id, name, state, since, reason) VALUES (1, 'c1', 'OK', "
+                    + "TIMESTAMP WITH TIME ZONE '2025-06-01 11:59:00Z', 'r')");
+            s.execute("INSERT INTO fleet_maintenance (cluster_id, starts_at, ends_at, reason, by_user, at) VALUES "
+                    + "(1, TIMESTAMP WITH TIME ZONE '2025-06-01 11:59:00Z', TIMESTAMP WITH TIME ZONE "
+                    + "'2025-06-01 12:10:00Z', 'patch', 'alice', TIMESTAMP WITH TIME ZONE '2025-06-01 11:59:00Z')");
+        }
+
+        AgroalDataSource pool = TestDatabases.h2(dir.resolve("fleet"), 2);
+        try {
+            JdbcFleetStore store = new JdbcFleetStore(pool, JdbcFleetStore.Dialect.H2, Duration.ofSeconds(35),
+                    Duration.ofMinutes(10), 2);
+            // The window read from the new column still covers now: a report leaves the cluster in MAINTENANCE.
+            assertThat(store.ingest(report("c1", "n1", 1, Status.RUNNING), T0).state())
+                    .isEqualTo(io.hulftark.fleet.state.ClusterState.MAINTENANCE);
+        } finally {
+            pool.close();
+        }
+    }
+}
