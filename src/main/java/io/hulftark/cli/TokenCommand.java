@@ -1,5 +1,6 @@
 package io.hulftark.cli;
 
+import io.hulftark.agent.security.ReporterScope;
 import io.hulftark.agent.security.Role;
 import io.hulftark.agent.security.TokenStore;
 import io.hulftark.agent.security.TokensFile;
@@ -15,6 +16,7 @@ import picocli.CommandLine.TypeConversionException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "token", header = "Make credentials for the node agent's REST API.",
@@ -51,8 +53,17 @@ public class TokenCommand implements Runnable {
 
         @Option(names = "--role", required = true, paramLabel = "ROLE", converter = RoleConverter.class,
                 completionCandidates = RoleNames.class,
-                description = "viewer (reads) or operator (reads and actions).")
+                description = "viewer (reads), operator (reads and actions) or reporter (an agent sending its "
+                        + "reports to the fleet view; needs --cluster).")
         Role role;
+
+        @Option(names = "--cluster", paramLabel = "CLUSTER",
+                description = "reporter only: the cluster it may report for.")
+        String cluster;
+
+        @Option(names = "--node", paramLabel = "NODE",
+                description = "reporter only: narrow it to one node of that cluster (a credential per node).")
+        String node;
 
         @Override
         public Integer call() {
@@ -60,22 +71,42 @@ public class TokenCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(), "invalid value for --name: '" + name
                         + "' (use 1 to 64 of A-Z a-z 0-9 . _ @ -)");
             }
+            Optional<ReporterScope> scope = scope();
             Path file = TokensFile.fromConfig(token.top.env());
             String secret = TokenStore.newToken();
-            new TokenStore(file).add(name, role, secret);
+            new TokenStore(file).add(name, role, scope, secret);
             spec.commandLine().getOut().println(secret);
             spec.commandLine().getOut().flush();
             spec.commandLine().getErr().println("hulft-ark: made a " + role.name().toLowerCase(Locale.ROOT)
-                    + " token for " + name + "; its hash is in " + file + " (the agent picks it up without a restart)");
+                    + " token for " + name + scope.map(s -> " (" + s.describe() + ")").orElse("") + "; its hash is in " + file + " (the agent picks it up without a restart)");
             spec.commandLine().getErr().flush();
             return ExitCodes.OK;
+        }
+
+        private Optional<ReporterScope> scope() {
+            if (role != Role.REPORTER) {
+                if (cluster != null || node != null) {
+                    throw new ParameterException(spec.commandLine(), "--cluster and --node are for --role reporter only");
+                }
+                return Optional.empty();
+            }
+            if (cluster == null) {
+                throw new ParameterException(spec.commandLine(), "--role reporter needs --cluster CLUSTER");
+            }
+            for (String value : new String[] {cluster, node}) {
+                if (value != null && !TokenStore.validName(value)) {
+                    throw new ParameterException(spec.commandLine(), "invalid cluster or node name '" + value
+                            + "' (use 1 to 64 of A-Z a-z 0-9 . _ @ -)");
+                }
+            }
+            return Optional.of(new ReporterScope(cluster, Optional.ofNullable(node)));
         }
     }
 
     static final class RoleNames implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
-            return List.of("viewer", "operator").iterator();
+            return List.of("viewer", "operator", "reporter").iterator();
         }
     }
 
@@ -85,7 +116,9 @@ public class TokenCommand implements Runnable {
             return switch (value.toLowerCase(Locale.ROOT)) {
                 case "viewer" -> Role.VIEWER;
                 case "operator" -> Role.OPERATOR;
-                default -> throw new TypeConversionException("'" + value + "' is not a role: use viewer or operator");
+                case "reporter" -> Role.REPORTER;
+                default -> throw new TypeConversionException("'" + value
+                        + "' is not a role: use viewer, operator or reporter");
             };
         }
     }

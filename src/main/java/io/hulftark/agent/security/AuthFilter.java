@@ -59,24 +59,43 @@ public class AuthFilter {
 
     @ServerRequestFilter(priority = Priorities.AUTHORIZATION)
     public Optional<RestResponse<Problem>> authorize(ContainerRequestContext request, ResourceInfo resource) {
-        boolean operatorOnly = resource.getResourceMethod() != null
-                && (resource.getResourceMethod().isAnnotationPresent(OperatorOnly.class)
-                || resource.getResourceClass().isAnnotationPresent(OperatorOnly.class));
-        if (!operatorOnly) {
+        boolean reporterOnly = annotated(resource, ReporterOnly.class);
+        Optional<Caller> caller = current.find();
+        if (reporterOnly || (caller.isPresent() && caller.get().role() == Role.REPORTER)) {
+            if (caller.isEmpty()) {
+                return Optional.of(unauthorized(request, "no credential: send 'Authorization: Bearer <token>'"));
+            }
+            if (reporterOnly != (caller.get().role() == Role.REPORTER)) {
+                return Optional.of(forbidden(request, reporterOnly
+                        ? "only an agent's reporter credential sends reports; " + caller.get().name() + " is a "
+                        + caller.get().role().name().toLowerCase(java.util.Locale.ROOT)
+                        : caller.get().name() + " is a reporter credential: it can only send reports"));
+            }
             return Optional.empty();
         }
-        Optional<Caller> caller = current.find();
+        if (!annotated(resource, OperatorOnly.class)) {
+            return Optional.empty();
+        }
         if (caller.isEmpty()) { // an @OperatorOnly resource outside /api/v1: refuse rather than let it through
             return Optional.of(unauthorized(request, "no credential: send 'Authorization: Bearer <token>'"));
         }
         if (!caller.get().role().allows(Role.OPERATOR)) {
-            return Optional.of(RestResponse.ResponseBuilder
-                    .create(RestResponse.Status.FORBIDDEN, Problem.of(403, "forbidden", "Forbidden",
-                            "this action needs the operator role; " + caller.get().name() + " is a viewer",
-                            Problem.instance(request.getUriInfo())))
-                    .type(Problem.MEDIA_TYPE).build());
+            return Optional.of(forbidden(request, "this action needs the operator role; " + caller.get().name()
+                    + " is a viewer"));
         }
         return Optional.empty();
+    }
+
+    private static boolean annotated(ResourceInfo resource, Class<? extends java.lang.annotation.Annotation> a) {
+        return resource.getResourceMethod() != null
+                && (resource.getResourceMethod().isAnnotationPresent(a) || resource.getResourceClass().isAnnotationPresent(a));
+    }
+
+    private static RestResponse<Problem> forbidden(ContainerRequestContext request, String detail) {
+        return RestResponse.ResponseBuilder
+                .create(RestResponse.Status.FORBIDDEN, Problem.of(403, "forbidden", "Forbidden", detail,
+                        Problem.instance(request.getUriInfo())))
+                .type(Problem.MEDIA_TYPE).build();
     }
 
     static boolean underApi(String path) {

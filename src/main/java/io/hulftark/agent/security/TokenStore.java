@@ -45,7 +45,7 @@ public final class TokenStore {
     private final Consumer<String> warnings;
     private volatile Snapshot snapshot = new Snapshot(null, List.of());
 
-    private record Entry(String name, Role role, byte[] hash) {
+    private record Entry(String name, Role role, Optional<ReporterScope> scope, byte[] hash) {
     }
 
     /** What the file looked like when read: its stat, or null before the first read. */
@@ -79,7 +79,7 @@ public final class TokenStore {
         // No early exit: every entry is compared, in constant time each.
         for (Entry e : current().entries()) {
             if (MessageDigest.isEqual(presented, e.hash()) && found == null) {
-                found = new Caller(e.name(), e.role());
+                found = new Caller(e.name(), e.role(), e.scope());
             }
         }
         return Optional.ofNullable(found);
@@ -108,12 +108,20 @@ public final class TokenStore {
      *
      * @throws IllegalArgumentException for an invalid name or one the file already has
      */
-    public synchronized void add(String name, Role role, String token) {
+    public void add(String name, Role role, String token) {
+        add(name, role, Optional.empty(), token);
+    }
+
+    /** As {@link #add(String, Role, String)}; a REPORTER needs its scope, the other roles have none. */
+    public synchronized void add(String name, Role role, Optional<ReporterScope> scope, String token) {
         if (!validName(name)) {
             throw new IllegalArgumentException("invalid token name '" + shorten(name)
                     + "': use 1 to 64 of the characters A-Z a-z 0-9 . _ @ -");
         }
         Objects.requireNonNull(role, "role");
+        if ((role == Role.REPORTER) != scope.isPresent()) {
+            throw new IllegalArgumentException("a reporter token needs a cluster (and maybe a node); other roles take none");
+        }
         if (token == null || token.isBlank()) {
             throw new IllegalArgumentException("empty token");
         }
@@ -126,7 +134,7 @@ public final class TokenStore {
                             + "; choose another name or remove its line first");
                 }
             }
-            String line = name + " " + role.name().toLowerCase(Locale.ROOT) + " " + HexFormat.of().formatHex(sha256(token));
+            String line = name + " " + scope.map(ReporterScope::roleField).orElse(role.name().toLowerCase(Locale.ROOT)) + " " + HexFormat.of().formatHex(sha256(token));
             String text = old.isEmpty() || old.endsWith("\n") ? old + line + "\n" : old + "\n" + line + "\n";
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
@@ -147,7 +155,8 @@ public final class TokenStore {
     }
 
     private static String header() {
-        return "# hulft-ark API tokens: NAME ROLE SHA256-OF-TOKEN, one a line (roles: viewer, operator).\n"
+        return "# hulft-ark API tokens: NAME ROLE SHA256-OF-TOKEN, one a line\n"
+                + "# (roles: viewer, operator; for the fleet view's agents reporter:CLUSTER or reporter:CLUSTER/NODE).\n"
                 + "# Written by 'hulft-ark token new'; the tokens themselves are not kept anywhere.\n";
     }
 
@@ -208,7 +217,7 @@ public final class TokenStore {
             // The reason names the faulty field, never its value: it may be a hash or a pasted token.
             String problem = f.length != 3 ? "expected NAME ROLE SHA256HEX"
                     : !validName(f[0]) ? "invalid name"
-                    : role(f[1]).isEmpty() ? "role is not viewer or operator"
+                    : role(f[1]).isEmpty() ? "role is not viewer, operator, reporter:CLUSTER or reporter:CLUSTER/NODE"
                     : !HASH.matcher(f[2]).matches() ? "the hash is not 64 hex digits"
                     : entries.stream().anyMatch(e -> e.name().equals(f[0])) ? "name " + f[0] + " appears again"
                     : null;
@@ -216,7 +225,7 @@ public final class TokenStore {
                 warnings.accept("hulft-ark: " + file + " line " + (i + 1) + ": " + problem + "; line skipped");
                 continue;
             }
-            entries.add(new Entry(f[0], role(f[1]).orElseThrow(), HexFormat.of().parseHex(f[2].toLowerCase(Locale.ROOT))));
+            entries.add(new Entry(f[0], role(f[1]).orElseThrow(), ReporterScope.parse(f[1]), HexFormat.of().parseHex(f[2].toLowerCase(Locale.ROOT))));
         }
         return List.copyOf(entries);
     }
@@ -225,7 +234,7 @@ public final class TokenStore {
         return switch (s) {
             case "viewer" -> Optional.of(Role.VIEWER);
             case "operator" -> Optional.of(Role.OPERATOR);
-            default -> Optional.empty();
+            default -> ReporterScope.parse(s).map(scope -> Role.REPORTER);
         };
     }
 
