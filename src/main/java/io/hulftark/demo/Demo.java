@@ -377,8 +377,12 @@ public final class Demo implements AutoCloseable {
             return List.of();
         }
         String d = dir.toString();
-        long me = ProcessHandle.current().pid();
-        return ProcessHandle.allProcesses().filter(h -> h.pid() != me)
+        // This process and its ancestors (a shell or a test that named the folder in --dir) are not leftovers.
+        java.util.Set<Long> mine = new java.util.HashSet<>();
+        for (Optional<ProcessHandle> h = Optional.of(ProcessHandle.current()); h.isPresent(); h = h.get().parent()) {
+            mine.add(h.get().pid());
+        }
+        return ProcessHandle.allProcesses().filter(h -> !mine.contains(h.pid()))
                 .filter(h -> h.info().arguments().map(a -> String.join(" ", a)).orElse("").contains(d))
                 .toList();
     }

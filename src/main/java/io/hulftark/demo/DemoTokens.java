@@ -1,16 +1,11 @@
 package io.hulftark.demo;
 
+import io.hulftark.agent.security.ReporterScope;
 import io.hulftark.agent.security.Role;
 import io.hulftark.agent.security.TokenStore;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.Optional;
 
 /** The demo's credentials, made with the same token machinery as {@code hulft-ark token new}. */
 final class DemoTokens {
@@ -25,25 +20,10 @@ final class DemoTokens {
         return token;
     }
 
-    /**
-     * A reporter token for every node of {@code cluster}: a {@code NAME reporter:CLUSTER SHA256} line, the tokens
-     * file's format for agent credentials.
-     */
-    static String addReporter(Path file, String name, String cluster) throws IOException {
-        // TODO when TokenStore takes a reporter role: new TokenStore(file).add(name, Role.reporter(cluster), token)
+    /** A reporter token ({@code reporter:CLUSTER}) that every node of {@code cluster} reports with. */
+    static String addReporter(Path file, String name, String cluster) {
         String token = TokenStore.newToken();
-        String line = name + " reporter:" + cluster + " " + sha256(token) + "\n";
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        new TokenStore(file).add(name, Role.REPORTER, Optional.of(new ReporterScope(cluster, Optional.empty())), token);
         return token;
-    }
-
-    private static String sha256(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this Java", e);
-        }
     }
 }
