@@ -3,7 +3,7 @@ package io.hulftark.agent;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 
-/** The long-running agent: Quarkus with its HTTP server and scheduler, until stopped. */
+/** A long-running service (the node agent or the fleet view): Quarkus with its HTTP server, until stopped. */
 public class AgentApplication implements QuarkusApplication {
 
     @Override

@@ -3,9 +3,9 @@ package io.hulftark.agent;
 import io.hulftark.agent.journal.LineJournal;
 import io.hulftark.app.KitConfig;
 import io.hulftark.app.KitContext;
+import io.hulftark.app.ServerRole;
 import io.hulftark.kit.Kit;
 import io.hulftark.platform.ProcessCommandRunner;
-import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,7 +25,6 @@ import java.util.Optional;
 
 /** The agent's framework side: wires {@link AgentCore} from configuration and drives its checks. */
 @ApplicationScoped
-@Startup
 public class AgentService {
 
     private final KitContext context;
@@ -74,8 +73,9 @@ public class AgentService {
         metrics.watch(core);
     }
 
+    // Started by AgentHealth in the agent role only; in the fleet view's role the bean is never built.
     @Scheduled(every = "${hulftark.agent.check-interval:10s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = ServerRole.NotAgent.class)
     void round() {
         lastRound = Instant.now();
         core.checkAll();

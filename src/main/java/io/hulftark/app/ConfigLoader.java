@@ -39,16 +39,22 @@ public final class ConfigLoader {
 
     /** With {@code overrides} above every other source (the demo points the kit at its simulated HULFT). */
     public static KitConfig load(Map<String, String> env, Map<String, String> overrides) {
-        return build(env, overrides, KitConfig.class).getConfigMapping(KitConfig.class);
+        return build(env, overrides, KitConfig.class, "prod").getConfigMapping(KitConfig.class);
     }
 
     /** Another of the application's mappings (security, ...), read from the same sources. */
     public static <T> T mapping(Map<String, String> env, Class<T> mapping) {
-        return build(env, Map.of(), mapping).getConfigMapping(mapping);
+        return build(env, Map.of(), mapping, "prod").getConfigMapping(mapping);
+    }
+
+    /** As {@link #mapping(Map, Class)} under a profile: the fleet view reads its keys as "%fleet." ones too. */
+    public static <T> T mapping(Map<String, String> env, Class<T> mapping, String profile) {
+        return build(env, Map.of(), mapping, profile).getConfigMapping(mapping);
     }
 
     /** Only the mapping asked for is built: each one costs a one-shot command start-up time. */
-    static SmallRyeConfig build(Map<String, String> env, Map<String, String> overrides, Class<?> mapping) {
+    static SmallRyeConfig build(Map<String, String> env, Map<String, String> overrides, Class<?> mapping,
+                                String profile) {
         ClassLoader cl = ConfigLoader.class.getClassLoader();
         List<ConfigSource> sources = new ArrayList<>();
         if (!overrides.isEmpty()) {
@@ -68,7 +74,7 @@ public final class ConfigLoader {
             throw new UncheckedIOException("cannot read the built-in application.properties", e);
         }
         return new SmallRyeConfigBuilder()
-                .withProfile("prod")
+                .withProfile(profile)
                 .addDefaultInterceptors()
                 .withSources(sources)
                 // Quarkus's own converter, so "10s" and "PT10S" read the same as in the agent.

@@ -26,7 +26,8 @@ public class HulftArkCommand implements Runnable {
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(LifeKeeperCommand.class, ActionCommand.Restore.class,
             ActionCommand.Remove.class, ActionCommand.QuickCheck.class, ActionCommand.Recover.class,
-            ValidateCommand.class, DemoCommand.class, SimCommand.class, AgentCommand.class, TokenCommand.class);
+            ValidateCommand.class, DemoCommand.class, SimCommand.class, AgentCommand.class, FleetCommand.class,
+            TokenCommand.class);
 
     @Spec
     CommandSpec spec;

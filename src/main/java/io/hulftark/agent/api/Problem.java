@@ -27,7 +27,7 @@ public record Problem(String type, String title, int status, String detail, Stri
         return instance(uri.getPath());
     }
 
-    static String instance(String path) {
+    public static String instance(String path) {
         if (path == null) {
             return null;
         }

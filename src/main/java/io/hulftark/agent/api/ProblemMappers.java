@@ -33,6 +33,9 @@ public class ProblemMappers {
 
     /** The API's bodies are a few hundred bytes; anything near this is a mistake or an attack. */
     public static final long MAX_BODY_BYTES = 16 * 1024;
+    /** A fleet-view report: an agent's state and up to 1,000 events of its backlog. */
+    public static final long MAX_REPORT_BYTES = 1024 * 1024;
+    static final String REPORTS = "/api/v1/fleet/reports";
     static final int MAX_DETAIL = 200;
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
@@ -50,11 +53,12 @@ public class ProblemMappers {
         } catch (NumberFormatException e) {
             return Optional.empty(); // the HTTP layer has already judged the header
         }
-        if (bytes <= MAX_BODY_BYTES) {
+        long max = path.equals(REPORTS) ? MAX_REPORT_BYTES : MAX_BODY_BYTES;
+        if (bytes <= max) {
             return Optional.empty();
         }
         return Optional.of(response(Problem.of(413, "too-large", "Request body too large",
-                "the body has " + bytes + " bytes; this API takes at most " + MAX_BODY_BYTES,
+                "the body has " + bytes + " bytes; this API takes at most " + max,
                 Problem.instance(request.getUriInfo())), Map.of()));
     }
 

@@ -3,7 +3,9 @@ package io.hulftark.agent.health;
 import io.hulftark.agent.AgentService;
 import io.hulftark.agent.ResourceView;
 import io.hulftark.agent.Status;
+import io.hulftark.app.ServerRole;
 import io.smallrye.health.api.HealthRegistry;
+import io.smallrye.health.api.HealthType;
 import io.smallrye.health.registry.HealthRegistries;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,8 +13,6 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.eclipse.microprofile.health.Liveness;
-import org.eclipse.microprofile.health.Readiness;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +32,16 @@ public class AgentHealth {
         this.agent = agent;
     }
 
-    void registerResources(@Observes StartupEvent event) {
+    /**
+     * Builds the agent (its checks start) and registers its health checks, in the agent role only: the same
+     * application runs the fleet view, which must neither check HULFT nor report the agent's health.
+     */
+    void start(@Observes StartupEvent event) {
+        if (ServerRole.current() != ServerRole.AGENT) {
+            return;
+        }
+        HealthRegistries.getRegistry(HealthType.LIVENESS).register("agent", rounds());
+        HealthRegistries.getRegistry(HealthType.READINESS).register("configuration", configuration());
         HealthRegistry hulft = HealthRegistries.getHealthGroupRegistry("hulft");
         for (String tag : agent.core().tags()) {
             hulft.register("hulft " + tag, (HealthCheck) () -> resource(tag));
@@ -54,7 +63,6 @@ public class AgentHealth {
         return (v.status() == Status.RUNNING || v.status() == Status.STOPPED ? b.up() : b.down()).build();
     }
 
-    @Liveness
     HealthCheck rounds() {
         return () -> {
             Duration late = agent.config().checkInterval().multipliedBy(3).plusSeconds(10);
@@ -66,7 +74,6 @@ public class AgentHealth {
         };
     }
 
-    @Readiness
     HealthCheck configuration() {
         return () -> {
             HealthCheckResponseBuilder b = HealthCheckResponse.named("configuration")

@@ -1,0 +1,157 @@
+package io.hulftark.fleet;
+
+import io.hulftark.agent.api.ProblemException;
+import io.hulftark.agent.security.Caller;
+import io.hulftark.agent.security.Role;
+import io.hulftark.app.ServerRole;
+import io.hulftark.fleet.report.Report;
+import io.hulftark.fleet.report.ReportSink;
+import io.hulftark.fleet.report.ReportValidator;
+import io.hulftark.fleet.store.FleetStore;
+import io.hulftark.fleet.store.IngestResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The fleet view's framework side: the store of the configured datasource, ingest with its checks, and the
+ * background work — deriving states again as time passes, pruning history, feeding the live streams.
+ * Built at start-up in the fleet role only.
+ */
+@ApplicationScoped
+public class FleetService implements ReportSink {
+
+    private static final Logger LOG = Logger.getLogger(FleetService.class);
+    /** How often the live streams look for new events: the bound of "a change is on the stream within 1 s". */
+    static final Duration FEED_EVERY = Duration.ofMillis(200);
+    static final Duration PING_EVERY = Duration.ofSeconds(15);
+    static final Duration REEVALUATE_EVERY = Duration.ofSeconds(1);
+    static final Duration PRUNE_EVERY = Duration.ofHours(1);
+
+    private final Instance<FleetStore> stores;
+    private final FleetConfig config;
+    private final MeterRegistry registry;
+    private final Clock clock = Clock.systemUTC();
+    private volatile FleetStore store;
+    private volatile EventFeed feed;
+    private ScheduledExecutorService background;
+    private Timer ingestTimer;
+
+    public FleetService(Instance<FleetStore> stores, FleetConfig config, MeterRegistry registry) {
+        this.stores = stores;
+        this.config = config;
+        this.registry = registry;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (ServerRole.current() != ServerRole.FLEET) {
+            return;
+        }
+        store = stores.get();
+        feed = new EventFeed(store, clock, Duration.ofSeconds(2));
+        ingestTimer = Timer.builder("hulftark.fleet.ingest").description("Report ingest, validation to commit")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        registry.gauge("hulftark.fleet.streams", feed, EventFeed::subscribers);
+        background = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "fleet-background");
+            t.setDaemon(true);
+            return t;
+        });
+        every(FEED_EVERY, "live feed", feed::poll);
+        every(PING_EVERY, "stream keep-alive", feed::pingAll);
+        every(REEVALUATE_EVERY, "re-derive", () -> store.reevaluateDue(clock.instant()));
+        every(PRUNE_EVERY, "prune", () -> {
+            long n = store.prune(clock.instant().minus(config.retention()));
+            if (n > 0) {
+                LOG.infof("pruned %d history rows older than %s", n, config.retention());
+            }
+        });
+        LOG.infof("fleet view: store %s, fresh for %s, retention %s", config.store().name().toLowerCase(Locale.ROOT),
+                config.freshFor(), config.retention());
+    }
+
+    private void every(Duration period, String what, Runnable task) {
+        background.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) { // one bad round must not end the schedule
+                LOG.warnf(e, "fleet view: %s failed: %s", what, e.getMessage());
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (background != null) {
+            background.shutdownNow();
+        }
+    }
+
+    /** A pushed report: validated, the reporter's scope checked, then kept. */
+    public IngestResult ingest(Caller caller, Report report) {
+        long t0 = System.nanoTime();
+        validate(report);
+        if (caller.role() != Role.REPORTER || caller.scope().isEmpty()
+                || !caller.scope().get().permits(report.cluster(), report.node())) {
+            throw new ProblemException(403, "forbidden", "Forbidden", caller.name() + " may report for "
+                    + caller.scope().map(s -> s.describe()).orElse("nothing") + ", not for node " + report.node()
+                    + " of cluster " + report.cluster());
+        }
+        return keep(report, t0);
+    }
+
+    /** A report the fleet view polled from an agent: validated, then kept. */
+    @Override
+    public IngestResult accept(Report report) {
+        long t0 = System.nanoTime();
+        validate(report);
+        return keep(report, t0);
+    }
+
+    private static void validate(Report report) {
+        ReportValidator.problem(report).ifPresent(p -> {
+            throw new ProblemException(422, "invalid-report", "Invalid report", p);
+        });
+    }
+
+    private IngestResult keep(Report report, long t0) {
+        IngestResult result = store().ingest(report, clock.instant());
+        registry.counter("hulftark.fleet.reports", "outcome", result.outcome().name().toLowerCase(Locale.ROOT))
+                .increment();
+        ingestTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+        return result;
+    }
+
+    public FleetStore store() {
+        FleetStore s = store;
+        if (s == null) {
+            throw new IllegalStateException("the fleet view is not started (hulftark.role is not fleet)");
+        }
+        return s;
+    }
+
+    public EventFeed feed() {
+        return feed;
+    }
+
+    public FleetConfig config() {
+        return config;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+}
