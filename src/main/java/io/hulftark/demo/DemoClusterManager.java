@@ -157,6 +157,9 @@ public final class DemoClusterManager implements AutoCloseable {
             log.line("detected " + c.name + ": HULFT runs on " + active.name() + " and " + standby.name()
                     + " (split); removing it from the standby " + standby.name());
             Node.Outcome r = standby.act("remove", REASON + ": split, " + active.name() + " is active");
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
             standby.checkNow();
             log.line(r.succeeded() ? "split " + c.name + " resolved: HULFT removed from " + standby.name() + " ("
                     + r.detail() + ")" : "remove on " + c.name + "/" + standby.name() + " failed: " + r.detail());
@@ -172,6 +175,9 @@ public final class DemoClusterManager implements AutoCloseable {
             log.line("remove on " + c.name + "/" + from.name() + " failed (" + removed.detail() + "); going on");
         }
         Node.Outcome restored = to.act("restore", REASON + ": failover from " + from.name());
+        if (Thread.currentThread().isInterrupted()) {
+            return; // the demo ends: an interrupted action is no failure to report
+        }
         if (restored.succeeded()) {
             c.active = 1 - c.active;
             from.checkNow();
@@ -183,6 +189,9 @@ public final class DemoClusterManager implements AutoCloseable {
                 + "); restoring on " + from.name() + " again");
         to.act("remove", REASON + ": failed restore");
         Node.Outcome back = from.act("restore", REASON + ": failover to " + to.name() + " failed");
+        if (Thread.currentThread().isInterrupted()) {
+            return;
+        }
         from.checkNow();
         to.checkNow();
         if (back.succeeded()) {
