@@ -2,6 +2,8 @@ package io.hulftark.cli;
 
 import io.hulftark.agent.AgentApplication;
 import io.hulftark.app.ConfigLoader;
+import io.hulftark.app.KitConfig;
+import io.hulftark.app.KitContext;
 import io.hulftark.app.ServerRole;
 import io.hulftark.fleet.FleetConfig;
 import io.quarkus.runtime.Quarkus;
@@ -26,6 +28,10 @@ public class FleetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         FleetConfig config = ConfigLoader.mapping(top.env(), FleetConfig.class, PROFILE);
+        KitConfig kit = ConfigLoader.load(top.env());
+        if (kit.stateDir().isEmpty()) { // the embedded store's file goes under the state directory the tokens use
+            System.setProperty("hulftark.state-dir", KitContext.stateDir(kit, top.env()).toString());
+        }
         // Both datasources are declared, neither active; the configured store's is activated here, at run time.
         System.setProperty("quarkus.datasource." + config.store().name().toLowerCase(Locale.ROOT) + ".active", "true");
         System.setProperty(ServerRole.KEY, "fleet");

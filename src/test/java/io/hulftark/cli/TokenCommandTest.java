@@ -15,6 +15,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import io.hulftark.agent.security.ReporterScope;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -111,5 +113,29 @@ class TokenCommandTest {
         out.getBuffer().setLength(0);
         assertThat(run("token", "--help")).isZero();
         assertThat(out.toString()).contains("Usage: hulft-ark token", "new");
+    }
+
+    @Test
+    void aReporterTokenIsScopedToItsCluster() throws IOException {
+        assertThat(run("token", "new", "--name", "agent-c1", "--role", "reporter", "--cluster", "c1")).isEqualTo(ExitCodes.OK);
+        assertThat(Files.readString(file)).contains("agent-c1 reporter:c1 ");
+        assertThat(new TokenStore(file).authenticate(out.toString().strip())).contains(
+                new Caller("agent-c1", Role.REPORTER, Optional.of(new ReporterScope("c1", Optional.empty()))));
+        assertThat(err.toString()).contains("(cluster c1)");
+    }
+
+    @Test
+    void aReporterTokenCanBeNarrowedToOneNode() throws IOException {
+        assertThat(run("token", "new", "--name", "n1", "--role", "reporter", "--cluster", "c1", "--node", "node-a"))
+                .isEqualTo(ExitCodes.OK);
+        assertThat(Files.readString(file)).contains("n1 reporter:c1/node-a ");
+    }
+
+    @Test
+    void aReporterWithoutClusterAndAClusterWithoutReporterAreUsageErrors() {
+        assertThat(run("token", "new", "--name", "n1", "--role", "reporter")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--role reporter needs --cluster");
+        assertThat(run("token", "new", "--name", "n2", "--role", "viewer", "--cluster", "c1")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("token", "new", "--name", "n3", "--role", "reporter", "--cluster", "c 1")).isEqualTo(ExitCodes.USAGE);
     }
 }

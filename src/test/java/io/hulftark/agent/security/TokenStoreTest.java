@@ -168,4 +168,31 @@ class TokenStoreTest {
             assertThat(left).as("no temporary file is left behind").containsExactly(file);
         }
     }
+
+    @Test
+    void aReporterLineCarriesItsScope() throws IOException {
+        Path file = dir.resolve("tokens");
+        String token = TokenStore.newToken();
+        Files.writeString(file, "a1 reporter:c1/node-a " + HexFormat.of().formatHex(TokenStore.sha256(token)) + "\n"
+                + "bad1 reporter: " + "0".repeat(64) + "\n"
+                + "bad2 reporter:c1/n/x " + "0".repeat(64) + "\n");
+        TokenStore store = store(file);
+        assertThat(store.authenticate(token)).contains(new Caller("a1", Role.REPORTER,
+                java.util.Optional.of(new ReporterScope("c1", java.util.Optional.of("node-a")))));
+        assertThat(store.size()).isEqualTo(1);
+        assertThat(warnings).hasSize(2).allMatch(w -> w.contains("role is not viewer, operator, reporter:CLUSTER"));
+    }
+
+    @Test
+    void aScopePermitsItsClusterAndNodeOnly() {
+        ReporterScope cluster = ReporterScope.parse("reporter:c1").orElseThrow();
+        ReporterScope node = ReporterScope.parse("reporter:c1/a").orElseThrow();
+        assertThat(cluster.permits("c1", "a")).isTrue();
+        assertThat(cluster.permits("c1", "b")).isTrue();
+        assertThat(cluster.permits("c2", "a")).isFalse();
+        assertThat(node.permits("c1", "a")).isTrue();
+        assertThat(node.permits("c1", "b")).isFalse();
+        assertThat(Role.REPORTER.allows(Role.VIEWER)).isFalse();
+        assertThat(Role.OPERATOR.allows(Role.REPORTER)).isFalse();
+    }
 }

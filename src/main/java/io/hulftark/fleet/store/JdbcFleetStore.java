@@ -1,0 +1,835 @@
+package io.hulftark.fleet.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.hulftark.agent.Status;
+import io.hulftark.fleet.report.Report;
+import io.hulftark.fleet.state.ClusterEvaluator;
+import io.hulftark.fleet.state.ClusterState;
+import io.hulftark.fleet.state.ClusterStateDeriver;
+import io.hulftark.fleet.state.Maintenance;
+import io.hulftark.fleet.state.NodeReport;
+import io.hulftark.fleet.state.ResourceReport;
+import io.hulftark.fleet.view.AckView;
+import io.hulftark.fleet.view.ClusterDetail;
+import io.hulftark.fleet.view.ClusterPage;
+import io.hulftark.fleet.view.ClusterQuery;
+import io.hulftark.fleet.view.ClusterRow;
+import io.hulftark.fleet.view.EventQuery;
+import io.hulftark.fleet.view.FleetEvent;
+import io.hulftark.fleet.view.FleetNode;
+import io.hulftark.fleet.view.MaintenanceView;
+import io.hulftark.fleet.view.Summary;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import javax.sql.DataSource;
+
+import static io.hulftark.fleet.store.Sql.getInstant;
+import static io.hulftark.fleet.store.Sql.micros;
+import static io.hulftark.fleet.store.Sql.setInstant;
+
+/**
+ * The fleet store on a relational database: H2 (embedded, a file under the state directory) or PostgreSQL
+ * (several fleet-view instances on one database). The schema is Flyway's {@code db/fleet}.
+ *
+ * <p>Every write to a cluster runs in one transaction that first locks the cluster's row (SELECT ... FOR
+ * UPDATE), so writes to one cluster are serialized across threads and across fleet-view instances, and
+ * each state change is recorded exactly once. Writes to different clusters never wait for each other.
+ *
+ * <p>The pool belongs to whoever built it: {@link #close()} leaves it open.
+ */
+public final class JdbcFleetStore implements FleetStore {
+
+    /** Where the SQL of the two databases differs. */
+    public enum Dialect {
+        H2("name"),
+        // PostgreSQL sorts text by the database's locale; "C" sorts like H2 and Java, the same on every site.
+        POSTGRESQL("name COLLATE \"C\"");
+
+        private final String nameOrder;
+
+        Dialect(String nameOrder) {
+            this.nameOrder = nameOrder;
+        }
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+    private static final TypeReference<List<Instant>> INSTANTS = new TypeReference<>() { };
+    private static final TypeReference<List<Report.Resource>> RESOURCES = new TypeReference<>() { };
+    private static final int DUE_BATCH = 500;
+    private static final int PRUNE_BATCH = 10_000;
+
+    private static final String CLUSTER_COLUMNS =
+            "id, name, state, since, serving, serving_changes, ack_until, recheck_at";
+    private static final String ROW_COLUMNS =
+            "name, state, since, reason, problem_count, flapping, ack_until, nodes, serving, last_report_at";
+    private static final String NODE_COLUMNS = "name, forgotten, received_at, sent_at, agent_version, "
+            + "agent_started_at, seq, dropped, resources";
+    private static final String EVENT_COLUMNS = "id, at, cluster, node, kind, tag, text, state";
+    private static final String INSERT_EVENT = "INSERT INTO fleet_event (at, cluster, node, kind, tag, text, state, "
+            + "agent_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    private final ClusterEvaluator evaluator;
+    private final Duration freshFor;
+
+    public JdbcFleetStore(DataSource dataSource, Dialect dialect, Duration freshFor, Duration flapWindow,
+                          int flapChanges) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.dialect = Objects.requireNonNull(dialect, "dialect");
+        this.evaluator = new ClusterEvaluator(freshFor, flapWindow, flapChanges);
+        this.freshFor = freshFor;
+    }
+
+    // ---------------------------------------------------------------- what is kept of a cluster and its nodes
+
+    /** The locked cluster row: what the evaluator needs besides nodes and windows. */
+    private record Locked(long id, String name, ClusterEvaluator.Record record, Instant ackUntil) {
+    }
+
+    private record NodeRow(String name, boolean forgotten, Instant receivedAt, Instant sentAt, String agentVersion,
+                           Instant agentStartedAt, long seq, long dropped, List<Report.Resource> resources) {
+
+        NodeReport toNodeReport() {
+            return new NodeReport(name, receivedAt, resources.stream().map(r -> new ResourceReport(r.tag(),
+                    r.status() == null ? Status.UNKNOWN : r.status(), r.role() == null ? "unknown" : r.role(),
+                    r.reason())).toList());
+        }
+    }
+
+    /** An event to append; agentSeq is set for the agent's own events, which are taken once. */
+    private record NewEvent(Instant at, String cluster, String node, String kind, String tag, String text,
+                            ClusterState state, Long agentSeq) {
+
+        static NewEvent fleet(Instant at, String cluster, String node, String kind, String text) {
+            return new NewEvent(at, cluster, node, kind, null, text, null, null);
+        }
+    }
+
+    // ---------------------------------------------------------------- ingest
+
+    @Override
+    public IngestResult ingest(Report report, Instant receivedAt) {
+        Instant now = micros(receivedAt);
+        return Sql.transaction(dataSource, "ingest of " + report.cluster() + "/" + report.node(), c -> {
+            Locked cluster = lockOrCreate(c, report.cluster());
+            Map<String, NodeRow> nodes = nodes(c, cluster.id());
+            NodeRow kept = nodes.get(report.node());
+            List<NewEvent> events = new ArrayList<>();
+            boolean accepted = kept == null || newer(report, kept);
+            if (accepted) {
+                NodeRow row = new NodeRow(report.node(), false, now, micros(report.sentAt()), report.agentVersion(),
+                        micros(report.agentStartedAt()), report.seq(), report.dropped(), report.resources());
+                if (kept == null) {
+                    insertNode(c, cluster.id(), row, now);
+                    events.add(NewEvent.fleet(now, cluster.name(), row.name(), FleetEvent.NODE,
+                            "node " + row.name() + " first seen"));
+                } else {
+                    updateNode(c, cluster.id(), row);
+                    if (kept.forgotten()) {
+                        events.add(NewEvent.fleet(now, cluster.name(), row.name(), FleetEvent.NODE,
+                                "node " + row.name() + " reports again after it was forgotten"));
+                    }
+                }
+                // dropped counts since the agent process started: a new process starts again from 0.
+                long before = kept != null && kept.agentStartedAt().equals(row.agentStartedAt()) ? kept.dropped() : 0;
+                if (row.dropped() > before) {
+                    events.add(NewEvent.fleet(now, cluster.name(), row.name(), FleetEvent.NODE,
+                            "agent dropped " + (row.dropped() - before) + " events"));
+                }
+                nodes.put(row.name(), row);
+            }
+            int agentEventsFrom = events.size();
+            for (Report.Event e : report.events()) {
+                String kind = "action".equalsIgnoreCase(e.type()) ? FleetEvent.ACTION : FleetEvent.TRANSITION;
+                events.add(new NewEvent(micros(e.at()), cluster.name(), report.node(), kind, e.tag(), e.text(), null,
+                        e.seq()));
+            }
+            int[] inserted = insertEvents(c, events);
+            int newEvents = 0;
+            for (int i = agentEventsFrom; i < inserted.length; i++) {
+                newEvents += inserted[i] > 0 ? 1 : 0;
+            }
+            ClusterEvaluator.Evaluation ev = evaluate(c, cluster, nodes, now);
+            return new IngestResult(accepted ? IngestResult.Outcome.ACCEPTED : IngestResult.Outcome.OUTDATED,
+                    newEvents, ev.derived().state(), ev.changed());
+        });
+    }
+
+    private static boolean newer(Report report, NodeRow kept) {
+        int started = micros(report.agentStartedAt()).compareTo(kept.agentStartedAt());
+        return started > 0 || started == 0 && report.seq() > kept.seq();
+    }
+
+    /** Locks the cluster's row, creating it first if it is new (a concurrent creator wins or waits, never both). */
+    private Locked lockOrCreate(Connection c, String name) throws SQLException {
+        Optional<Locked> locked = lock(c, "name = ?", name, false);
+        if (locked.isPresent()) {
+            return locked.get();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO fleet_cluster (name) VALUES (?) ON CONFLICT DO NOTHING")) {
+            ps.setString(1, name);
+            ps.executeUpdate();
+        }
+        return lock(c, "name = ?", name, false)
+                .orElseThrow(() -> new SQLException("cluster row of " + name + " vanished after insert", "40001"));
+    }
+
+    private Optional<Locked> lock(Connection c, String where, Object key, boolean skipLocked) throws SQLException {
+        String sql = "SELECT " + CLUSTER_COLUMNS + " FROM fleet_cluster WHERE " + where + " FOR UPDATE"
+                + (skipLocked ? " SKIP LOCKED" : "");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (key instanceof String s) {
+                ps.setString(1, s);
+            } else {
+                Object[] args = (Object[]) key;
+                ps.setLong(1, (Long) args[0]);
+                setInstant(ps, 2, (Instant) args[1]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                String state = rs.getString("state");
+                ClusterEvaluator.Record record = new ClusterEvaluator.Record(
+                        state == null ? null : ClusterState.valueOf(state), getInstant(rs, "since"),
+                        json(rs.getString("serving"), STRINGS), json(rs.getString("serving_changes"), INSTANTS));
+                return Optional.of(new Locked(rs.getLong("id"), rs.getString("name"), record,
+                        getInstant(rs, "ack_until")));
+            }
+        }
+    }
+
+    private Locked lockExisting(Connection c, String cluster) throws SQLException {
+        return lock(c, "name = ?", cluster, false).orElseThrow(() -> new UnknownClusterException(cluster));
+    }
+
+    private Map<String, NodeRow> nodes(Connection c, long clusterId) throws SQLException {
+        Map<String, NodeRow> nodes = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + NODE_COLUMNS
+                + " FROM fleet_node WHERE cluster_id = ?")) {
+            ps.setLong(1, clusterId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    NodeRow n = new NodeRow(rs.getString("name"), rs.getBoolean("forgotten"),
+                            getInstant(rs, "received_at"), getInstant(rs, "sent_at"), rs.getString("agent_version"),
+                            getInstant(rs, "agent_started_at"), rs.getLong("seq"), rs.getLong("dropped"),
+                            json(rs.getString("resources"), RESOURCES));
+                    nodes.put(n.name(), n);
+                }
+            }
+        }
+        return nodes;
+    }
+
+    private void insertNode(Connection c, long clusterId, NodeRow n, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO fleet_node (cluster_id, name, first_seen_at, "
+                + "received_at, sent_at, agent_version, agent_started_at, seq, dropped, resources) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setLong(1, clusterId);
+            ps.setString(2, n.name());
+            setInstant(ps, 3, now);
+            setNodeReport(ps, 4, n);
+            ps.executeUpdate();
+        }
+    }
+
+    private void updateNode(Connection c, long clusterId, NodeRow n) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_node SET forgotten = FALSE, received_at = ?, "
+                + "sent_at = ?, agent_version = ?, agent_started_at = ?, seq = ?, dropped = ?, resources = ? "
+                + "WHERE cluster_id = ? AND name = ?")) {
+            setNodeReport(ps, 1, n);
+            ps.setLong(8, clusterId);
+            ps.setString(9, n.name());
+            ps.executeUpdate();
+        }
+    }
+
+    private static void setNodeReport(PreparedStatement ps, int i, NodeRow n) throws SQLException {
+        setInstant(ps, i, n.receivedAt());
+        setInstant(ps, i + 1, n.sentAt());
+        ps.setString(i + 2, n.agentVersion());
+        setInstant(ps, i + 3, n.agentStartedAt());
+        ps.setLong(i + 4, n.seq());
+        ps.setLong(i + 5, n.dropped());
+        ps.setString(i + 6, toJson(n.resources()));
+    }
+
+    /** One batch for all of a write's events; an agent event already kept counts 0. */
+    private static int[] insertEvents(Connection c, List<NewEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return new int[0];
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
+            for (NewEvent e : events) {
+                setInstant(ps, 1, e.at());
+                ps.setString(2, e.cluster());
+                ps.setString(3, e.node());
+                ps.setString(4, e.kind());
+                ps.setString(5, e.tag());
+                ps.setString(6, e.text());
+                ps.setString(7, e.state() == null ? null : e.state().name());
+                if (e.agentSeq() == null) {
+                    ps.setNull(8, java.sql.Types.BIGINT);
+                } else {
+                    ps.setLong(8, e.agentSeq());
+                }
+                ps.addBatch();
+            }
+            return ps.executeBatch();
+        }
+    }
+
+    // ---------------------------------------------------------------- evaluate
+
+    /**
+     * Derives the locked cluster again and writes its row; records a STATE event when the state changed.
+     * {@code nodes} are all of the cluster's node rows, forgotten ones included (they are left out here).
+     */
+    private ClusterEvaluator.Evaluation evaluate(Connection c, Locked cluster, Map<String, NodeRow> nodes,
+                                                 Instant now) throws SQLException {
+        List<NodeRow> known = nodes.values().stream().filter(n -> !n.forgotten()).toList();
+        List<NodeReport> reports = known.stream().map(NodeRow::toNodeReport).toList();
+        List<Maintenance> windows = windows(c, cluster.id(), now);
+        List<Instant> ackUntils = cluster.ackUntil() == null ? List.of() : List.of(cluster.ackUntil());
+        ClusterEvaluator.Evaluation ev = evaluator.evaluate(cluster.name(), cluster.record(), reports, windows,
+                ackUntils, now);
+        ClusterStateDeriver.Derived d = ev.derived();
+        List<String> names = known.stream().map(NodeRow::name).toList();
+        Instant lastReport = known.stream().map(NodeRow::receivedAt).max(Instant::compareTo).orElse(null);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_cluster SET state = ?, since = ?, reason = ?, "
+                + "problems = ?, problem_count = ?, flapping = ?, serving = ?, serving_changes = ?, nodes = ?, "
+                + "search = ?, last_report_at = ?, recheck_at = ? WHERE id = ?")) {
+            ps.setString(1, d.state().name());
+            setInstant(ps, 2, ev.record().since());
+            ps.setString(3, d.reason());
+            ps.setString(4, toJson(d.problems()));
+            ps.setInt(5, d.problems().size());
+            ps.setBoolean(6, d.flapping());
+            ps.setString(7, toJson(ev.record().serving()));
+            ps.setString(8, toJson(ev.record().servingChanges()));
+            ps.setString(9, toJson(names));
+            ps.setString(10, search(cluster.name(), names));
+            setInstant(ps, 11, lastReport);
+            setInstant(ps, 12, ev.recheckAt());
+            ps.setLong(13, cluster.id());
+            ps.executeUpdate();
+        }
+        if (ev.changed()) {
+            ClusterState before = cluster.record().state();
+            insertEvents(c, List.of(new NewEvent(now, cluster.name(), null, FleetEvent.STATE, null,
+                    (before == null ? "NEW" : before.name()) + " → " + d.state() + ": " + d.reason(), d.state(),
+                    null)));
+        }
+        return ev;
+    }
+
+    /** Every window of the cluster not yet over: a future one still sets recheck_at to its start. */
+    private static List<Maintenance> windows(Connection c, long clusterId, Instant now) throws SQLException {
+        List<Maintenance> windows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT starts_at, ends_at, reason FROM fleet_maintenance "
+                + "WHERE cluster_id = ? AND ends_at > ?")) {
+            ps.setLong(1, clusterId);
+            setInstant(ps, 2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    windows.add(new Maintenance(getInstant(rs, "starts_at"), getInstant(rs, "ends_at"),
+                            rs.getString("reason")));
+                }
+            }
+        }
+        return windows;
+    }
+
+    /** "\nname\nnode1\nnode2", lower-cased: q matches within one name, never across two. */
+    private static String search(String cluster, List<String> nodes) {
+        StringBuilder s = new StringBuilder("\n").append(cluster.toLowerCase(Locale.ROOT));
+        nodes.forEach(n -> s.append('\n').append(n.toLowerCase(Locale.ROOT)));
+        return s.toString();
+    }
+
+    @Override
+    public int reevaluateDue(Instant now) {
+        Instant at = micros(now);
+        int total = 0;
+        while (true) {
+            List<Long> due = Sql.read(dataSource, "finding clusters due", c -> {
+                List<Long> ids = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT id FROM fleet_cluster WHERE recheck_at <= ? "
+                        + "ORDER BY recheck_at LIMIT " + DUE_BATCH)) {
+                    setInstant(ps, 1, at);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getLong(1));
+                        }
+                    }
+                }
+                return ids;
+            });
+            int done = 0;
+            for (long id : due) {
+                // Locked and checked again: another instance (or an ingest) may have just done it; a cluster
+                // locked right now is being written, and that write evaluates it anyway.
+                done += Sql.transaction(dataSource, "reevaluation", c -> {
+                    Optional<Locked> locked = lock(c, "id = ? AND recheck_at <= ?", new Object[] {id, at}, true);
+                    if (locked.isEmpty()) {
+                        return 0;
+                    }
+                    evaluate(c, locked.get(), nodes(c, id), at);
+                    return 1;
+                });
+            }
+            total += done;
+            if (due.size() < DUE_BATCH || done == 0) {
+                return total;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    @Override
+    public Summary summary(Instant now) {
+        Instant at = micros(now);
+        return Sql.read(dataSource, "summary", c -> {
+            Map<ClusterState, Integer> byState = new EnumMap<>(ClusterState.class);
+            for (ClusterState s : ClusterState.values()) {
+                byState.put(s, 0);
+            }
+            int clusters = 0;
+            int acknowledged = 0;
+            int flapping = 0;
+            try (PreparedStatement ps = c.prepareStatement("SELECT state, COUNT(*) AS n, "
+                    + "SUM(CASE WHEN flapping THEN 1 ELSE 0 END) AS flapping, "
+                    + "SUM(CASE WHEN state <> 'OK' AND ack_until > ? THEN 1 ELSE 0 END) AS acked "
+                    + "FROM fleet_cluster WHERE state IS NOT NULL GROUP BY state")) {
+                setInstant(ps, 1, at);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int n = rs.getInt("n");
+                        byState.put(ClusterState.valueOf(rs.getString("state")), n);
+                        clusters += n;
+                        flapping += rs.getInt("flapping");
+                        acknowledged += rs.getInt("acked");
+                    }
+                }
+            }
+            return new Summary(at, clusters, byState, acknowledged, flapping, lastEventId(c));
+        });
+    }
+
+    @Override
+    public ClusterPage clusters(ClusterQuery query, Instant now) {
+        if (query.page() < 0 || query.size() < 1 || query.size() > 500) {
+            throw new IllegalArgumentException("page must be 0 or more and size 1 to 500, not page " + query.page()
+                    + " size " + query.size());
+        }
+        Instant at = micros(now);
+        StringBuilder where = new StringBuilder(" WHERE state IS NOT NULL");
+        List<String> args = new ArrayList<>();
+        query.state().ifPresent(s -> {
+            where.append(" AND state = ?");
+            args.add(s.name());
+        });
+        query.q().filter(q -> !q.isBlank()).ifPresent(q -> {
+            where.append(" AND search LIKE ? ESCAPE '\\'");
+            args.add("%" + q.strip().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                    .replace("_", "\\_") + "%");
+        });
+        String order = switch (query.sort()) {
+            case PROBLEM -> "CASE state WHEN 'SPLIT' THEN 0 WHEN 'DOWN' THEN 1 WHEN 'STALE' THEN 2 "
+                    + "WHEN 'DEGRADED' THEN 3 WHEN 'MAINTENANCE' THEN 4 ELSE 5 END, "
+                    + "CASE WHEN ack_until > ? THEN 1 ELSE 0 END, since, " + dialect.nameOrder;
+            case NAME -> dialect.nameOrder;
+            case SINCE -> "since DESC, " + dialect.nameOrder;
+        };
+        return Sql.read(dataSource, "cluster list", c -> {
+            long total;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM fleet_cluster" + where)) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setString(i + 1, args.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            List<ClusterRow> items = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW_COLUMNS + " FROM fleet_cluster" + where
+                    + " ORDER BY " + order + " LIMIT ? OFFSET ?")) {
+                int i = 1;
+                for (String a : args) {
+                    ps.setString(i++, a);
+                }
+                if (query.sort() == ClusterQuery.Sort.PROBLEM) {
+                    setInstant(ps, i++, at);
+                }
+                ps.setInt(i++, query.size());
+                ps.setLong(i, (long) query.page() * query.size());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        items.add(row(rs, at));
+                    }
+                }
+            }
+            return new ClusterPage(items, query.page(), query.size(), total);
+        });
+    }
+
+    private static ClusterRow row(ResultSet rs, Instant now) throws SQLException {
+        ClusterState state = ClusterState.valueOf(rs.getString("state"));
+        Instant ackUntil = getInstant(rs, "ack_until");
+        // As in the summary: an acknowledgement speaks of a problem, so an OK cluster shows none.
+        boolean acknowledged = state != ClusterState.OK && ackUntil != null && now.isBefore(ackUntil);
+        return new ClusterRow(rs.getString("name"), state, getInstant(rs, "since"), rs.getString("reason"),
+                rs.getInt("problem_count"), rs.getBoolean("flapping"), acknowledged,
+                json(rs.getString("nodes"), STRINGS), json(rs.getString("serving"), STRINGS),
+                getInstant(rs, "last_report_at"));
+    }
+
+    @Override
+    public Optional<ClusterDetail> cluster(String name, int historyLimit, Instant now) {
+        Instant at = micros(now);
+        return Sql.read(dataSource, "cluster " + name, c -> {
+            long id;
+            ClusterRow row;
+            List<String> problems;
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, problems, " + ROW_COLUMNS
+                    + " FROM fleet_cluster WHERE name = ? AND state IS NOT NULL")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    id = rs.getLong("id");
+                    row = row(rs, at);
+                    problems = json(rs.getString("problems"), STRINGS);
+                }
+            }
+            List<FleetNode> nodes = nodes(c, id).values().stream().filter(n -> !n.forgotten())
+                    .map(n -> new FleetNode(n.name(), n.receivedAt(), n.sentAt(),
+                            n.sentAt() == null ? 0 : Duration.between(n.receivedAt(), n.sentAt()).toMillis(),
+                            !n.receivedAt().isBefore(at.minus(freshFor)), n.agentVersion(), n.agentStartedAt(),
+                            n.dropped(), n.resources()))
+                    .toList();
+            return Optional.of(new ClusterDetail(row, problems, nodes, acks(c, id, name, at),
+                    maintenance(c, id, name, at), history(c, name, historyLimit)));
+        });
+    }
+
+    private static List<AckView> acks(Connection c, long clusterId, String cluster, Instant now) throws SQLException {
+        List<AckView> acks = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, by_user, comment_text, at, until_at FROM fleet_ack "
+                + "WHERE cluster_id = ? AND until_at > ? ORDER BY id")) {
+            ps.setLong(1, clusterId);
+            setInstant(ps, 2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    acks.add(new AckView(rs.getLong("id"), cluster, rs.getString("by_user"),
+                            rs.getString("comment_text"), getInstant(rs, "at"), getInstant(rs, "until_at")));
+                }
+            }
+        }
+        return acks;
+    }
+
+    private static List<MaintenanceView> maintenance(Connection c, long clusterId, String cluster, Instant now)
+            throws SQLException {
+        List<MaintenanceView> windows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, starts_at, ends_at, reason, by_user, at "
+                + "FROM fleet_maintenance WHERE cluster_id = ? AND ends_at > ? ORDER BY starts_at, id")) {
+            ps.setLong(1, clusterId);
+            setInstant(ps, 2, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    windows.add(new MaintenanceView(rs.getLong("id"), cluster, getInstant(rs, "starts_at"),
+                            getInstant(rs, "ends_at"), rs.getString("reason"), rs.getString("by_user"),
+                            getInstant(rs, "at")));
+                }
+            }
+        }
+        return windows;
+    }
+
+    private static List<FleetEvent> history(Connection c, String cluster, int limit) throws SQLException {
+        if (limit <= 0) {
+            return List.of();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + EVENT_COLUMNS + " FROM fleet_event "
+                + "WHERE cluster = ? ORDER BY id DESC LIMIT ?")) {
+            ps.setString(1, cluster);
+            ps.setInt(2, limit);
+            return events(ps);
+        }
+    }
+
+    @Override
+    public List<FleetEvent> events(EventQuery query) {
+        if (query.limit() < 1 || query.limit() > 1000) {
+            throw new IllegalArgumentException("limit must be 1 to 1000, not " + query.limit());
+        }
+        StringBuilder sql = new StringBuilder("SELECT " + EVENT_COLUMNS + " FROM fleet_event WHERE id > ?");
+        query.since().ifPresent(s -> sql.append(" AND at >= ?"));
+        query.cluster().ifPresent(s -> sql.append(" AND cluster = ?"));
+        sql.append(" ORDER BY id LIMIT ?");
+        return Sql.read(dataSource, "events", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int i = 1;
+                ps.setLong(i++, query.afterId());
+                if (query.since().isPresent()) {
+                    setInstant(ps, i++, query.since().get());
+                }
+                if (query.cluster().isPresent()) {
+                    ps.setString(i++, query.cluster().get());
+                }
+                ps.setInt(i, query.limit());
+                return events(ps);
+            }
+        });
+    }
+
+    private static List<FleetEvent> events(PreparedStatement ps) throws SQLException {
+        List<FleetEvent> events = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String state = rs.getString("state");
+                events.add(new FleetEvent(rs.getLong("id"), getInstant(rs, "at"), rs.getString("cluster"),
+                        rs.getString("node"), rs.getString("kind"), rs.getString("tag"), rs.getString("text"),
+                        state == null ? null : ClusterState.valueOf(state)));
+            }
+        }
+        return events;
+    }
+
+    @Override
+    public long lastEventId() {
+        return Sql.read(dataSource, "last event id", JdbcFleetStore::lastEventId);
+    }
+
+    private static long lastEventId(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(id) FROM fleet_event")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    // ---------------------------------------------------------------- operator writes
+
+    @Override
+    public AckView acknowledge(String cluster, String by, String comment, Instant until, Instant now) {
+        Instant at = micros(now);
+        Instant end = micros(Objects.requireNonNull(until, "until"));
+        if (!end.isAfter(at)) {
+            throw new IllegalArgumentException("an acknowledgement must expire after now: until " + until);
+        }
+        return Sql.transaction(dataSource, "acknowledgement of " + cluster, c -> {
+            Locked locked = lockExisting(c, cluster);
+            long id;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO fleet_ack (cluster_id, by_user, comment_text, "
+                    + "at, until_at) VALUES (?, ?, ?, ?, ?)", new String[] {"id"})) {
+                ps.setLong(1, locked.id());
+                ps.setString(2, by);
+                ps.setString(3, comment);
+                setInstant(ps, 4, at);
+                setInstant(ps, 5, end);
+                ps.executeUpdate();
+                id = generatedId(ps);
+            }
+            insertEvents(c, List.of(NewEvent.fleet(at, cluster, null, FleetEvent.ACK,
+                    "acknowledged by " + by + " until " + end + ": " + comment)));
+            reevaluateAfterWrite(c, locked, at);
+            return new AckView(id, cluster, by, comment, at, end);
+        });
+    }
+
+    @Override
+    public boolean removeAcknowledgement(String cluster, long id, String by, Instant now) {
+        Instant at = micros(now);
+        return Sql.transaction(dataSource, "removal of acknowledgement " + id + " of " + cluster, c -> {
+            Locked locked = lockExisting(c, cluster);
+            if (!delete(c, "DELETE FROM fleet_ack WHERE id = ? AND cluster_id = ?", id, locked.id())) {
+                return false;
+            }
+            insertEvents(c, List.of(NewEvent.fleet(at, cluster, null, FleetEvent.ACK,
+                    "acknowledgement " + id + " removed by " + by)));
+            reevaluateAfterWrite(c, locked, at);
+            return true;
+        });
+    }
+
+    @Override
+    public MaintenanceView addMaintenance(String cluster, Instant from, Instant until, String reason, String by,
+                                          Instant now) {
+        Instant at = micros(now);
+        Maintenance window = new Maintenance(micros(from), micros(until), reason); // validates from < until
+        return Sql.transaction(dataSource, "maintenance of " + cluster, c -> {
+            Locked locked = lockExisting(c, cluster);
+            long id;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO fleet_maintenance (cluster_id, starts_at, "
+                    + "ends_at, reason, by_user, at) VALUES (?, ?, ?, ?, ?, ?)", new String[] {"id"})) {
+                ps.setLong(1, locked.id());
+                setInstant(ps, 2, window.from());
+                setInstant(ps, 3, window.until());
+                ps.setString(4, reason);
+                ps.setString(5, by);
+                setInstant(ps, 6, at);
+                ps.executeUpdate();
+                id = generatedId(ps);
+            }
+            insertEvents(c, List.of(NewEvent.fleet(at, cluster, null, FleetEvent.MAINTENANCE,
+                    "maintenance " + window.from() + " .. " + window.until() + " set by " + by + ": " + reason)));
+            reevaluateAfterWrite(c, locked, at);
+            return new MaintenanceView(id, cluster, window.from(), window.until(), reason, by, at);
+        });
+    }
+
+    @Override
+    public boolean removeMaintenance(String cluster, long id, String by, Instant now) {
+        Instant at = micros(now);
+        return Sql.transaction(dataSource, "removal of maintenance " + id + " of " + cluster, c -> {
+            Locked locked = lockExisting(c, cluster);
+            if (!delete(c, "DELETE FROM fleet_maintenance WHERE id = ? AND cluster_id = ?", id, locked.id())) {
+                return false;
+            }
+            insertEvents(c, List.of(NewEvent.fleet(at, cluster, null, FleetEvent.MAINTENANCE,
+                    "maintenance " + id + " removed by " + by)));
+            reevaluateAfterWrite(c, locked, at);
+            return true;
+        });
+    }
+
+    @Override
+    public boolean forgetNode(String cluster, String node, String by, Instant now) {
+        Instant at = micros(now);
+        return Sql.transaction(dataSource, "forgetting " + cluster + "/" + node, c -> {
+            Locked locked = lockExisting(c, cluster);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_node SET forgotten = TRUE "
+                    + "WHERE cluster_id = ? AND name = ? AND NOT forgotten")) {
+                ps.setLong(1, locked.id());
+                ps.setString(2, node);
+                if (ps.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            insertEvents(c, List.of(NewEvent.fleet(at, cluster, node, FleetEvent.NODE,
+                    "node " + node + " forgotten by " + by)));
+            reevaluateAfterWrite(c, locked, at);
+            return true;
+        });
+    }
+
+    /** After an operator's write: the acknowledgements' latest expiry again, then the state. */
+    private void reevaluateAfterWrite(Connection c, Locked locked, Instant now) throws SQLException {
+        Instant ackUntil;
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(until_at) AS until_at FROM fleet_ack "
+                + "WHERE cluster_id = ?")) {
+            ps.setLong(1, locked.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                ackUntil = getInstant(rs, "until_at");
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_cluster SET ack_until = ? WHERE id = ?")) {
+            setInstant(ps, 1, ackUntil);
+            ps.setLong(2, locked.id());
+            ps.executeUpdate();
+        }
+        evaluate(c, new Locked(locked.id(), locked.name(), locked.record(), ackUntil), nodes(c, locked.id()), now);
+    }
+
+    private static boolean delete(Connection c, String sql, long id, long clusterId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            ps.setLong(2, clusterId);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    private static long generatedId(PreparedStatement ps) throws SQLException {
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+            if (!keys.next()) {
+                throw new SQLException("the database returned no generated id");
+            }
+            return keys.getLong(1);
+        }
+    }
+
+    // ---------------------------------------------------------------- retention
+
+    @Override
+    public long prune(Instant before) {
+        Instant at = micros(before);
+        long deleted = 0;
+        // In slices, so that no transaction holds many row locks or a long WAL record.
+        for (String sql : List.of(
+                "DELETE FROM fleet_event WHERE id IN (SELECT id FROM fleet_event WHERE at < ? LIMIT " + PRUNE_BATCH + ")",
+                "DELETE FROM fleet_ack WHERE id IN (SELECT id FROM fleet_ack WHERE until_at < ? LIMIT "
+                        + PRUNE_BATCH + ")",
+                "DELETE FROM fleet_maintenance WHERE id IN (SELECT id FROM fleet_maintenance WHERE ends_at < ? LIMIT "
+                        + PRUNE_BATCH + ")")) {
+            int n;
+            do {
+                n = Sql.transaction(dataSource, "prune", c -> {
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        setInstant(ps, 1, at);
+                        return ps.executeUpdate();
+                    }
+                });
+                deleted += n;
+            } while (n == PRUNE_BATCH);
+        }
+        return deleted;
+    }
+
+    @Override
+    public void close() {
+        // The pool is the caller's (Quarkus's, or a test's): nothing of the store's own to release.
+    }
+
+    // ---------------------------------------------------------------- JSON columns
+
+    private static String toJson(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + Sql.oneLine(e), e);
+        }
+    }
+
+    private static <T> T json(String text, TypeReference<T> type) throws SQLException {
+        try {
+            return JSON.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("a JSON column of the fleet store does not parse: " + Sql.oneLine(e), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcFleetStore[" + dialect + "]";
+    }
+}

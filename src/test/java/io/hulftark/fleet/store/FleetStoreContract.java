@@ -1,0 +1,636 @@
+package io.hulftark.fleet.store;
+
+import io.hulftark.agent.Status;
+import io.hulftark.fleet.report.Report;
+import io.hulftark.fleet.state.ClusterState;
+import io.hulftark.fleet.view.AckView;
+import io.hulftark.fleet.view.ClusterDetail;
+import io.hulftark.fleet.view.ClusterPage;
+import io.hulftark.fleet.view.ClusterQuery;
+import io.hulftark.fleet.view.ClusterRow;
+import io.hulftark.fleet.view.EventQuery;
+import io.hulftark.fleet.view.FleetEvent;
+import io.hulftark.fleet.view.FleetNode;
+import io.hulftark.fleet.view.MaintenanceView;
+import io.hulftark.fleet.view.Summary;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static io.hulftark.agent.Status.FAILED;
+import static io.hulftark.agent.Status.RUNNING;
+import static io.hulftark.agent.Status.STOPPED;
+import static io.hulftark.fleet.state.ClusterState.DEGRADED;
+import static io.hulftark.fleet.state.ClusterState.DOWN;
+import static io.hulftark.fleet.state.ClusterState.MAINTENANCE;
+import static io.hulftark.fleet.state.ClusterState.OK;
+import static io.hulftark.fleet.state.ClusterState.SPLIT;
+import static io.hulftark.fleet.state.ClusterState.STALE;
+import static io.hulftark.fleet.store.IngestResult.Outcome.ACCEPTED;
+import static io.hulftark.fleet.store.IngestResult.Outcome.OUTDATED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The store's contract (FleetStore's javadoc and the semantics the REST API and dashboard rely on), run on each
+ * database by a subclass. Time is passed in: T0 is "now" unless a test moves it. Fresh for 35 s; flapping
+ * above 2 serving changes in 10 minutes.
+ */
+abstract class FleetStoreContract {
+
+    static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
+    static final Instant STARTED = T0.minus(Duration.ofHours(1));
+    static final Duration FRESH_FOR = Duration.ofSeconds(35);
+
+    protected FleetStore store;
+
+    /** A store on an empty, migrated database. */
+    protected abstract FleetStore openEmpty();
+
+    /** A new store object (new pool) on the same database as {@link #store}, the old one closed. */
+    protected abstract FleetStore reopen();
+
+    protected abstract void closeStore();
+
+    @BeforeEach
+    void open() {
+        store = openEmpty();
+    }
+
+    @AfterEach
+    void close() {
+        closeStore();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static Report report(String cluster, String node, long seq, Status status, Report.Event... events) {
+        return report(cluster, node, STARTED, seq, T0, status, 0, events);
+    }
+
+    static Report report(String cluster, String node, Instant started, long seq, Instant sentAt, Status status,
+                         long dropped, Report.Event... events) {
+        String role = status == RUNNING || status == FAILED ? "active" : "standby";
+        Report.Resource r = new Report.Resource("HULFT", "HULFT8 Service", status, role, T0.minusSeconds(600),
+                status == FAILED ? "port 30000 (rcvport) does not answer: REFUSED" : null, sentAt,
+                List.of(new Report.Port("rcvport", 30000, status == RUNNING, 250, null),
+                        new Report.Port("obsport", 31000, status == RUNNING, 180, null)));
+        return new Report(cluster, node, "1.0.0", started, seq, sentAt, List.of(r), List.of(events), dropped);
+    }
+
+    static Report.Event transition(long seq, Instant at, String text) {
+        return new Report.Event(seq, at, "HULFT", "transition", text);
+    }
+
+    /** n1 active, n2 standby, both reporting at {@code at}. */
+    void okCluster(String cluster, Instant at) {
+        // seq 10 at T0, one more per second later: tests send seq 20 or 100 after it.
+        long seq = at.getEpochSecond() - T0.getEpochSecond() + 10;
+        store.ingest(report(cluster, "n1", seq, RUNNING), at);
+        store.ingest(report(cluster, "n2", seq, STOPPED), at);
+    }
+
+    ClusterRow row(String cluster, Instant now) {
+        return store.cluster(cluster, 0, now).orElseThrow().cluster();
+    }
+
+    List<FleetEvent> events(String cluster) {
+        return store.events(new EventQuery(0, Optional.empty(), Optional.of(cluster), 1000));
+    }
+
+    List<FleetEvent> events(String cluster, String kind) {
+        return events(cluster).stream().filter(e -> e.kind().equals(kind)).toList();
+    }
+
+    static ClusterQuery query(ClusterQuery.Sort sort) {
+        return new ClusterQuery(Optional.empty(), Optional.empty(), sort, 0, 100);
+    }
+
+    static List<String> names(ClusterPage page) {
+        return page.items().stream().map(ClusterRow::name).toList();
+    }
+
+    // ---------------------------------------------------------------- ingest and state
+
+    @Test
+    void firstReportCreatesTheClusterAndANodeEvent() {
+        IngestResult r = store.ingest(report("c1", "n1", 1, RUNNING), T0);
+
+        assertThat(r).isEqualTo(new IngestResult(ACCEPTED, 0, OK, true));
+        assertThat(row("c1", T0)).satisfies(row -> {
+            assertThat(row.state()).isEqualTo(OK);
+            assertThat(row.since()).isEqualTo(T0);
+            assertThat(row.nodes()).containsExactly("n1");
+            assertThat(row.serving()).containsExactly("HULFT@n1");
+            assertThat(row.lastReportAt()).isEqualTo(T0);
+        });
+        assertThat(events("c1")).extracting(FleetEvent::kind, FleetEvent::node, FleetEvent::text)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("NODE", "n1", "node n1 first seen"),
+                        org.assertj.core.groups.Tuple.tuple("STATE", null,
+                                "NEW → OK: n1 serves HULFT; every other node stands by"));
+        assertThat(events("c1", "STATE").get(0).state()).isEqualTo(OK);
+    }
+
+    @Test
+    void oneActiveAndOneStandbyIsOkWithNodesResourcesAndPortsReadBack() {
+        okCluster("c1", T0);
+
+        ClusterDetail d = store.cluster("c1", 10, T0.plusSeconds(5)).orElseThrow();
+        assertThat(d.cluster().state()).isEqualTo(OK);
+        assertThat(d.problems()).isEmpty();
+        assertThat(d.cluster().problems()).isZero();
+        assertThat(d.nodes()).extracting(FleetNode::node).containsExactly("n1", "n2");
+        FleetNode n1 = d.nodes().get(0);
+        assertThat(n1.fresh()).isTrue();
+        assertThat(n1.agentVersion()).isEqualTo("1.0.0");
+        assertThat(n1.agentStartedAt()).isEqualTo(STARTED);
+        assertThat(n1.resources()).singleElement().satisfies(res -> {
+            assertThat(res.tag()).isEqualTo("HULFT");
+            assertThat(res.status()).isEqualTo(RUNNING);
+            assertThat(res.role()).isEqualTo("active");
+            assertThat(res.ports()).extracting(Report.Port::key, Report.Port::port)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("rcvport", 30000),
+                            org.assertj.core.groups.Tuple.tuple("obsport", 31000));
+        });
+        assertThat(d.history()).extracting(FleetEvent::kind).containsExactly("NODE", "STATE", "NODE");
+    }
+
+    @Test
+    void activeKilledIsDownWithOneStateEvent() {
+        okCluster("c1", T0);
+        Instant t = T0.plusSeconds(3);
+
+        IngestResult r = store.ingest(report("c1", "n1", 100, FAILED,
+                transition(7, t, "RUNNING → FAILED: port 30000 does not answer")), t);
+
+        assertThat(r).isEqualTo(new IngestResult(ACCEPTED, 1, DOWN, true));
+        ClusterRow row = row("c1", t);
+        assertThat(row.since()).isEqualTo(t);
+        assertThat(row.serving()).isEmpty();
+        assertThat(row.reason()).startsWith("no node serves HULFT: n1 FAILED (active: port 30000");
+        List<FleetEvent> states = events("c1", "STATE");
+        assertThat(states).hasSize(2);
+        assertThat(states.get(1).state()).isEqualTo(DOWN);
+        assertThat(states.get(1).at()).isEqualTo(t);
+        assertThat(states.get(1).text()).startsWith("OK → DOWN: no node serves HULFT: n1 FAILED");
+        assertThat(events("c1", "TRANSITION")).singleElement().satisfies(e -> {
+            assertThat(e.node()).isEqualTo("n1");
+            assertThat(e.tag()).isEqualTo("HULFT");
+            assertThat(e.text()).isEqualTo("RUNNING → FAILED: port 30000 does not answer");
+        });
+        // The same state again is no change and no event.
+        assertThat(store.ingest(report("c1", "n1", 101, FAILED), t.plusSeconds(1)).stateChanged()).isFalse();
+        assertThat(events("c1", "STATE")).hasSize(2);
+    }
+
+    @Test
+    void twoRunningIsSplit() {
+        okCluster("c1", T0);
+        IngestResult r = store.ingest(report("c1", "n2", 100, RUNNING), T0.plusSeconds(1));
+        assertThat(r.state()).isEqualTo(SPLIT);
+        assertThat(row("c1", T0.plusSeconds(1)).reason()).isEqualTo("HULFT runs on n1 and n2");
+        assertThat(row("c1", T0.plusSeconds(1)).serving()).containsExactly("HULFT@n1", "HULFT@n2");
+    }
+
+    @Test
+    void standbySilentIsDegradedOnceTimePasses() {
+        okCluster("c1", T0);
+        store.ingest(report("c1", "n1", 20, RUNNING), T0.plusSeconds(30));
+
+        // Not due yet: n2's report is fresh until T0+35s.
+        assertThat(store.reevaluateDue(T0.plusSeconds(35))).isZero();
+        assertThat(row("c1", T0.plusSeconds(35)).state()).isEqualTo(OK);
+
+        Instant later = T0.plusSeconds(36);
+        assertThat(store.reevaluateDue(later)).isEqualTo(1);
+        ClusterRow row = row("c1", later);
+        assertThat(row.state()).isEqualTo(DEGRADED);
+        assertThat(row.since()).isEqualTo(later);
+        assertThat(row.reason()).isEqualTo("n2 silent since " + T0 + " (last report: HULFT STOPPED)");
+        assertThat(events("c1", "STATE")).last().satisfies(e -> assertThat(e.state()).isEqualTo(DEGRADED));
+        // Done: nothing more is due until n1's report ages.
+        assertThat(store.reevaluateDue(later)).isZero();
+        assertThat(events("c1", "STATE")).hasSize(2);
+        // And the node detail says which one is silent.
+        assertThat(store.cluster("c1", 0, later).orElseThrow().nodes())
+                .extracting(FleetNode::node, FleetNode::fresh)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("n1", true),
+                        org.assertj.core.groups.Tuple.tuple("n2", false));
+    }
+
+    @Test
+    void allSilentIsStaleAndAFreshReportBringsItBack() {
+        okCluster("c1", T0);
+        Instant later = T0.plusSeconds(40);
+        assertThat(store.reevaluateDue(later)).isEqualTo(1);
+        assertThat(row("c1", later).state()).isEqualTo(STALE);
+        assertThat(row("c1", later).reason()).isEqualTo("no node has reported in the last 35s");
+
+        // n1 first (n2 still silent), then n2.
+        okCluster("c1", later.plusSeconds(60));
+        assertThat(row("c1", later.plusSeconds(60)).state()).isEqualTo(OK);
+        assertThat(events("c1", "STATE")).extracting(FleetEvent::state).containsExactly(OK, STALE, DEGRADED, OK);
+    }
+
+    @Test
+    void outOfOrderAndDuplicateReportsAreIdempotent() {
+        Report.Event e1 = transition(1, T0.minusSeconds(20), "STOPPED → STARTING");
+        Report.Event e2 = transition(2, T0.minusSeconds(10), "STARTING → RUNNING");
+        Report.Event e3 = transition(3, T0.plusSeconds(2), "RUNNING → FAILED: port 30000 does not answer");
+        assertThat(store.ingest(report("c1", "n1", 5, RUNNING, e1, e2), T0).newEvents()).isEqualTo(2);
+
+        // The same report again: nothing new.
+        assertThat(store.ingest(report("c1", "n1", 5, RUNNING, e1, e2), T0.plusSeconds(1)))
+                .isEqualTo(new IngestResult(OUTDATED, 0, OK, false));
+        // An older report, arriving late, with one event not seen yet: the event is taken, the state is not.
+        assertThat(store.ingest(report("c1", "n1", 4, FAILED, e2, e3), T0.plusSeconds(2)))
+                .isEqualTo(new IngestResult(OUTDATED, 1, OK, false));
+        assertThat(store.cluster("c1", 0, T0.plusSeconds(2)).orElseThrow().nodes().get(0).receivedAt())
+                .isEqualTo(T0);
+        assertThat(events("c1", "TRANSITION")).extracting(FleetEvent::text).containsExactly(
+                "STOPPED → STARTING", "STARTING → RUNNING", "RUNNING → FAILED: port 30000 does not answer");
+
+        // A restarted agent starts its seq again: a later agentStartedAt wins whatever the seq.
+        Report restarted = report("c1", "n1", T0, 1, T0.plusSeconds(3), FAILED, 0);
+        assertThat(store.ingest(restarted, T0.plusSeconds(3))).isEqualTo(new IngestResult(ACCEPTED, 0, DOWN, true));
+        assertThat(store.ingest(report("c1", "n1", 6, RUNNING), T0.plusSeconds(4)).outcome()).isEqualTo(OUTDATED);
+        assertThat(row("c1", T0.plusSeconds(4)).state()).isEqualTo(DOWN);
+    }
+
+    @Test
+    void droppedEventsAreRecordedWhenTheCountRises() {
+        store.ingest(report("c1", "n1", STARTED, 1, T0, RUNNING, 0), T0);
+        store.ingest(report("c1", "n1", STARTED, 2, T0, RUNNING, 12), T0.plusSeconds(1));
+        store.ingest(report("c1", "n1", STARTED, 3, T0, RUNNING, 12), T0.plusSeconds(2));
+        store.ingest(report("c1", "n1", STARTED, 4, T0, RUNNING, 15), T0.plusSeconds(3));
+        // A new agent process counts from 0 again.
+        store.ingest(report("c1", "n1", T0, 1, T0, RUNNING, 2), T0.plusSeconds(4));
+
+        assertThat(events("c1", "NODE")).extracting(FleetEvent::text).containsExactly("node n1 first seen",
+                "agent dropped 12 events", "agent dropped 3 events", "agent dropped 2 events");
+        assertThat(store.cluster("c1", 0, T0.plusSeconds(4)).orElseThrow().nodes().get(0).dropped()).isEqualTo(2);
+    }
+
+    @Test
+    void clockSkewIsShownButFreshnessIsTheFleetViewsClock() {
+        // n1's clock is an hour ahead, n2's ten minutes behind: neither matters for freshness.
+        store.ingest(report("c1", "n1", STARTED, 1, T0.plus(Duration.ofHours(1)), RUNNING, 0), T0);
+        store.ingest(report("c1", "n2", STARTED, 1, T0.minus(Duration.ofMinutes(10)), STOPPED, 0), T0);
+
+        ClusterDetail d = store.cluster("c1", 0, T0.plusSeconds(30)).orElseThrow();
+        assertThat(d.cluster().state()).isEqualTo(OK);
+        assertThat(d.nodes()).extracting(FleetNode::node, FleetNode::skewMillis, FleetNode::fresh).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("n1", 3_600_000L, true),
+                org.assertj.core.groups.Tuple.tuple("n2", -600_000L, true));
+        assertThat(d.nodes().get(0).sentAt()).isEqualTo(T0.plus(Duration.ofHours(1)));
+
+        store.reevaluateDue(T0.plusSeconds(36));
+        assertThat(row("c1", T0.plusSeconds(36)).state()).isEqualTo(STALE);
+    }
+
+    @Test
+    void flappingDegradesAndAgesOut() {
+        okCluster("c1", T0);
+        // Three failovers and back within a few minutes: each changes who serves.
+        Instant t = T0;
+        long seq = 100;
+        for (int i = 0; i < 3; i++) {
+            t = t.plusSeconds(20);
+            boolean n1Serves = i % 2 == 1;
+            store.ingest(report("c1", "n1", seq++, n1Serves ? RUNNING : STOPPED), t);
+            store.ingest(report("c1", "n2", seq++, n1Serves ? STOPPED : RUNNING), t);
+        }
+        ClusterRow row = row("c1", t);
+        assertThat(row.flapping()).isTrue();
+        assertThat(row.state()).isEqualTo(DEGRADED);
+        assertThat(row.reason()).startsWith("flapping: ");
+        assertThat(store.summary(t).flapping()).isEqualTo(1);
+
+        // Both keep reporting, nobody fails over: ten minutes after the last counted change it is OK again.
+        Instant end = t;
+        for (int i = 0; i < 35; i++) {
+            end = end.plusSeconds(20);
+            store.ingest(report("c1", "n1", seq++, STOPPED), end);
+            store.ingest(report("c1", "n2", seq++, RUNNING), end);
+        }
+        store.reevaluateDue(end);
+        assertThat(row("c1", end).flapping()).isFalse();
+        assertThat(row("c1", end).state()).isEqualTo(OK);
+        assertThat(store.summary(end).flapping()).isZero();
+    }
+
+    @Test
+    void maintenanceCoveringNowIsImmediateAndEndsByItself() {
+        okCluster("c1", T0);
+        MaintenanceView w = store.addMaintenance("c1", T0.minusSeconds(60), T0.plusSeconds(20), "patching",
+                "alice", T0);
+
+        assertThat(w.cluster()).isEqualTo("c1");
+        assertThat(w.by()).isEqualTo("alice");
+        ClusterRow row = row("c1", T0);
+        assertThat(row.state()).isEqualTo(MAINTENANCE);
+        assertThat(row.reason()).isEqualTo("maintenance until " + T0.plusSeconds(20) + ": patching");
+        assertThat(store.cluster("c1", 0, T0).orElseThrow().maintenance()).containsExactly(w);
+        assertThat(events("c1", "MAINTENANCE")).singleElement()
+                .satisfies(e -> assertThat(e.text()).contains("alice").contains("patching"));
+
+        store.ingest(report("c1", "n1", 200, RUNNING), T0.plusSeconds(10));
+        store.ingest(report("c1", "n2", 200, STOPPED), T0.plusSeconds(10));
+        assertThat(store.reevaluateDue(T0.plusSeconds(19))).isZero();
+        assertThat(store.reevaluateDue(T0.plusSeconds(20))).isEqualTo(1);
+        assertThat(row("c1", T0.plusSeconds(20)).state()).isEqualTo(OK);
+        assertThat(store.cluster("c1", 0, T0.plusSeconds(20)).orElseThrow().maintenance()).isEmpty();
+        assertThat(events("c1", "STATE")).extracting(FleetEvent::state).containsExactly(OK, MAINTENANCE, OK);
+    }
+
+    @Test
+    void aFutureWindowStartsByItselfAndRemovingOneEndsIt() {
+        okCluster("c1", T0);
+        MaintenanceView w = store.addMaintenance("c1", T0.plusSeconds(10), T0.plusSeconds(3600), "move", "bob", T0);
+        assertThat(row("c1", T0).state()).isEqualTo(OK);
+
+        assertThat(store.reevaluateDue(T0.plusSeconds(10))).isEqualTo(1);
+        assertThat(row("c1", T0.plusSeconds(10)).state()).isEqualTo(MAINTENANCE);
+
+        assertThat(store.removeMaintenance("c1", w.id() + 1000, "bob", T0.plusSeconds(11))).isFalse();
+        assertThat(store.removeMaintenance("c1", w.id(), "bob", T0.plusSeconds(11))).isTrue();
+        assertThat(row("c1", T0.plusSeconds(11)).state()).isEqualTo(OK);
+        assertThat(events("c1", "MAINTENANCE")).last()
+                .satisfies(e -> assertThat(e.text()).isEqualTo("maintenance " + w.id() + " removed by bob"));
+    }
+
+    @Test
+    void acknowledgementShowsInSummaryAndRowsUntilItExpires() {
+        okCluster("c1", T0);
+        store.ingest(report("c1", "n1", 100, FAILED), T0.plusSeconds(1));
+        Instant until = T0.plusSeconds(30);
+        AckView ack = store.acknowledge("c1", "alice", "on it", until, T0.plusSeconds(2));
+
+        assertThat(ack).isEqualTo(new AckView(ack.id(), "c1", "alice", "on it", T0.plusSeconds(2), until));
+        Summary s = store.summary(T0.plusSeconds(3));
+        assertThat(s.acknowledged()).isEqualTo(1);
+        assertThat(s.byState().get(DOWN)).isEqualTo(1);
+        assertThat(row("c1", T0.plusSeconds(3)).acknowledged()).isTrue();
+        assertThat(row("c1", T0.plusSeconds(3)).state()).isEqualTo(DOWN);
+        assertThat(store.cluster("c1", 0, T0.plusSeconds(3)).orElseThrow().acknowledgements()).containsExactly(ack);
+        assertThat(events("c1", "ACK")).singleElement()
+                .satisfies(e -> assertThat(e.text()).isEqualTo("acknowledged by alice until " + until + ": on it"));
+
+        // Expired: gone from the summary, the rows and the detail, even before any reevaluation.
+        assertThat(store.summary(until).acknowledged()).isZero();
+        assertThat(row("c1", until).acknowledged()).isFalse();
+        assertThat(store.cluster("c1", 0, until).orElseThrow().acknowledgements()).isEmpty();
+
+        AckView again = store.acknowledge("c1", "bob", "still on it", T0.plusSeconds(600), T0.plusSeconds(4));
+        assertThat(store.removeAcknowledgement("c1", again.id() + 1000, "bob", T0.plusSeconds(5))).isFalse();
+        assertThat(store.removeAcknowledgement("c1", again.id(), "bob", T0.plusSeconds(5))).isTrue();
+        assertThat(store.removeAcknowledgement("c1", ack.id(), "bob", T0.plusSeconds(5))).isTrue();
+        assertThat(store.summary(T0.plusSeconds(6)).acknowledged()).isZero();
+        assertThat(events("c1", "ACK")).hasSize(4);
+
+        assertThatThrownBy(() -> store.acknowledge("c1", "bob", "x", T0, T0.plusSeconds(7)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expire after now");
+    }
+
+    @Test
+    void anAcknowledgedOkClusterCountsAsNotAcknowledged() {
+        okCluster("c1", T0);
+        store.acknowledge("c1", "alice", "planned", T0.plusSeconds(30), T0);
+        assertThat(store.summary(T0).acknowledged()).isZero();
+        assertThat(row("c1", T0).acknowledged()).isFalse();
+    }
+
+    @Test
+    void forgetNodeStopsItsSilenceFromDegrading() {
+        okCluster("c1", T0);
+        store.ingest(report("c1", "n1", 20, RUNNING), T0.plusSeconds(30));
+        store.reevaluateDue(T0.plusSeconds(40));
+        assertThat(row("c1", T0.plusSeconds(40)).state()).isEqualTo(DEGRADED);
+
+        assertThat(store.forgetNode("c1", "n2", "alice", T0.plusSeconds(41))).isTrue();
+        ClusterRow row = row("c1", T0.plusSeconds(41));
+        assertThat(row.state()).isEqualTo(OK);
+        assertThat(row.nodes()).containsExactly("n1");
+        assertThat(store.cluster("c1", 0, T0.plusSeconds(41)).orElseThrow().nodes()).extracting(FleetNode::node)
+                .containsExactly("n1");
+        assertThat(events("c1", "NODE")).last()
+                .satisfies(e -> assertThat(e.text()).isEqualTo("node n2 forgotten by alice"));
+        assertThat(store.forgetNode("c1", "n2", "alice", T0.plusSeconds(42))).isFalse();
+        assertThat(store.forgetNode("c1", "n9", "alice", T0.plusSeconds(42))).isFalse();
+
+        // It comes back: known again.
+        store.ingest(report("c1", "n2", 50, STOPPED), T0.plusSeconds(45));
+        assertThat(row("c1", T0.plusSeconds(45)).nodes()).containsExactly("n1", "n2");
+        assertThat(events("c1", "NODE")).last().satisfies(e -> assertThat(e.text())
+                .isEqualTo("node n2 reports again after it was forgotten"));
+    }
+
+    @Test
+    void unknownClustersAreErrorsForWritesAndEmptyForReads() {
+        okCluster("c1", T0);
+        assertThatThrownBy(() -> store.acknowledge("nope", "a", "b", T0.plusSeconds(9), T0))
+                .isInstanceOf(UnknownClusterException.class).hasMessageContaining("'nope'");
+        assertThatThrownBy(() -> store.addMaintenance("nope", T0, T0.plusSeconds(9), "r", "a", T0))
+                .isInstanceOf(UnknownClusterException.class);
+        assertThatThrownBy(() -> store.forgetNode("nope", "n1", "a", T0)).isInstanceOf(UnknownClusterException.class);
+        assertThatThrownBy(() -> store.removeAcknowledgement("nope", 1, "a", T0))
+                .isInstanceOf(UnknownClusterException.class);
+        assertThatThrownBy(() -> store.removeMaintenance("nope", 1, "a", T0))
+                .isInstanceOf(UnknownClusterException.class);
+        assertThat(store.cluster("nope", 10, T0)).isEmpty();
+        assertThatThrownBy(() -> store.addMaintenance("c1", T0, T0, "r", "a", T0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must end after it starts");
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    /** a-ok OK, b-down DOWN, c-split SPLIT, d-down DOWN (acknowledged), e-stale STALE, f-maint MAINTENANCE. */
+    private Instant fleetOfSix() {
+        store.ingest(report("e-stale", "e1", 1, RUNNING), T0.minusSeconds(100));
+        store.reevaluateDue(T0.minusSeconds(50));
+        okCluster("a-ok", T0.minusSeconds(5));
+        store.ingest(report("d-down", "d1", 1, FAILED), T0.minusSeconds(4));
+        store.ingest(report("b-down", "B1", 1, FAILED), T0.minusSeconds(3));
+        store.ingest(report("c-split", "c1", 1, RUNNING), T0.minusSeconds(2));
+        store.ingest(report("c-split", "shared-node", 1, RUNNING), T0.minusSeconds(2));
+        okCluster("f-maint", T0.minusSeconds(1));
+        store.addMaintenance("f-maint", T0.minusSeconds(1), T0.plusSeconds(600), "r", "a", T0.minusSeconds(1));
+        store.acknowledge("d-down", "alice", "known", T0.plusSeconds(600), T0);
+        return T0;
+    }
+
+    @Test
+    void summaryCountsEveryStateAndTheLastEvent() {
+        assertThat(store.summary(T0)).isEqualTo(new Summary(T0, 0, java.util.Map.of(OK, 0, DEGRADED, 0, DOWN, 0,
+                SPLIT, 0, STALE, 0, MAINTENANCE, 0), 0, 0, 0));
+        Instant now = fleetOfSix();
+        Summary s = store.summary(now);
+        assertThat(s.clusters()).isEqualTo(6);
+        assertThat(s.byState()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(OK, 1, DEGRADED, 0, DOWN, 2,
+                SPLIT, 1, STALE, 1, MAINTENANCE, 1));
+        assertThat(s.acknowledged()).isEqualTo(1);
+        assertThat(s.lastEventId()).isEqualTo(store.lastEventId()).isPositive();
+        assertThat(s.at()).isEqualTo(now);
+    }
+
+    @Test
+    void clusterListFiltersSearchesSortsAndPages() {
+        Instant now = fleetOfSix();
+
+        // Problem first: SPLIT, DOWN (unacknowledged first), STALE, DEGRADED, MAINTENANCE, OK.
+        assertThat(names(store.clusters(query(ClusterQuery.Sort.PROBLEM), now)))
+                .containsExactly("c-split", "b-down", "d-down", "e-stale", "f-maint", "a-ok");
+        assertThat(names(store.clusters(query(ClusterQuery.Sort.NAME), now)))
+                .containsExactly("a-ok", "b-down", "c-split", "d-down", "e-stale", "f-maint");
+        // Most recent change first: f-maint went MAINTENANCE last.
+        assertThat(names(store.clusters(query(ClusterQuery.Sort.SINCE), now)))
+                .containsExactly("f-maint", "c-split", "b-down", "d-down", "a-ok", "e-stale");
+        // Within DOWN, without acknowledgements, the longest-standing first.
+        store.removeAcknowledgement("d-down", store.cluster("d-down", 0, now).orElseThrow().acknowledgements()
+                .get(0).id(), "alice", now);
+        assertThat(names(store.clusters(query(ClusterQuery.Sort.PROBLEM), now)))
+                .startsWith("c-split", "d-down", "b-down");
+
+        ClusterPage down = store.clusters(new ClusterQuery(Optional.of(DOWN), Optional.empty(),
+                ClusterQuery.Sort.NAME, 0, 10), now);
+        assertThat(names(down)).containsExactly("b-down", "d-down");
+        assertThat(down.total()).isEqualTo(2);
+
+        // q: a case-insensitive substring of the cluster's name or of a node's name; _ and % are literal.
+        assertThat(names(store.clusters(new ClusterQuery(Optional.empty(), Optional.of("SHARED"),
+                ClusterQuery.Sort.NAME, 0, 10), now))).containsExactly("c-split");
+        assertThat(names(store.clusters(new ClusterQuery(Optional.empty(), Optional.of("b1"),
+                ClusterQuery.Sort.NAME, 0, 10), now))).containsExactly("b-down");
+        assertThat(names(store.clusters(new ClusterQuery(Optional.empty(), Optional.of("DOWN"),
+                ClusterQuery.Sort.NAME, 0, 10), now))).containsExactly("b-down", "d-down");
+        assertThat(store.clusters(new ClusterQuery(Optional.empty(), Optional.of("%"),
+                ClusterQuery.Sort.NAME, 0, 10), now).total()).isZero();
+        assertThat(store.clusters(new ClusterQuery(Optional.of(OK), Optional.of("down"),
+                ClusterQuery.Sort.NAME, 0, 10), now).total()).isZero();
+
+        ClusterPage p1 = store.clusters(new ClusterQuery(Optional.empty(), Optional.empty(), ClusterQuery.Sort.NAME,
+                1, 4), now);
+        assertThat(names(p1)).containsExactly("e-stale", "f-maint");
+        assertThat(p1.total()).isEqualTo(6);
+        assertThat(p1.page()).isEqualTo(1);
+        assertThat(p1.size()).isEqualTo(4);
+        ClusterPage beyond = store.clusters(new ClusterQuery(Optional.empty(), Optional.empty(),
+                ClusterQuery.Sort.NAME, 5, 4), now);
+        assertThat(beyond.items()).isEmpty();
+        assertThat(beyond.total()).isEqualTo(6);
+
+        ClusterRow split = store.clusters(new ClusterQuery(Optional.of(SPLIT), Optional.empty(),
+                ClusterQuery.Sort.NAME, 0, 10), now).items().get(0);
+        assertThat(split.nodes()).containsExactly("c1", "shared-node");
+        assertThat(split.serving()).containsExactly("HULFT@c1", "HULFT@shared-node");
+        assertThat(split.problems()).isEqualTo(1);
+
+        assertThatThrownBy(() -> store.clusters(new ClusterQuery(Optional.empty(), Optional.empty(),
+                ClusterQuery.Sort.NAME, 0, 501), now)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void eventsByIdSinceAndCluster() {
+        okCluster("a", T0);
+        okCluster("b", T0.plusSeconds(10));
+        List<FleetEvent> all = store.events(new EventQuery(0, Optional.empty(), Optional.empty(), 1000));
+        assertThat(all).hasSize(6);
+        assertThat(all).extracting(FleetEvent::id).isSorted().doesNotHaveDuplicates();
+        assertThat(all.get(all.size() - 1).id()).isEqualTo(store.lastEventId());
+
+        long third = all.get(2).id();
+        assertThat(store.events(new EventQuery(third, Optional.empty(), Optional.empty(), 1000)))
+                .containsExactlyElementsOf(all.subList(3, 6));
+        assertThat(store.events(new EventQuery(0, Optional.empty(), Optional.empty(), 2)))
+                .containsExactlyElementsOf(all.subList(0, 2));
+        assertThat(store.events(new EventQuery(0, Optional.of(T0.plusSeconds(10)), Optional.empty(), 1000)))
+                .allSatisfy(e -> assertThat(e.cluster()).isEqualTo("b")).hasSize(3);
+        assertThat(store.events(new EventQuery(0, Optional.empty(), Optional.of("a"), 1000)))
+                .extracting(FleetEvent::cluster).containsOnly("a").hasSize(3);
+        assertThat(store.cluster("a", 2, T0).orElseThrow().history()).extracting(FleetEvent::id)
+                .containsExactly(all.get(2).id(), all.get(1).id());
+    }
+
+    @Test
+    void pruneDeletesOldEventsAndEndedAcknowledgementsAndWindows() {
+        okCluster("c1", T0);
+        store.acknowledge("c1", "a", "old", T0.plusSeconds(10), T0);
+        store.addMaintenance("c1", T0, T0.plusSeconds(10), "old", "a", T0);
+        AckView keep = store.acknowledge("c1", "a", "new", T0.plus(Duration.ofDays(2)), T0.plus(Duration.ofDays(1)));
+        okCluster("c1", T0.plus(Duration.ofDays(1)));
+        long before = events("c1").size();
+        long recent = events("c1").stream().filter(e -> !e.at().isBefore(T0.plus(Duration.ofDays(1)))).count();
+
+        long deleted = store.prune(T0.plus(Duration.ofDays(1)));
+
+        // Events before the day, one acknowledgement and one window.
+        assertThat(deleted).isEqualTo(before - recent + 2);
+        assertThat(events("c1")).hasSize((int) recent).allSatisfy(e ->
+                assertThat(e.at()).isAfterOrEqualTo(T0.plus(Duration.ofDays(1))));
+        assertThat(store.cluster("c1", 0, T0.plus(Duration.ofDays(1))).orElseThrow().acknowledgements())
+                .containsExactly(keep);
+        assertThat(store.prune(T0.plus(Duration.ofDays(1)))).isZero();
+    }
+
+    @Test
+    void historySurvivesReopeningTheStore() {
+        okCluster("c1", T0);
+        store.ingest(report("c1", "n1", 100, FAILED), T0.plusSeconds(1));
+        long last = store.lastEventId();
+
+        store = reopen();
+
+        assertThat(row("c1", T0.plusSeconds(2)).state()).isEqualTo(DOWN);
+        assertThat(store.lastEventId()).isEqualTo(last);
+        assertThat(events("c1", "STATE")).extracting(FleetEvent::state).containsExactly(OK, DOWN);
+        // And it goes on where it was: the same report again is a duplicate.
+        assertThat(store.ingest(report("c1", "n1", 100, FAILED), T0.plusSeconds(3)).outcome()).isEqualTo(OUTDATED);
+        assertThat(store.ingest(report("c1", "n1", 101, RUNNING), T0.plusSeconds(3)).state()).isEqualTo(OK);
+    }
+
+    @Test
+    void concurrentIngestsOfOneClusterRecordEachChangeOnce() throws Exception {
+        // Eight threads, two clusters, each report flips who serves: the per-cluster lock must serialize them.
+        int threads = 8;
+        int perThread = 40;
+        List<Thread> workers = new ArrayList<>();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            int me = i;
+            workers.add(new Thread(() -> {
+                try {
+                    for (int j = 0; j < perThread; j++) {
+                        String cluster = "c" + (j % 2);
+                        String node = me % 2 == 0 ? "n1" : "n2";
+                        long seq = (long) j * threads + me;
+                        store.ingest(report(cluster, node, seq, j % 3 == 0 ? FAILED : RUNNING),
+                                T0.plusMillis(seq));
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+        }
+        workers.forEach(Thread::start);
+        for (Thread t : workers) {
+            t.join();
+        }
+        assertThat(failures).isEmpty();
+        for (String cluster : List.of("c0", "c1")) {
+            List<FleetEvent> states = events(cluster, "STATE");
+            // Consecutive STATE events always change the state, and the last one is the row's.
+            for (int i = 1; i < states.size(); i++) {
+                assertThat(states.get(i).state()).isNotEqualTo(states.get(i - 1).state());
+            }
+            assertThat(states.get(states.size() - 1).state()).isEqualTo(row(cluster, T0.plusSeconds(1)).state());
+            assertThat(events(cluster, "NODE")).hasSize(2);
+        }
+    }
+}
