@@ -170,13 +170,16 @@ public final class DemoClusterManager implements AutoCloseable {
 
     private void failover(Cluster c, Node from, Node to) {
         Node.Outcome removed = from.act("remove", REASON + ": failover to " + to.name());
+        if (Thread.currentThread().isInterrupted()) {
+            return; // the demo ends: an interrupted action is no failure to report
+        }
         if (!removed.succeeded()) {
             // LifeKeeper goes on: the other node's restore is what brings the service back.
             log.line("remove on " + c.name + "/" + from.name() + " failed (" + removed.detail() + "); going on");
         }
         Node.Outcome restored = to.act("restore", REASON + ": failover from " + from.name());
         if (Thread.currentThread().isInterrupted()) {
-            return; // the demo ends: an interrupted action is no failure to report
+            return;
         }
         if (restored.succeeded()) {
             c.active = 1 - c.active;
