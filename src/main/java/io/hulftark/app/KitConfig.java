@@ -28,6 +28,10 @@ public interface KitConfig {
 
     CommandPlatform command();
 
+    /** agent or fleet: which long-running service Quarkus runs; set by the 'agent' and 'fleet' commands (ServerRole). */
+    @WithDefault("agent")
+    String role();
+
     /** Locks (and, for the agent, its journal). Default: %ProgramData%\hulft-ark or /var/lib/hulft-ark. */
     Optional<Path> stateDir();
 

@@ -30,7 +30,7 @@ public class FleetCommand implements Callable<Integer> {
         FleetConfig config = ConfigLoader.mapping(top.env(), FleetConfig.class, PROFILE);
         KitConfig kit = ConfigLoader.load(top.env());
         if (kit.stateDir().isEmpty()) { // the embedded store's file goes under the state directory the tokens use
-            System.setProperty("hulftark.state-dir", KitContext.stateDir(kit, top.env()).toString());
+            System.setProperty("hulftark.state-dir", KitContext.stateDir(kit, top.env()).toAbsolutePath().toString());
         }
         // Both datasources are declared, neither active; the configured store's is activated here, at run time.
         System.setProperty("quarkus.datasource." + config.store().name().toLowerCase(Locale.ROOT) + ".active", "true");

@@ -11,8 +11,8 @@ import io.hulftark.fleet.store.FleetStore;
 import io.hulftark.fleet.store.IngestResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -93,10 +93,15 @@ public class FleetService implements ReportSink {
         }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    @PreDestroy
-    void stop() {
+    /** On ShutdownEvent, before Quarkus closes the datasource under a round that is still running. */
+    void stop(@Observes ShutdownEvent event) {
         if (background != null) {
             background.shutdownNow();
+            try {
+                background.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.hulftark.fleet.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hulftark.agent.Status;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 import java.util.List;
@@ -31,6 +32,7 @@ public record Report(String cluster, String node, String agentVersion, Instant a
 
     /** One LifeKeeper resource (a HULFT service) as the agent sees it now. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "ReportResource")
     public record Resource(String tag, String service, Status status, String role, Instant since, String reason,
                            Instant checkedAt, List<Port> ports) {
         public Resource {
@@ -40,6 +42,7 @@ public record Report(String cluster, String node, String agentVersion, Instant a
 
     /** One port of the last check. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "ReportPort")
     public record Port(String key, int port, boolean ok, long latencyMicros, String detail) {
     }
 
@@ -50,6 +53,7 @@ public record Report(String cluster, String node, String agentVersion, Instant a
      * @param text one line for people: "RUNNING → FAILED: port 30000 does not answer", "restore by alice: SUCCEEDED (exit 0, 2.1 s)"
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Schema(name = "ReportEvent")
     public record Event(long seq, Instant at, String tag, String type, String text) {
     }
 }

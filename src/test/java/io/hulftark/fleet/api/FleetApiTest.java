@@ -1,0 +1,245 @@
+package io.hulftark.fleet.api;
+
+import io.hulftark.agent.Status;
+import io.hulftark.fleet.report.Report;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+
+/** The fleet view's REST API over real HTTP, on the embedded store. */
+@QuarkusTest
+@TestProfile(FleetProfile.class)
+class FleetApiTest {
+
+    static final String API = "/api/v1/fleet";
+
+    @TestHTTPResource("/")
+    URI base;
+
+    static RequestSpecification as(String token) {
+        return given().header("Authorization", "Bearer " + token);
+    }
+
+    /** A report of node {@code node} of cluster alpha-like clusters: one resource HULFT with {@code status}. */
+    static Report report(String cluster, String node, Instant startedAt, long seq, Status status, Instant sentAt,
+                         List<Report.Event> events) {
+        return new Report(cluster, node, "test", startedAt, seq, sentAt,
+                List.of(new Report.Resource("HULFT", "HULFT8", status,
+                        status == Status.RUNNING ? "active" : "standby", sentAt, status + " for the test", sentAt,
+                        List.of(new Report.Port("port", 30000, status == Status.RUNNING, 90, null)))),
+                events, 0);
+    }
+
+    static void post(String token, Report r, int status) {
+        as(token).contentType(ContentType.JSON).body(r).post(API + "/reports").then().statusCode(status);
+    }
+
+    @Test
+    void whoamiNamesTheCallerAndRole() {
+        as(FleetProfile.VIEWER).get(API + "/whoami").then().statusCode(200)
+                .body("name", equalTo("vera")).body("role", equalTo("VIEWER"));
+        as(FleetProfile.OPERATOR).get(API + "/whoami").then().body("role", equalTo("OPERATOR"));
+    }
+
+    @Test
+    void anActiveAndAStandbyNodeMakeAnOkClusterSeenInEveryView() {
+        Instant now = Instant.now();
+        post(FleetProfile.ALPHA, report("alpha", "a1", now, 1, Status.RUNNING, now, List.of(
+                new Report.Event(1, now, "HULFT", "transition", "UNKNOWN → RUNNING: all ports answer"))), 202);
+        as(FleetProfile.ALPHA).contentType(ContentType.JSON).body(report("alpha", "a2", now, 1, Status.STOPPED, now, List.of()))
+                .post(API + "/reports").then().statusCode(202)
+                .body("outcome", equalTo("ACCEPTED")).body("state", equalTo("OK"));
+
+        as(FleetProfile.VIEWER).get(API + "/summary").then().statusCode(200)
+                .body("byState.OK", greaterThanOrEqualTo(1)).body("byState.SPLIT", greaterThanOrEqualTo(0));
+        as(FleetProfile.VIEWER).queryParam("q", "alpha").get(API + "/clusters").then().statusCode(200)
+                .body("items.name", hasItem("alpha")).body("items.find { it.name == 'alpha' }.serving", hasItem("HULFT@a1"));
+        as(FleetProfile.VIEWER).get(API + "/clusters/alpha").then().statusCode(200)
+                .body("cluster.state", equalTo("OK")).body("nodes.node", hasItem("a2"))
+                .body("nodes.find { it.node == 'a1' }.resources[0].ports[0].port", equalTo(30000));
+        as(FleetProfile.VIEWER).queryParam("cluster", "alpha").get(API + "/events").then().statusCode(200)
+                .body("text", hasItem("UNKNOWN → RUNNING: all ports answer"));
+    }
+
+    @Test
+    void credentialsAreCheckedAndScoped() {
+        Instant now = Instant.now();
+        given().get(API + "/summary").then().statusCode(401).contentType("application/problem+json");
+        as("hak_nobody").contentType(ContentType.JSON).body(report("alpha", "a1", now, 1, Status.RUNNING, now, List.of()))
+                .post(API + "/reports").then().statusCode(401);
+        as(FleetProfile.VIEWER).contentType(ContentType.JSON).body(report("alpha", "a1", now, 1, Status.RUNNING, now, List.of()))
+                .post(API + "/reports").then().statusCode(403).body("detail", containsString("reporter credential"));
+        as(FleetProfile.ALPHA).contentType(ContentType.JSON).body(report("beta", "b1", now, 1, Status.RUNNING, now, List.of()))
+                .post(API + "/reports").then().statusCode(403)
+                .body("detail", containsString("may report for cluster alpha, not for node b1 of cluster beta"));
+        as(FleetProfile.BETA_B1).contentType(ContentType.JSON).body(report("beta", "b2", now, 1, Status.RUNNING, now, List.of()))
+                .post(API + "/reports").then().statusCode(403).body("detail", containsString("node b1 of cluster beta"));
+        as(FleetProfile.ALPHA).get(API + "/summary").then().statusCode(403)
+                .body("detail", containsString("can only send reports"));
+        as(FleetProfile.VIEWER).contentType(ContentType.JSON).body("{\"comment\":\"x\",\"until\":\"2099-01-01T00:00:00Z\"}")
+                .post(API + "/clusters/alpha/acknowledgements").then().statusCode(403);
+    }
+
+    @Test
+    void badBodiesGetAProblemAndChangeNothing() {
+        String before = as(FleetProfile.VIEWER).get(API + "/summary").then().extract().path("clusters").toString();
+        as(FleetProfile.ALPHA).contentType(ContentType.JSON).body("{\"cluster\": \"alpha\", ")
+                .post(API + "/reports").then().statusCode(400).body("type", containsString("malformed-json"));
+        as(FleetProfile.ALPHA).contentType(ContentType.JSON).body("{\"cluster\":\"alpha\",\"seq\":1}")
+                .post(API + "/reports").then().statusCode(422).body("detail", equalTo("node is missing"));
+        as(FleetProfile.ALPHA).contentType(ContentType.JSON).body("[1,2,3]")
+                .post(API + "/reports").then().statusCode(400);
+        byte[] huge = ("{\"cluster\":\"alpha\",\"node\":\"" + "x".repeat(1_100_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        as(FleetProfile.ALPHA).contentType(ContentType.JSON).body(huge)
+                .post(API + "/reports").then().statusCode(413).body("detail", containsString("at most 1048576"));
+        as(FleetProfile.ALPHA).contentType(ContentType.TEXT).body("cluster=alpha")
+                .post(API + "/reports").then().statusCode(415);
+        assertThat(as(FleetProfile.VIEWER).get(API + "/summary").then().extract().path("clusters").toString())
+                .isEqualTo(before);
+    }
+
+    @Test
+    void duplicateAndOutOfOrderReportsAreIdempotent() {
+        String cluster = "alpha";
+        Instant started = Instant.now().minusSeconds(5);
+        Instant now = Instant.now();
+        List<Report.Event> events = List.of(new Report.Event(100, now, "HULFT", "action", "restore by otto: SUCCEEDED"));
+        Report newer = report(cluster, "a3", started, 50, Status.STOPPED, now, events);
+        post(FleetProfile.ALPHA, newer, 202);
+        as(FleetProfile.ALPHA).contentType(ContentType.JSON).body(newer).post(API + "/reports").then().statusCode(202)
+                .body("outcome", equalTo("OUTDATED")).body("newEvents", equalTo(0));
+        as(FleetProfile.ALPHA).contentType(ContentType.JSON)
+                .body(report(cluster, "a3", started, 49, Status.FAILED, now, List.of())).post(API + "/reports")
+                .then().statusCode(202).body("outcome", equalTo("OUTDATED"));
+        as(FleetProfile.VIEWER).get(API + "/clusters/alpha").then()
+                .body("nodes.find { it.node == 'a3' }.resources[0].status", equalTo("STOPPED"));
+        List<String> texts = as(FleetProfile.VIEWER).queryParam("cluster", cluster).queryParam("limit", 1000)
+                .get(API + "/events").then().extract().path("text");
+        assertThat(texts).containsOnlyOnce("restore by otto: SUCCEEDED");
+        // Forget the extra node again, so alpha is a two-node cluster for the other tests.
+        as(FleetProfile.OPERATOR).delete(API + "/clusters/alpha/nodes/a3").then().statusCode(204);
+    }
+
+    @Test
+    void aNodeClockFarAheadIsShownAndDoesNotChangeFreshness() {
+        Instant now = Instant.now();
+        Report skewed = report("beta", "b1", now, 1, Status.RUNNING, now.plus(Duration.ofHours(1)), List.of());
+        post(FleetProfile.BETA_B1, skewed, 202);
+        as(FleetProfile.VIEWER).get(API + "/clusters/beta").then().statusCode(200)
+                .body("nodes[0].fresh", equalTo(true))
+                .body("nodes[0].skewMillis", greaterThanOrEqualTo(3_500_000));
+    }
+
+    @Test
+    void operatorsAcknowledgeAndSetMaintenance() {
+        Instant now = Instant.now();
+        post(FleetProfile.BETA_B1, report("beta", "b1", now, 10, Status.FAILED, now, List.of()), 202);
+        as(FleetProfile.VIEWER).get(API + "/clusters/beta").then().body("cluster.state", equalTo("DOWN"));
+
+        int ack = as(FleetProfile.OPERATOR).contentType(ContentType.JSON)
+                .body("{\"comment\":\"disk replaced tonight\",\"until\":\"" + now.plus(Duration.ofHours(2)) + "\"}")
+                .post(API + "/clusters/beta/acknowledgements").then().statusCode(201)
+                .body("by", equalTo("otto")).extract().path("id");
+        as(FleetProfile.VIEWER).get(API + "/clusters/beta").then()
+                .body("cluster.acknowledged", equalTo(true)).body("acknowledgements[0].comment", equalTo("disk replaced tonight"));
+        as(FleetProfile.OPERATOR).delete(API + "/clusters/beta/acknowledgements/" + ack).then().statusCode(204);
+        as(FleetProfile.OPERATOR).delete(API + "/clusters/beta/acknowledgements/" + ack).then().statusCode(404);
+
+        int window = as(FleetProfile.OPERATOR).contentType(ContentType.JSON)
+                .body("{\"until\":\"" + now.plus(Duration.ofHours(1)) + "\",\"reason\":\"HULFT upgrade\"}")
+                .post(API + "/clusters/beta/maintenance").then().statusCode(201).extract().path("id");
+        as(FleetProfile.VIEWER).get(API + "/clusters/beta").then().body("cluster.state", equalTo("MAINTENANCE"));
+        as(FleetProfile.OPERATOR).delete(API + "/clusters/beta/maintenance/" + window).then().statusCode(204);
+        as(FleetProfile.VIEWER).get(API + "/clusters/beta").then().body("cluster.state", equalTo("DOWN"));
+
+        as(FleetProfile.OPERATOR).contentType(ContentType.JSON)
+                .body("{\"comment\":\"x\",\"until\":\"2000-01-01T00:00:00Z\"}")
+                .post(API + "/clusters/beta/acknowledgements").then().statusCode(400)
+                .body("detail", equalTo("until must be in the future"));
+        as(FleetProfile.OPERATOR).contentType(ContentType.JSON)
+                .body("{\"comment\":\"x\",\"until\":\"" + now.plus(Duration.ofHours(1)) + "\"}")
+                .post(API + "/clusters/no-such-cluster/acknowledgements").then().statusCode(404);
+        as(FleetProfile.OPERATOR).contentType(ContentType.JSON)
+                .body("{\"until\":\"" + now.plus(Duration.ofHours(1)) + "\",\"reason\":\"two\\nlines\"}")
+                .post(API + "/clusters/beta/maintenance").then().statusCode(400);
+    }
+
+    @Test
+    void queryParametersAreChecked() {
+        as(FleetProfile.VIEWER).queryParam("state", "BROKEN").get(API + "/clusters").then().statusCode(400)
+                .body("detail", containsString("state must be one of"));
+        as(FleetProfile.VIEWER).queryParam("size", 0).get(API + "/clusters").then().statusCode(400);
+        as(FleetProfile.VIEWER).queryParam("sort", "random").get(API + "/clusters").then().statusCode(400);
+        as(FleetProfile.VIEWER).queryParam("since", "yesterday").get(API + "/events").then().statusCode(400);
+        as(FleetProfile.VIEWER).get(API + "/clusters/nope").then().statusCode(404);
+    }
+
+    @Test
+    void theAgentsRoutesAreNotServedHere() {
+        as(FleetProfile.VIEWER).get("/api/v1/node").then().statusCode(404).contentType("application/problem+json")
+                .body("detail", containsString("fleet view"));
+    }
+
+    @Test
+    void aChangeIsOnTheStream() throws Exception {
+        String cluster = "alpha";
+        BlockingQueue<String> lines = new ArrayBlockingQueue<>(10_000);
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(API + "/stream"))
+                .header("Authorization", "Bearer " + FleetProfile.VIEWER).header("Accept", "text/event-stream").build();
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (Exception e) {
+                // the test closes the stream
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        String marker = "stream test " + UUID.randomUUID();
+        Instant now = Instant.now();
+        long t0 = System.nanoTime();
+        post(FleetProfile.ALPHA, report(cluster, "a2", now.minusSeconds(1), System.currentTimeMillis(), Status.STOPPED, now,
+                List.of(new Report.Event(System.currentTimeMillis(), now, "HULFT", "transition", marker))), 202);
+        String found = null;
+        while (found == null && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5)) {
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line != null && line.startsWith("data:") && line.contains(marker)) {
+                found = line;
+            }
+        }
+        response.body().close();
+        // Within 5 s here; how fast is the benchmark's business (FleetBench).
+        assertThat(found).as("the event on the stream").isNotNull().contains("\"kind\":\"TRANSITION\"");
+    }
+}
