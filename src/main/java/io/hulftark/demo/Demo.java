@@ -182,7 +182,8 @@ public final class Demo implements AutoCloseable {
             injector.start();
         }
         log.line("ready: " + s.clusters() + " clusters served by node-a" + (s.faultKinds().isEmpty() ? ""
-                : "; a fault every " + s.minGap().toSeconds() + "-" + s.maxGap().toSeconds() + " s ("
+                : "; a fault every " + s.minGap().toSeconds() + (s.maxGap().equals(s.minGap()) ? ""
+                : "-" + s.maxGap().toSeconds()) + " s ("
                 + s.faultKinds().stream().map(FaultKind::word).collect(Collectors.joining(", ")) + ")"));
         if (duration.isPresent()) {
             ended.await(duration.get().toMillis(), TimeUnit.MILLISECONDS);

@@ -137,11 +137,19 @@ class DemoIT {
         run.await("failover " + cluster + ": node-a → node-b \\(restore exit 0", 60);
         assertThat(demoProcesses(dir)).as("the simulated HULFT services run").isNotEmpty();
 
+        // A child that dies while the demo runs is reported, and the stand-in LifeKeeper notices its silence.
+        String other = cluster.equals("demo-1") ? "demo-2" : "demo-1";
+        long victim = pids.get(other.equals("demo-1") ? 1 : 3);
+        ProcessHandle.of(victim).orElseThrow().destroyForcibly();
+        run.await("the agent of " + other + "/node-b ended unexpectedly \\(exit 137\\)", 20);
+        run.await("agent " + other + "/node-b does not answer", 20);
+
         // SIGTERM to the demo alone (not its process group): its shutdown hook must end everything it started.
         run.process.destroy();
         assertThat(run.end(60)).as(run.output()).isTrue();
         assertNothingLeft(dir, pids, FIRST_AGENT_PORT, FIRST_AGENT_PORT + 3);
-        assertThat(run.output()).contains("stopped ").doesNotContain("ended unexpectedly");
+        assertThat(run.output()).contains("stopped ");
+        assertThat(run.output().lines().filter(l -> l.contains("ended unexpectedly"))).hasSize(1);
     }
 
     @Test
