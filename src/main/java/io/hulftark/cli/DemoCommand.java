@@ -70,7 +70,7 @@ public class DemoCommand implements Callable<Integer> {
     String faultEvery;
 
     @Option(names = "--duration", paramLabel = "TIME",
-            description = "End by itself after TIME (e.g. 90s, 5m) instead of at Ctrl-C.")
+            description = "End by itself TIME (e.g. 90s, 5m) after everything is up, instead of at Ctrl-C.")
     String duration;
 
     @Option(names = "--no-fleet", description = "Run the clusters without the fleet view (the agents report nowhere).")

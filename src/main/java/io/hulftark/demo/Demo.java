@@ -43,7 +43,7 @@ public final class Demo implements AutoCloseable {
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
     /** LKHULFT_TIMEOUT of the simulated nodes: bounds the hung start's failover. */
     static final int KIT_TIMEOUT_SECONDS = 15;
-    static final Duration STARTUP_BOUND = Duration.ofSeconds(120);
+    static final Duration STARTUP_BOUND = Duration.ofSeconds(180);
     /** The agents' memory settings of deploy/linux/hulft-ark-agent.service. */
     static final List<String> AGENT_JVM = List.of("-Xmx48m", "-Xss256k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-XX:ReservedCodeCacheSize=16m", "-XX:MaxDirectMemorySize=16m");

@@ -208,6 +208,9 @@ public final class DemoClusterManager implements AutoCloseable {
 
     private Node.Observation observe(Cluster c, Node n) {
         Node.Observation o = n.observe();
+        if (Thread.currentThread().isInterrupted()) {
+            return o; // the demo ends: a look cut short says nothing about the agent
+        }
         boolean up = !o.is(Node.Observation.UNREACHABLE);
         Boolean before;
         synchronized (c.reachable) {

@@ -128,7 +128,7 @@ class DemoIT {
     void aCrashLeadsToAFailoverAndTerminatingTheDemoLeavesNoProcessBehind() throws Exception {
         Path dir = tmp.resolve("demo");
         run = new Run(dir, "--no-fleet", "--clusters", "2", "--faults", "crash", "--fault-every", "3s..5s");
-        run.await("ready: 2 clusters served by node-a", 120);
+        run.await("ready: 2 clusters served by node-a", 240);
         List<Long> pids = run.printedPids();
         assertThat(pids).hasSize(4);
         Matcher fault = run.await("fault: crash on (demo-\\d)/node-a", 30);
@@ -155,10 +155,10 @@ class DemoIT {
     @Test
     void theFleetViewShowsEveryClusterWithBothNodesAndTheFailoverThenTheDemoEndsByItself() throws Exception {
         Path dir = tmp.resolve("fleet demo");
-        run = new Run(dir, "--clusters", "2", "--faults", "crash", "--fault-every", "5s..5s", "--duration", "75s");
+        run = new Run(dir, "--clusters", "2", "--faults", "crash", "--fault-every", "5s..5s", "--duration", "100s");
         String token = run.await("Operator token: +(hak_\\S+)", 30).group(1);
         assertThat(run.lines().get(1)).contains("Dashboard:", "http://127.0.0.1:" + FLEET_PORT + "/");
-        run.await("ready: 2 clusters", 120);
+        run.await("ready: 2 clusters", 240);
         List<Long> pids = run.printedPids();
         assertThat(pids).hasSize(5);
 
@@ -166,20 +166,20 @@ class DemoIT {
         for (String cluster : List.of("demo-1", "demo-2")) {
             JsonNode detail = awaitCluster(http, token, cluster, d -> d.path("nodes").size() == 2
                     && d.path("nodes").findValues("fresh").stream().allMatch(JsonNode::asBoolean)
-                    && d.path("cluster").path("state").asText().equals("OK"), 30);
+                    && d.path("cluster").path("state").asText().equals("OK"), 60);
             assertThat(detail.path("nodes").findValuesAsText("node")).containsExactlyInAnyOrder("node-a", "node-b");
         }
         JsonNode summary = JSON.readTree(get(http, token, "/api/v1/fleet/summary").body());
         assertThat(summary.path("clusters").asInt()).isEqualTo(2);
 
         String cluster = run.await("fault: crash on (demo-\\d)/node-a", 30).group(1);
-        run.await("failover " + cluster + ": node-a → node-b", 60);
+        run.await("failover " + cluster + ": node-a → node-b", 120);
         JsonNode after = awaitCluster(http, token, cluster, d -> d.path("cluster").path("state").asText().equals("OK")
-                && d.path("cluster").path("serving").toString().contains("node-b"), 30);
+                && d.path("cluster").path("serving").toString().contains("node-b"), 60);
         // The fleet view saw the outage on its way: the cluster's history holds DOWN (or the FAILED transition).
         assertThat(after.path("history").toString()).containsPattern("DOWN|FAILED");
 
-        assertThat(run.end(90)).as(run.output()).isTrue();
+        assertThat(run.end(180)).as(run.output()).isTrue();
         assertThat(run.process.exitValue()).as(run.output()).isZero();
         assertNothingLeft(dir, pids, FLEET_PORT, FLEET_PORT);
         assertNothingLeft(dir, pids, FIRST_AGENT_PORT, FIRST_AGENT_PORT + 3);
