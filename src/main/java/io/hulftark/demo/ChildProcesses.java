@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -52,18 +53,13 @@ public final class ChildProcesses {
         pb.environment().putAll(env);
         Child c = new Child(label, pb.start(), log);
         children.add(c);
-        c.process().onExit().thenRun(() -> {
-            // A Ctrl-C reaches the children too (same process group) and may end them before our shutdown hook
-            // says we are stopping: wait a moment before calling an exit unexpected.
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                return;
-            }
+        // A Ctrl-C reaches the children too (same process group) and may end them before our shutdown hook says
+        // we are stopping: look a second later before calling an exit unexpected.
+        c.process().onExit().thenRunAsync(() -> {
             if (!stopping) {
                 unexpectedExit.accept(c);
             }
-        });
+        }, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
         return c;
     }
 
