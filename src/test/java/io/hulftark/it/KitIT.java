@@ -331,9 +331,9 @@ class KitIT {
     }
 
     @Test
-    void theReadmesDemoRunsEveryActionAsExpectedAndLeavesNothingBehind() throws Exception {
+    void theKitDemoRunsEveryActionAsExpectedAndLeavesNothingBehind() throws Exception {
         Path demo = dir.resolve("demo dir");
-        Cli.Result r = cli.run("demo", "--dir", demo.toString());
+        Cli.Result r = cli.run("demo", "--kit", "--dir", demo.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("1. restore", "fault: the HULFT service process is killed", "recover",
                 "Every action ended as expected.");

@@ -1,0 +1,116 @@
+package io.hulftark.demo;
+
+import io.hulftark.demo.DemoFakes.Calls;
+import io.hulftark.demo.DemoFakes.FakeNode;
+import io.hulftark.demo.DemoFakes.Lines;
+import io.hulftark.demo.DemoFakes.MutableClock;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DemoClusterManagerTest {
+
+    final Calls calls = new Calls();
+    final MutableClock clock = new MutableClock();
+    final Lines out = new Lines(clock);
+    FakeNode a;
+    FakeNode b;
+    DemoClusterManager.Cluster cluster;
+    DemoClusterManager manager;
+
+    @BeforeEach
+    void placed() throws Exception {
+        a = new FakeNode("node-a", calls);
+        b = new FakeNode("node-b", calls);
+        cluster = new DemoClusterManager.Cluster("demo-1", List.of(a, b));
+        manager = new DemoClusterManager(List.of(cluster), out.log, clock, Duration.ofSeconds(1));
+        assertThat(manager.placeAll()).isTrue();
+        assertThat(calls.list).containsExactly("remove node-b", "restore node-a");
+        calls.list.clear();
+    }
+
+    @Test
+    void aSteadyClusterIsLeftAlone() {
+        manager.step(cluster);
+        assertThat(calls.list).isEmpty();
+        assertThat(cluster.steady()).isTrue();
+        assertThat(out.lines()).isEmpty();
+    }
+
+    @Test
+    void aFailedActiveNodeFailsOverToTheStandby() {
+        a.status = "FAILED";
+        manager.step(cluster);
+        assertThat(calls.list).containsExactly("remove node-a", "restore node-b");
+        assertThat(cluster.active()).isSameAs(b);
+        assertThat(out.lines()).anyMatch(l -> l.startsWith("detected demo-1: node-a FAILED"))
+                .anyMatch(l -> l.startsWith("failover demo-1: node-a → node-b"));
+        manager.step(cluster);
+        assertThat(cluster.steady()).isTrue();
+    }
+
+    @Test
+    void aFailedRestoreOnTheStandbyGoesBackToTheFirstNode() {
+        a.status = "FAILED";
+        b.outcomes.add(false);
+        manager.step(cluster);
+        assertThat(calls.list).containsExactly("remove node-a", "restore node-b", "remove node-b", "restore node-a");
+        assertThat(cluster.active()).isSameAs(a);
+        assertThat(out.lines()).anyMatch(l -> l.startsWith("failover demo-1 to node-b failed (restore exit 1"))
+                .anyMatch(l -> l.startsWith("recovered demo-1 on node-a"));
+    }
+
+    @Test
+    void whenBothNodesFailLifeKeeperWaitsBeforeTryingAgain() {
+        a.status = "FAILED";
+        b.outcomes.add(false);
+        a.outcomes.addAll(List.of(true, false));
+        manager.step(cluster);
+        assertThat(out.lines()).anyMatch(l -> l.startsWith("demo-1 is down: restore failed on both nodes"));
+        a.status = "FAILED";
+        calls.list.clear();
+        clock.advance(Duration.ofSeconds(29));
+        manager.step(cluster);
+        assertThat(calls.list).isEmpty();
+        assertThat(cluster.steady()).isFalse();
+        clock.advance(Duration.ofSeconds(2));
+        manager.step(cluster);
+        assertThat(calls.list).containsExactly("remove node-a", "restore node-b");
+        assertThat(cluster.active()).isSameAs(b);
+    }
+
+    @Test
+    void aStandbyThatRunsHulftTooIsRemovedThere() {
+        b.status = "RUNNING";
+        manager.step(cluster);
+        assertThat(calls.list).containsExactly("remove node-b");
+        assertThat(cluster.active()).isSameAs(a);
+        assertThat(out.lines()).anyMatch(l -> l.contains("(split)")).anyMatch(l -> l.startsWith("split demo-1 resolved"));
+    }
+
+    @Test
+    void anAgentThatStopsAnsweringIsToldOnceAndNothingIsDone() {
+        manager.step(cluster);
+        b.status = Node.Observation.UNREACHABLE;
+        manager.step(cluster);
+        manager.step(cluster);
+        assertThat(cluster.steady()).isFalse();
+        b.status = "STOPPED";
+        manager.step(cluster);
+        assertThat(calls.list).isEmpty();
+        assertThat(out.lines()).containsExactly("agent demo-1/node-b does not answer: fake UNREACHABLE",
+                "agent demo-1/node-b answers again");
+        assertThat(cluster.steady()).isTrue();
+    }
+
+    @Test
+    void aFailedPlacementSaysWhy() throws Exception {
+        a.outcomes.add(false);
+        assertThat(manager.placeAll()).isFalse();
+        assertThat(out.lines()).anyMatch(l -> l.startsWith("cannot bring demo-1 into service on node-a: restore exit 1"));
+    }
+}
