@@ -15,7 +15,8 @@ import java.util.Locale;
 public final class AgentNode implements Node {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration REQUEST_BOUND = Duration.ofSeconds(10);
+    // Generous: on a busy laptop (or a CI machine) a young agent JVM may take many seconds to answer.
+    private static final Duration REQUEST_BOUND = Duration.ofSeconds(30);
 
     private final String name;
     private final URI base;

@@ -24,6 +24,7 @@ public final class DemoClusterManager implements AutoCloseable {
 
     /** After a failover that failed on both nodes, LifeKeeper waits this long before trying again. */
     static final Duration RETRY_AFTER_DOUBLE_FAILURE = Duration.ofSeconds(30);
+    static final int PLACE_ATTEMPTS = 3;
 
     /** One cluster: its name, its two nodes, and which of them should serve HULFT. */
     public static final class Cluster {
@@ -83,7 +84,7 @@ public final class DemoClusterManager implements AutoCloseable {
         try {
             List<java.util.concurrent.Future<Boolean>> done = new ArrayList<>();
             for (Cluster c : clusters) {
-                done.add(pool.submit(() -> place(c)));
+                done.add(pool.submit(() -> placeWithRetries(c)));
             }
             boolean all = true;
             for (var f : done) {
@@ -96,6 +97,21 @@ public final class DemoClusterManager implements AutoCloseable {
             return all;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** A young agent on a busy machine may not answer at first: the first placement is tried three times. */
+    private boolean placeWithRetries(Cluster c) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            if (place(c)) {
+                return true;
+            }
+            if (attempt == PLACE_ATTEMPTS) {
+                return false;
+            }
+            Duration pause = interval.multipliedBy(5);
+            log.line("trying " + c.name + " again in " + pause.toSeconds() + " s");
+            Thread.sleep(pause.toMillis());
         }
     }
 

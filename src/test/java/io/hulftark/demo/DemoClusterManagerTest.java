@@ -27,7 +27,7 @@ class DemoClusterManagerTest {
         a = new FakeNode("node-a", calls);
         b = new FakeNode("node-b", calls);
         cluster = new DemoClusterManager.Cluster("demo-1", List.of(a, b));
-        manager = new DemoClusterManager(List.of(cluster), out.log, clock, Duration.ofSeconds(1));
+        manager = new DemoClusterManager(List.of(cluster), out.log, clock, Duration.ofMillis(20));
         assertThat(manager.placeAll()).isTrue();
         assertThat(calls.list).containsExactly("remove node-b", "restore node-a");
         calls.list.clear();
@@ -108,9 +108,18 @@ class DemoClusterManagerTest {
     }
 
     @Test
-    void aFailedPlacementSaysWhy() throws Exception {
-        a.outcomes.add(false);
+    void aFailedPlacementSaysWhyAndIsTriedThreeTimes() throws Exception {
+        a.outcomes.addAll(List.of(false, false, false));
         assertThat(manager.placeAll()).isFalse();
-        assertThat(out.lines()).anyMatch(l -> l.startsWith("cannot bring demo-1 into service on node-a: restore exit 1"));
+        assertThat(out.lines()).filteredOn(l -> l.startsWith("cannot bring demo-1 into service on node-a: restore exit 1"))
+                .hasSize(3);
+        assertThat(out.lines()).filteredOn(l -> l.startsWith("trying demo-1 again")).hasSize(2);
+    }
+
+    @Test
+    void aPlacementThatFailsOnceSucceedsTheSecondTime() throws Exception {
+        a.outcomes.add(false);
+        assertThat(manager.placeAll()).isTrue();
+        assertThat(out.lines()).anyMatch(l -> l.startsWith("trying demo-1 again"));
     }
 }
