@@ -7,9 +7,11 @@
 #
 #   ./mvnw -q package -DskipTests && ./mvnw -q test-compile && src/bench/fleet.sh [NODES] [SECONDS] [STORE]
 #
-# NODES 10000, SECONDS (measured, after WARMUP=30 s) 60, STORE embedded or postgresql. PostgreSQL: the local server,
-# database hulftark_bench (dropped and created again for each run, owner hulftark, password hulftark; PGHOST,
-# PGPORT, PGUSER, PGPASSWORD override). Other knobs as variables: WARMUP, CONNECTIONS, FLIP_PERCENT, JVM_OPTS.
+# NODES 10000, or a list (10000,20000,40000) run in turn until one misses a target: push until it breaks.
+# SECONDS measured (60) after WARMUP (30) s. STORE embedded (default) or postgresql: the local server, database
+# hulftark_bench, dropped and created again for each run (owner hulftark, password hulftark; PGHOST, PGPORT, PGUSER,
+# PGPASSWORD override). More knobs as variables: WARMUP, CONNECTIONS, FLIP_PERCENT, JVM_OPTS. Every process and
+# temporary directory it starts is gone when it ends, Ctrl-C included.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 NODES=${1:-10000}
@@ -29,50 +31,69 @@ case "$STORE" in embedded|postgresql) ;; *) echo "STORE is embedded or postgresq
 [ -f "$APP" ] && [ -f target/test-classes/io/hulftark/bench/FleetBench.class ] || {
   echo "build first: ./mvnw -q package -DskipTests && ./mvnw -q test-compile" >&2; exit 2; }
 
-WORK=$(mktemp -d)
+WORK=
 FLEET=
 dropdb_() { runuser -u postgres -- dropdb --if-exists "$DB" >/dev/null 2>&1 || true; }
-cleanup() {
+stop_fleet() {
   if [ -n "$FLEET" ] && kill -0 "$FLEET" 2>/dev/null; then
     kill "$FLEET" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$FLEET" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$FLEET" 2>/dev/null || true
   fi
-  [ "$STORE" = postgresql ] && dropdb_
-  rm -rf "$WORK"
+  FLEET=
+  if [ "$STORE" = postgresql ]; then dropdb_; fi
+  if [ -n "$WORK" ]; then rm -rf "$WORK"; fi
+  WORK=
 }
-trap cleanup EXIT
+trap stop_fleet EXIT
 trap 'exit 130' INT TERM
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-java -cp "$CP" io.hulftark.bench.FleetBench tokens "$WORK/tokens" "$WORK/secrets" "$NODES"
+# One run: a new fleet view on a new store, loaded with $1 nodes. Returns FleetBench's exit code.
+run() {
+  local nodes=$1
+  WORK=$(mktemp -d)
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  java -cp "$CP" io.hulftark.bench.FleetBench tokens "$WORK/tokens" "$WORK/secrets" "$nodes"
+  local store_opts=()
+  if [ "$STORE" = postgresql ]; then
+    dropdb_
+    runuser -u postgres -- createdb -O "$PGUSER" "$DB"
+    store_opts=(-Dquarkus.datasource.postgresql.jdbc.url="jdbc:postgresql://$PGHOST:$PGPORT/$DB"
+                -Dquarkus.datasource.postgresql.username="$PGUSER" -Dquarkus.datasource.postgresql.password="$PGPASSWORD")
+  fi
+  java "${JVM[@]}" -Xlog:gc:file="$WORK/gc.log" -Dhulftark.state-dir="$WORK/state" \
+    -Dhulftark.security.tokens-file="$WORK/tokens" -Dhulftark.fleet.store="$STORE" "${store_opts[@]}" \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" -jar "$APP" fleet > "$WORK/fleet.log" 2>&1 &
+  FLEET=$!
+  for _ in $(seq 600); do
+    curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break
+    kill -0 "$FLEET" 2>/dev/null || { echo "the fleet view ended at start-up:" >&2; tail -20 "$WORK/fleet.log" >&2; return 1; }
+    sleep 0.2
+  done
+  echo "fleet view pid $FLEET on port $port, store $STORE, JVM ${JVM[*]};$(uptime | sed 's/.*load/ load/')"
+  local rc=0
+  java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$CP" io.hulftark.bench.FleetBench run --url "http://127.0.0.1:$port" \
+    --secrets "$WORK/secrets" --nodes "$nodes" --warmup "$WARMUP" --seconds "$SECONDS_" --pid "$FLEET" \
+    --gc-log "$WORK/gc.log" --label "$STORE" --connections "${CONNECTIONS:-48}" --flip-percent "${FLIP_PERCENT:-2}" \
+    | tee "$WORK/bench.out" || rc=$?
+  grep '^RESULT' "$WORK/bench.out" >> "$RESULTS" || true
+  if grep -q -E ' (WARN|ERROR) ' "$WORK/fleet.log"; then
+    echo "fleet view warnings and errors (first 5 of $(grep -c -E ' (WARN|ERROR) ' "$WORK/fleet.log")):"
+    grep -E ' (WARN|ERROR) ' "$WORK/fleet.log" | head -5 | cut -c1-300
+  fi
+  stop_fleet
+  return $rc
+}
 
-STORE_OPTS=()
-if [ "$STORE" = postgresql ]; then
-  dropdb_
-  runuser -u postgres -- createdb -O "$PGUSER" "$DB"
-  STORE_OPTS=(-Dquarkus.datasource.postgresql.jdbc.url="jdbc:postgresql://$PGHOST:$PGPORT/$DB"
-              -Dquarkus.datasource.postgresql.username="$PGUSER" -Dquarkus.datasource.postgresql.password="$PGPASSWORD")
-fi
-java "${JVM[@]}" -Xlog:gc:file="$WORK/gc.log" -Dhulftark.state-dir="$WORK/state" \
-  -Dhulftark.security.tokens-file="$WORK/tokens" -Dhulftark.fleet.store="$STORE" "${STORE_OPTS[@]}" \
-  -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" -jar "$APP" fleet > "$WORK/fleet.log" 2>&1 &
-FLEET=$!
-for _ in $(seq 600); do
-  curl -sf -o /dev/null "http://127.0.0.1:$PORT/q/health/ready" && break
-  kill -0 "$FLEET" 2>/dev/null || { echo "the fleet view ended at start-up:" >&2; tail -20 "$WORK/fleet.log" >&2; exit 1; }
-  sleep 0.2
+# NODES may be a list, e.g. 10000,20000,40000: each count in turn until one misses a target (push until it breaks).
+RESULTS=$(mktemp)
+RC=0
+for n in ${NODES//,/ }; do
+  run "$n" || { RC=$?; break; }
 done
-echo "fleet view pid $FLEET on port $PORT, store $STORE, JVM ${JVM[*]}; uptime:$(uptime | sed 's/.*load/ load/')"
-
-set +e
-java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$CP" io.hulftark.bench.FleetBench run --url "http://127.0.0.1:$PORT" \
-  --secrets "$WORK/secrets" --nodes "$NODES" --warmup "$WARMUP" --seconds "$SECONDS_" --pid "$FLEET" \
-  --gc-log "$WORK/gc.log" --label "$STORE" --connections "${CONNECTIONS:-48}" --flip-percent "${FLIP_PERCENT:-2}"
-RC=$?
-set -e
-if grep -q -E 'WARN|ERROR' "$WORK/fleet.log"; then
-  echo "fleet view warnings and errors during the run (first 10):"
-  grep -E 'WARN|ERROR' "$WORK/fleet.log" | head -10
-fi
+echo
+echo "results ($STORE):"
+cat "$RESULTS"
+rm -f "$RESULTS"
 exit $RC
