@@ -580,7 +580,7 @@ public final class FleetBench {
             }
             pass &= l.print();
         }
-        System.out.printf("reports: %.0f/s completed, %d outdated (a newer report of the node was kept first); "
+        System.out.printf("reports: %.0f/s due and answered, %d outdated (a newer report of the node was kept first); "
                 + "SSE stream errors %d%n", reports.count() / secs, outdated.get(), streamErrors.get());
         if (fleetPid > 0 && cpu0 != null && cpu1 != null) {
             double hz = 100.0; // USER_HZ on Linux
