@@ -32,6 +32,35 @@ public final class AgentCore implements AutoCloseable {
         default void transition(ResourceState.Transition t) { }
 
         default void actionEnded(ActionRecord record) { }
+
+        /** Every event written to the history (transitions and each step of an action), after it is written. */
+        default void recorded(Event event) { }
+
+        /** Tells each of {@code listeners}, in order. */
+        static Listener all(Listener... listeners) {
+            List<Listener> all = List.of(listeners);
+            return new Listener() {
+                @Override
+                public void checked(CheckResult check, Status status) {
+                    all.forEach(l -> l.checked(check, status));
+                }
+
+                @Override
+                public void transition(ResourceState.Transition t) {
+                    all.forEach(l -> l.transition(t));
+                }
+
+                @Override
+                public void actionEnded(ActionRecord record) {
+                    all.forEach(l -> l.actionEnded(record));
+                }
+
+                @Override
+                public void recorded(Event event) {
+                    all.forEach(l -> l.recorded(event));
+                }
+            };
+        }
     }
 
     private static final class Slot {
@@ -53,6 +82,7 @@ public final class AgentCore implements AutoCloseable {
     private final int checksKept;
     private final Clock clock;
     private final Listener listener;
+    private volatile boolean closed;
     private final ExecutorService checkPool = Executors.newCachedThreadPool(daemon("agent-check"));
     private final ExecutorService actionPool = Executors.newCachedThreadPool(daemon("agent-action"));
 
@@ -134,10 +164,17 @@ public final class AgentCore implements AutoCloseable {
                 s.checks.removeLast();
             }
         }
-        listener.checked(r, s.state.status());
+        // A check that ends after close() tells no one: the listeners' framework may be gone by then.
+        boolean tell = !closed;
+        if (tell) {
+            listener.checked(r, s.state.status());
+        }
         t.ifPresent(tr -> {
-            history.transition(tr);
-            listener.transition(tr);
+            Event e = history.transition(tr);
+            if (tell) {
+                listener.transition(tr);
+                listener.recorded(e);
+            }
         });
         return r;
     }
@@ -175,14 +212,14 @@ public final class AgentCore implements AutoCloseable {
         Instant now = clock.instant();
         ActionRecord queued = new ActionRecord(UUID.randomUUID().toString(), tag, action.word(), reason, caller,
                 executor.mode(action), "QUEUED", now, null, null, null, null, List.of());
-        history.action(queued, now, true);
+        listener.recorded(history.action(queued, now, true));
         actionPool.execute(() -> run(queued, action));
         return queued;
     }
 
     private void run(ActionRecord queued, Action action) {
         ActionRecord running = queued.started(clock.instant());
-        history.action(running, running.startedAt(), false);
+        listener.recorded(history.action(running, running.startedAt(), false));
         ActionExecutor.Outcome outcome;
         Error fatal = null;
         try {
@@ -198,8 +235,9 @@ public final class AgentCore implements AutoCloseable {
             directory.expect(queued.tag(), action != Action.REMOVE);
         }
         ActionRecord ended = running.ended(clock.instant(), outcome.exitCode(), outcome.messages());
-        history.action(ended, ended.endedAt(), true);
+        Event endedEvent = history.action(ended, ended.endedAt(), true);
         listener.actionEnded(ended);
+        listener.recorded(endedEvent);
         if (fatal != null) {
             throw fatal;
         }
@@ -216,6 +254,7 @@ public final class AgentCore implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        closed = true;
         checkPool.shutdownNow();
         actionPool.shutdown();
         actionPool.awaitTermination(5, TimeUnit.SECONDS);

@@ -1,5 +1,7 @@
 package io.hulftark.agent;
 
+import io.hulftark.agent.push.FleetPusher;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -9,7 +11,8 @@ import java.time.Duration;
 
 /**
  * The agent's Prometheus metrics (at /q/metrics): per-port check results and latency, each
- * resource's status, every check's duration, actions by kind and outcome with their durations.
+ * resource's status, every check's duration, actions by kind and outcome with their durations, and the
+ * push to the fleet view (reports taken and failed, backlog, dropped events, last success).
  */
 @ApplicationScoped
 public class AgentMetrics implements AgentCore.Listener {
@@ -31,6 +34,21 @@ public class AgentMetrics implements AgentCore.Listener {
                         .register(registry);
             }
         }
+    }
+
+    /** The push to the fleet view, read from the pusher when scraped. */
+    void watch(FleetPusher pusher) {
+        FunctionCounter.builder("hulftark.fleet.pushes", pusher, FleetPusher::succeeded).tag("outcome", "ok")
+                .description("reports the fleet view took (2xx)").register(registry);
+        FunctionCounter.builder("hulftark.fleet.pushes", pusher, FleetPusher::failed).tag("outcome", "failed")
+                .description("reports that failed: no connection, no answer in time, or not 2xx").register(registry);
+        FunctionCounter.builder("hulftark.fleet.dropped", pusher, FleetPusher::dropped)
+                .description("events dropped because the backlog was full").register(registry);
+        Gauge.builder("hulftark.fleet.backlog", pusher, FleetPusher::backlog)
+                .description("transitions and actions waiting for the fleet view").register(registry);
+        Gauge.builder("hulftark.fleet.last.success", pusher,
+                        p -> p.lastSuccess() == null ? Double.NaN : p.lastSuccess().toEpochMilli() / 1000.0)
+                .description("when the fleet view last took a report (epoch seconds)").register(registry);
     }
 
     @Override

@@ -1,14 +1,18 @@
 package io.hulftark.agent;
 
 import io.hulftark.agent.journal.LineJournal;
+import io.hulftark.agent.push.AgentReports;
+import io.hulftark.agent.push.FleetPusher;
 import io.hulftark.app.KitConfig;
 import io.hulftark.app.KitContext;
 import io.hulftark.app.ServerRole;
+import io.hulftark.fleet.FleetConfig;
 import io.hulftark.kit.Kit;
 import io.hulftark.platform.ProcessCommandRunner;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,16 +31,19 @@ import java.util.Optional;
 @ApplicationScoped
 public class AgentService {
 
+    private static final Logger LOG = Logger.getLogger(AgentService.class);
     private final KitContext context;
     private final AgentConfig config;
     private final AgentCore core;
     private final LineJournal journal;
     private final AgentConfig.ActionMode mode;
     private final String node;
+    private final AgentReports reports;
+    private final FleetPusher pusher;
     private final Instant started = Instant.now();
     private volatile Instant lastRound = Instant.now();
 
-    public AgentService(KitConfig kitConfig, AgentConfig config, AgentMetrics metrics) {
+    public AgentService(KitConfig kitConfig, AgentConfig config, AgentMetrics metrics, FleetConfig fleet) {
         if (config.checkInterval().compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("hulftark.agent.check-interval must be at least 1s, not "
                     + config.checkInterval());
@@ -62,15 +69,49 @@ public class AgentService {
         try {
             this.journal = new LineJournal(context.stateDir().resolve("journal"), config.journal().maxFileBytes(),
                     config.journal().files());
-            this.core = new AgentCore(tags, checker, directory, executor,
-                    new History(journal, config.journal().eventsInMemory()), config.failuresBeforeFailed(),
-                    config.checksKept(), Clock.systemUTC(), metrics);
+            // The push backlog is the History's memory: it must hold at least the backlog, replay included.
+            int kept = fleet.url().isPresent() ? Math.max(config.journal().eventsInMemory(), fleet.backlog())
+                    : config.journal().eventsInMemory();
+            History history = new History(journal, kept);
+            this.reports = kitConfig.cluster().filter(c -> !c.isBlank())
+                    .map(c -> new AgentReports(c, node, version(), started, this::resources, history, Clock.systemUTC()))
+                    .orElse(null);
+            this.pusher = pusher(fleet, reports);
+            this.core = new AgentCore(tags, checker, directory, executor, history, config.failuresBeforeFailed(),
+                    config.checksKept(), Clock.systemUTC(), pusher == null ? metrics : AgentCore.Listener.all(metrics, pusher));
             core.restore();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the agent's journal under " + context.stateDir() + ": "
                     + e.getMessage(), e);
         }
         metrics.watch(core);
+        if (pusher != null) {
+            metrics.watch(pusher);
+            pusher.start(); // after the replay: the backlog starts with what the journal gave back
+        }
+    }
+
+    /** The fleet push, or null when it is not configured or cannot be (one log line says why). */
+    private static FleetPusher pusher(FleetConfig fleet, AgentReports reports) {
+        if (fleet.url().isEmpty()) {
+            return null;
+        }
+        if (reports == null) {
+            LOG.error("hulftark.fleet.url is set but hulftark.cluster is not: this agent does not push to the fleet "
+                    + "view until hulftark.cluster names its cluster");
+            return null;
+        }
+        if (fleet.token().filter(t -> !t.isBlank()).isEmpty()) {
+            LOG.error("hulftark.fleet.url is set but hulftark.fleet.token is not: this agent does not push to the "
+                    + "fleet view without a reporter token ('hulft-ark token new --role reporter --cluster C' there)");
+            return null;
+        }
+        return new FleetPusher(new FleetPusher.Settings(fleet.url().get(), fleet.token().get(), fleet.heartbeat(),
+                fleet.backlog(), fleet.requestTimeout()), reports, Clock.systemUTC());
+    }
+
+    private List<ResourceView> resources() {
+        return core.resources();
     }
 
     // Started by AgentHealth in the agent role only; in the fleet view's role the bean is never built.
@@ -93,6 +134,21 @@ public class AgentService {
         return config;
     }
 
+    /** Reports of this node for the fleet view; empty when hulftark.cluster is not set. */
+    public Optional<AgentReports> reports() {
+        return Optional.ofNullable(reports);
+    }
+
+    /** The fleet push, when it runs. */
+    public Optional<FleetPusher> pusher() {
+        return Optional.ofNullable(pusher);
+    }
+
+    public static String version() {
+        String v = AgentService.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+
     public String node() {
         return node;
     }
@@ -111,6 +167,9 @@ public class AgentService {
 
     @PreDestroy
     void stop() throws Exception {
+        if (pusher != null) {
+            pusher.close();
+        }
         core.close();
         journal.close();
     }

@@ -6,7 +6,9 @@ import io.hulftark.agent.CheckResult;
 import io.hulftark.agent.Event;
 import io.hulftark.agent.ResourceView;
 import io.hulftark.agent.security.CurrentCaller;
+import io.hulftark.agent.push.FleetPusher;
 import io.hulftark.agent.security.OperatorOnly;
+import io.hulftark.fleet.report.Report;
 import io.hulftark.kit.Action;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -51,10 +53,10 @@ public class AgentResource {
     @Path("/node")
     @Operation(summary = "This agent: node, cluster, version, platform, action mode, resources")
     public NodeView node() {
-        String version = AgentResource.class.getPackage().getImplementationVersion();
-        return new NodeView(agent.node(), agent.context().config().cluster().orElse(null),
-                version == null ? "development" : version, agent.context().platform().name(),
-                agent.context().platform().why(), agent.mode(), agent.core().tags(), agent.started());
+        return new NodeView(agent.node(), agent.context().config().cluster().orElse(null), AgentService.version(),
+                agent.context().platform().name(),
+                agent.context().platform().why(), agent.mode(), agent.core().tags(), agent.started(),
+                agent.pusher().map(FleetPusher::state).orElse(null));
     }
 
     @GET
@@ -92,6 +94,19 @@ public class AgentResource {
     @Operation(summary = "Transitions and action steps after `since` (an event's seq, or an ISO-8601 instant), oldest first")
     public List<Event> events(@QueryParam("since") String since, @QueryParam("limit") @DefaultValue("100") int limit) {
         return agent.core().history().since(after(since), limit(limit));
+    }
+
+    @GET
+    @Path("/report")
+    @Operation(summary = "This node's report for a polling fleet view: its state now and the history events after "
+            + "`after` (an event's seq; at most 500, oldest first). The same document the agent pushes.")
+    public Report report(@QueryParam("after") @DefaultValue("0") String after) {
+        if (after.isEmpty() || after.length() > 18 || !after.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw ProblemException.badRequest("after must be an event's seq (0 or more), not '" + cut(after, 40) + "'");
+        }
+        return agent.reports().orElseThrow(() -> new ProblemException(409, "no-cluster", "No cluster",
+                        "this agent has no cluster name: set hulftark.cluster to report to a fleet view"))
+                .after(Long.parseLong(after));
     }
 
     @POST

@@ -72,7 +72,7 @@ public final class JdbcFleetStore implements FleetStore {
         }
     }
 
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
@@ -82,7 +82,7 @@ public final class JdbcFleetStore implements FleetStore {
     private static final int PRUNE_BATCH = 10_000;
 
     private static final String CLUSTER_COLUMNS =
-            "id, name, state, since, serving, serving_changes, ack_until, recheck_at";
+            "id, name, state, since, serving, serving_changes, ack_until, maintenance_until";
     private static final String ROW_COLUMNS =
             "name, state, since, reason, problem_count, flapping, ack_until, nodes, serving, last_report_at";
     private static final String NODE_COLUMNS = "name, forgotten, received_at, sent_at, agent_version, "
@@ -107,7 +107,8 @@ public final class JdbcFleetStore implements FleetStore {
     // ---------------------------------------------------------------- what is kept of a cluster and its nodes
 
     /** The locked cluster row: what the evaluator needs besides nodes and windows. */
-    private record Locked(long id, String name, ClusterEvaluator.Record record, Instant ackUntil) {
+    private record Locked(long id, String name, ClusterEvaluator.Record record, Instant ackUntil,
+                          Instant maintenanceUntil) {
     }
 
     private record NodeRow(String name, boolean forgotten, Instant receivedAt, Instant sentAt, String agentVersion,
@@ -186,7 +187,7 @@ public final class JdbcFleetStore implements FleetStore {
 
     /** Locks the cluster's row, creating it first if it is new (a concurrent creator wins or waits, never both). */
     private Locked lockOrCreate(Connection c, String name) throws SQLException {
-        Optional<Locked> locked = lock(c, "name = ?", name, false);
+        Optional<Locked> locked = lock(c, "name = ?", ps -> ps.setString(1, name), false);
         if (locked.isPresent()) {
             return locked.get();
         }
@@ -195,21 +196,21 @@ public final class JdbcFleetStore implements FleetStore {
             ps.setString(1, name);
             ps.executeUpdate();
         }
-        return lock(c, "name = ?", name, false)
+        return lock(c, "name = ?", ps -> ps.setString(1, name), false)
                 .orElseThrow(() -> new SQLException("cluster row of " + name + " vanished after insert", "40001"));
     }
 
-    private Optional<Locked> lock(Connection c, String where, Object key, boolean skipLocked) throws SQLException {
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** @param skipLocked a row another transaction holds is left out rather than waited for */
+    private Optional<Locked> lock(Connection c, String where, Binder args, boolean skipLocked) throws SQLException {
         String sql = "SELECT " + CLUSTER_COLUMNS + " FROM fleet_cluster WHERE " + where + " FOR UPDATE"
                 + (skipLocked ? " SKIP LOCKED" : "");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            if (key instanceof String s) {
-                ps.setString(1, s);
-            } else {
-                Object[] args = (Object[]) key;
-                ps.setLong(1, (Long) args[0]);
-                setInstant(ps, 2, (Instant) args[1]);
-            }
+            args.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
@@ -219,13 +220,13 @@ public final class JdbcFleetStore implements FleetStore {
                         state == null ? null : ClusterState.valueOf(state), getInstant(rs, "since"),
                         json(rs.getString("serving"), STRINGS), json(rs.getString("serving_changes"), INSTANTS));
                 return Optional.of(new Locked(rs.getLong("id"), rs.getString("name"), record,
-                        getInstant(rs, "ack_until")));
+                        getInstant(rs, "ack_until"), getInstant(rs, "maintenance_until")));
             }
         }
     }
 
     private Locked lockExisting(Connection c, String cluster) throws SQLException {
-        return lock(c, "name = ?", cluster, false).orElseThrow(() -> new UnknownClusterException(cluster));
+        return lock(c, "name = ?", ps -> ps.setString(1, cluster), false).orElseThrow(() -> new UnknownClusterException(cluster));
     }
 
     private Map<String, NodeRow> nodes(Connection c, long clusterId) throws SQLException {
@@ -314,7 +315,8 @@ public final class JdbcFleetStore implements FleetStore {
                                                  Instant now) throws SQLException {
         List<NodeRow> known = nodes.values().stream().filter(n -> !n.forgotten()).toList();
         List<NodeReport> reports = known.stream().map(NodeRow::toNodeReport).toList();
-        List<Maintenance> windows = windows(c, cluster.id(), now);
+        List<Maintenance> windows = cluster.maintenanceUntil() != null && cluster.maintenanceUntil().isAfter(now)
+                ? windows(c, cluster.id(), now) : List.of();
         List<Instant> ackUntils = cluster.ackUntil() == null ? List.of() : List.of(cluster.ackUntil());
         ClusterEvaluator.Evaluation ev = evaluator.evaluate(cluster.name(), cluster.record(), reports, windows,
                 ackUntils, now);
@@ -395,7 +397,10 @@ public final class JdbcFleetStore implements FleetStore {
                 // Locked and checked again: another instance (or an ingest) may have just done it; a cluster
                 // locked right now is being written, and that write evaluates it anyway.
                 done += Sql.transaction(dataSource, "reevaluation", c -> {
-                    Optional<Locked> locked = lock(c, "id = ? AND recheck_at <= ?", new Object[] {id, at}, true);
+                    Optional<Locked> locked = lock(c, "id = ? AND recheck_at <= ?", ps -> {
+                        ps.setLong(1, id);
+                        setInstant(ps, 2, at);
+                    }, true);
                     if (locked.isEmpty()) {
                         return 0;
                     }
@@ -742,23 +747,30 @@ public final class JdbcFleetStore implements FleetStore {
         });
     }
 
-    /** After an operator's write: the acknowledgements' latest expiry again, then the state. */
+    /** After an operator's write: the latest expiry of acknowledgements and of windows again, then the state. */
     private void reevaluateAfterWrite(Connection c, Locked locked, Instant now) throws SQLException {
         Instant ackUntil;
-        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(until_at) AS until_at FROM fleet_ack "
-                + "WHERE cluster_id = ?")) {
+        Instant maintenanceUntil;
+        try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT MAX(until_at) FROM fleet_ack "
+                + "WHERE cluster_id = ?) AS ack_until, (SELECT MAX(ends_at) FROM fleet_maintenance "
+                + "WHERE cluster_id = ?) AS maintenance_until")) {
             ps.setLong(1, locked.id());
+            ps.setLong(2, locked.id());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                ackUntil = getInstant(rs, "until_at");
+                ackUntil = getInstant(rs, "ack_until");
+                maintenanceUntil = getInstant(rs, "maintenance_until");
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_cluster SET ack_until = ? WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_cluster SET ack_until = ?, maintenance_until = ? "
+                + "WHERE id = ?")) {
             setInstant(ps, 1, ackUntil);
-            ps.setLong(2, locked.id());
+            setInstant(ps, 2, maintenanceUntil);
+            ps.setLong(3, locked.id());
             ps.executeUpdate();
         }
-        evaluate(c, new Locked(locked.id(), locked.name(), locked.record(), ackUntil), nodes(c, locked.id()), now);
+        evaluate(c, new Locked(locked.id(), locked.name(), locked.record(), ackUntil, maintenanceUntil),
+                nodes(c, locked.id()), now);
     }
 
     private static boolean delete(Connection c, String sql, long id, long clusterId) throws SQLException {

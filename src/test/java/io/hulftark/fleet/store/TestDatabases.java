@@ -26,7 +26,7 @@ public final class TestDatabases {
     public static final String PG_USER = System.getProperty("hulftark.test.pg.user", "hulftark");
     public static final String PG_PASSWORD = System.getProperty("hulftark.test.pg.password", "hulftark");
 
-    /** The product's H2 options (application.properties), on a file of the test's. */
+    /** The product's H2 URL options (application.properties, with its retry: file system), on a file of the test's. */
     public static final String H2_OPTIONS =
             ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000";
 
@@ -34,7 +34,13 @@ public final class TestDatabases {
     }
 
     public static AgroalDataSource h2(Path file, int maxSize) {
-        AgroalDataSource ds = pool("jdbc:h2:file:" + file.toAbsolutePath() + H2_OPTIONS, "sa", "", maxSize);
+        return h2(file, maxSize, "");
+    }
+
+    /** @param moreOptions e.g. ";CACHE_SIZE=16" */
+    public static AgroalDataSource h2(Path file, int maxSize, String moreOptions) {
+        AgroalDataSource ds = pool(System.getProperty("hulftark.test.h2.prefix", "jdbc:h2:retry:")
+                + file.toAbsolutePath() + H2_OPTIONS + moreOptions, "sa", "", maxSize);
         migrate(ds, null);
         return ds;
     }

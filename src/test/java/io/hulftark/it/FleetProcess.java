@@ -1,0 +1,127 @@
+package io.hulftark.it;
+
+import io.hulftark.agent.security.ReporterScope;
+import io.hulftark.agent.security.Role;
+import io.hulftark.agent.security.TokenStore;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged 'hulft-ark fleet' as a process of its own, on a free port. */
+final class FleetProcess implements AutoCloseable {
+
+    static final String VIEWER = "hak_fleet-viewer-for-its-0123456789abcdef";
+    static final String OPERATOR = "hak_fleet-operator-for-its-0123456789abcdef";
+
+    final int port;
+    final Path log;
+    private final Map<String, String> properties;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Process process;
+
+    /** @param tokens a tokens file; made with a viewer and an operator when it does not exist */
+    FleetProcess(Map<String, String> properties, Path stateDir, Path tokens) throws IOException {
+        this(properties, stateDir, tokens, AgentProcess.freePort());
+    }
+
+    /** On a given port: a restarted fleet view where the agents expect it. */
+    FleetProcess(Map<String, String> properties, Path stateDir, Path tokens, int port) throws IOException {
+        this.port = port;
+        Files.createDirectories(stateDir);
+        this.log = stateDir.resolve("fleet-" + port + ".log");
+        if (!Files.exists(tokens)) {
+            TokenStore store = new TokenStore(tokens);
+            store.add("vera", Role.VIEWER, VIEWER);
+            store.add("otto", Role.OPERATOR, OPERATOR);
+        }
+        this.properties = new LinkedHashMap<>(properties);
+        this.properties.put("hulftark.state-dir", stateDir.toAbsolutePath().toString());
+        this.properties.put("hulftark.security.tokens-file", tokens.toAbsolutePath().toString());
+        this.properties.put("quarkus.http.port", Integer.toString(port));
+        this.properties.put("quarkus.http.host", "127.0.0.1");
+    }
+
+    /** A reporter token for {@code cluster}, added to the fleet view's tokens file (read again when it changes). */
+    static String reporter(Path tokens, String cluster) {
+        String token = TokenStore.newToken();
+        new TokenStore(tokens).add("agent-" + cluster, Role.REPORTER,
+                Optional.of(new ReporterScope(cluster, Optional.empty())), token);
+        return token;
+    }
+
+    FleetProcess start() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Cli.javaBin(), "-Xmx256m"));
+        properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.addAll(List.of("-jar", Cli.APP.toString(), "fleet"));
+        process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < until) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the fleet view exited with " + process.exitValue() + ": " + Files.readString(log));
+            }
+            try {
+                if (get("/q/health/ready", null).statusCode() == 200) {
+                    return this;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the fleet view was not ready within 60 s: " + Files.readString(log));
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String token, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGTERM, as systemd or Kubernetes stops it; returns the exit code. */
+    int stop() throws InterruptedException {
+        if (process == null) {
+            return -1;
+        }
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+}
