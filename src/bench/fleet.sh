@@ -8,16 +8,17 @@
 #   ./mvnw -q package -DskipTests && ./mvnw -q test-compile && src/bench/fleet.sh [NODES] [SECONDS] [STORE]
 #
 # NODES 10000, or a list (10000,20000,40000) run in turn until one misses a target: push until it breaks.
-# SECONDS measured (60) after WARMUP (30) s. STORE embedded (default) or postgresql: the local server, database
+# SECONDS measured (60) after WARMUP (60) s. STORE embedded (default) or postgresql: the local server, database
 # hulftark_bench, dropped and created again for each run (owner hulftark, password hulftark; PGHOST, PGPORT, PGUSER,
-# PGPASSWORD override). More knobs as variables: WARMUP, CONNECTIONS, FLIP_PERCENT, JVM_OPTS. Every process and
+# PGPASSWORD override). More knobs as variables: WARMUP, CONNECTIONS, FLIP_PERCENT, SUMMARY_RATE,
+# PAGE_RATE, JVM_OPTS. Every process and
 # temporary directory it starts is gone when it ends, Ctrl-C included.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 NODES=${1:-10000}
 SECONDS_=${2:-60}
 STORE=${3:-embedded}
-WARMUP=${WARMUP:-30}
+WARMUP=${WARMUP:-60}
 APP=target/quarkus-app/quarkus-run.jar
 CP=target/classes:target/test-classes
 # The settings deploy/fleet/systemd/hulft-ark-fleet.service documents.
@@ -76,6 +77,7 @@ run() {
   java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$CP" io.hulftark.bench.FleetBench run --url "http://127.0.0.1:$port" \
     --secrets "$WORK/secrets" --nodes "$nodes" --warmup "$WARMUP" --seconds "$SECONDS_" --pid "$FLEET" \
     --gc-log "$WORK/gc.log" --label "$STORE" --connections "${CONNECTIONS:-48}" --flip-percent "${FLIP_PERCENT:-2}" \
+    --summary-rate "${SUMMARY_RATE:-20}" --page-rate "${PAGE_RATE:-20}" \
     | tee "$WORK/bench.out" || rc=$?
   grep '^RESULT' "$WORK/bench.out" >> "$RESULTS" || true
   if grep -q -E ' (WARN|ERROR) ' "$WORK/fleet.log"; then
