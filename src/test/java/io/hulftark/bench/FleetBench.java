@@ -147,8 +147,12 @@ public final class FleetBench {
     // ---------------------------------------------------------------- the run
 
     /** A request to make: when it was due, and for reports which node sends. */
-    private record Task(long due, int node) {
-        static final Task STOP = new Task(-1, -1);
+    private record Task(long due, int node, boolean burst) {
+        static final Task STOP = new Task(-1, -1, false);
+
+        Task(long due, int node) {
+            this(due, node, false);
+        }
     }
 
     private final String host;
@@ -180,6 +184,9 @@ public final class FleetBench {
     private final Latencies summaries = new Latencies("GET summary", TARGET_SUMMARY_MS);
     private final Latencies pages = new Latencies("GET clusters?page=N&size=50", TARGET_PAGE_MS);
     private final Latencies stream = new Latencies("change on SSE stream", TARGET_STREAM_MS);
+    // The same reports in two parts: heartbeats, and the failover bursts that arrive all in the same millisecond.
+    private final Latencies heartbeats = new Latencies("  of which heartbeats", TARGET_REPORT_MS);
+    private final Latencies bursts = new Latencies("  of which failover bursts", TARGET_REPORT_MS);
     private final Map<Long, Long> flipSent = new ConcurrentHashMap<>();
     private final Map<Long, Long> flipSeen = new ConcurrentHashMap<>();
     private final AtomicLong nextFlip = new AtomicLong();
@@ -337,8 +344,8 @@ public final class FleetBench {
                  due = start + HEARTBEAT_NANOS + ++nFlip * flipPeriod - flipPeriod) {
                 for (int c : pickClusters(flips)) {
                     int[] both = failOver(c);
-                    reportQueue.add(new Task(due, both[0])); // the old active node first: it stops, then the other starts
-                    reportQueue.add(new Task(due, both[1]));
+                    reportQueue.add(new Task(due, both[0], true)); // the old active node first: it stops, then the other starts
+                    reportQueue.add(new Task(due, both[1], true));
                     reports.due(due, measureFrom, measureTo);
                     reports.due(due, measureFrom, measureTo);
                 }
@@ -502,6 +509,7 @@ public final class FleetBench {
             reports.note(e.toString());
         }
         record(reports, task, ok);
+        record(task.burst() ? bursts : heartbeats, task, ok);
     }
 
     private void read(FleetBenchHttp http, Task task, String path, Latencies into) {
@@ -593,6 +601,10 @@ public final class FleetBench {
                 l.unanswered();
             }
             pass &= l.print();
+            if (l == reports) { // for the cause of a miss only: the target is on all reports
+                heartbeats.print();
+                bursts.print();
+            }
         }
         System.out.printf("reports: %.0f/s due and answered, %d outdated (a newer report of the node was kept first); "
                 + "SSE stream errors %d%n", reports.count() / secs, outdated.get(), streamErrors.get());
