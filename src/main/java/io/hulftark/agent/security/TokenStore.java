@@ -17,11 +17,15 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -43,7 +47,7 @@ public final class TokenStore {
 
     private final Path file;
     private final Consumer<String> warnings;
-    private volatile Snapshot snapshot = new Snapshot(null, List.of());
+    private volatile Snapshot snapshot = new Snapshot(null, List.of(), Map.of());
 
     private record Entry(String name, Role role, Optional<ReporterScope> scope, byte[] hash) {
     }
@@ -52,7 +56,17 @@ public final class TokenStore {
     private record Stamp(boolean exists, Object fileKey, FileTime modified, long size) {
     }
 
-    private record Snapshot(Stamp stamp, List<Entry> entries) {
+    /** {@code byHash}: the entries by the hex of their hash, the first line of a hash winning. */
+    private record Snapshot(Stamp stamp, List<Entry> entries, Map<String, Entry> byHash) {
+        Snapshot(Stamp stamp, List<Entry> entries) {
+            this(stamp, entries, index(entries));
+        }
+
+        private static Map<String, Entry> index(List<Entry> entries) {
+            Map<String, Entry> byHash = new HashMap<>();
+            entries.forEach(e -> byHash.putIfAbsent(HexFormat.of().formatHex(e.hash()), e));
+            return Map.copyOf(byHash);
+        }
     }
 
     public TokenStore(Path file) {
@@ -75,14 +89,12 @@ public final class TokenStore {
             return Optional.empty();
         }
         byte[] presented = sha256(token);
-        Caller found = null;
-        // No early exit: every entry is compared, in constant time each.
-        for (Entry e : current().entries()) {
-            if (MessageDigest.isEqual(presented, e.hash()) && found == null) {
-                found = new Caller(e.name(), e.role(), e.scope());
-            }
-        }
-        return Optional.ofNullable(found);
+        // Looked up by the token's hash, not compared with every line: a fleet view has a token per cluster, and
+        // a scan costs each request time in proportion to the fleet. A lookup's timing can only tell an attacker
+        // about the SHA-256 of tokens they chose, which gives nothing away about a token they do not know.
+        Entry e = current().byHash().get(HexFormat.of().formatHex(presented));
+        return e != null && MessageDigest.isEqual(presented, e.hash())
+                ? Optional.of(new Caller(e.name(), e.role(), e.scope())) : Optional.empty();
     }
 
     /** How many tokens the file holds now (reads it if it changed). */
@@ -208,6 +220,7 @@ public final class TokenStore {
             return List.of();
         }
         List<Entry> entries = new ArrayList<>();
+        Set<String> names = new HashSet<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -219,12 +232,13 @@ public final class TokenStore {
                     : !validName(f[0]) ? "invalid name"
                     : role(f[1]).isEmpty() ? "role is not viewer, operator, reporter:CLUSTER or reporter:CLUSTER/NODE"
                     : !HASH.matcher(f[2]).matches() ? "the hash is not 64 hex digits"
-                    : entries.stream().anyMatch(e -> e.name().equals(f[0])) ? "name " + f[0] + " appears again"
+                    : names.contains(f[0]) ? "name " + f[0] + " appears again"
                     : null;
             if (problem != null) {
                 warnings.accept("hulft-ark: " + file + " line " + (i + 1) + ": " + problem + "; line skipped");
                 continue;
             }
+            names.add(f[0]);
             entries.add(new Entry(f[0], role(f[1]).orElseThrow(), ReporterScope.parse(f[1]), HexFormat.of().parseHex(f[2].toLowerCase(Locale.ROOT))));
         }
         return List.copyOf(entries);
