@@ -40,7 +40,7 @@ public class RoleRoutes {
     }
 
     private static void notFound(RoutingContext ctx) {
-        Problem p = Problem.of(404, "not-found", "Not Found", "nothing at " + ctx.normalizedPath() + " on this "
+        Problem p = Problem.of(404, "not-found", "Not Found", "nothing at " + Problem.instance(ctx.normalizedPath()) + " on this "
                 + (ServerRole.current() == ServerRole.FLEET ? "fleet view" : "node agent"),
                 Problem.instance(ctx.normalizedPath()));
         String body = new JsonObject().put("type", p.type()).put("title", p.title()).put("status", p.status())
