@@ -400,6 +400,49 @@ abstract class FleetStoreContract {
     }
 
     @Test
+    void theProblemOrderFollowsAnAcknowledgementUntilItExpiresAndIsDerivedAgain() {
+        okCluster("a", T0);
+        okCluster("b", T0);
+        store.ingest(report("a", "n1", 100, FAILED), T0.plusSeconds(1)); // DOWN longest: first
+        store.ingest(report("b", "n1", 100, FAILED), T0.plusSeconds(2));
+        assertThat(names(store.clusters(query(ClusterQuery.Sort.PROBLEM), T0.plusSeconds(3)))).containsExactly("a", "b");
+
+        Instant until = T0.plusSeconds(20);
+        store.acknowledge("a", "alice", "on it", until, T0.plusSeconds(3));
+        assertThat(names(store.clusters(query(ClusterQuery.Sort.PROBLEM), T0.plusSeconds(4)))).containsExactly("b", "a");
+
+        // The expiry is a recheck instant: the round that derives a again puts it back in front.
+        store.ingest(report("a", "n1", 101, FAILED), T0.plusSeconds(10));
+        store.ingest(report("a", "n2", 101, STOPPED), T0.plusSeconds(10));
+        store.ingest(report("b", "n1", 101, FAILED), T0.plusSeconds(10));
+        store.ingest(report("b", "n2", 101, STOPPED), T0.plusSeconds(10));
+        assertThat(store.reevaluateDue(until)).isGreaterThanOrEqualTo(1);
+        assertThat(names(store.clusters(query(ClusterQuery.Sort.PROBLEM), until))).containsExactly("a", "b");
+    }
+
+    @Test
+    void aSummaryIsReusedForUnderASecondAndNeverAcrossAnEvent() {
+        okCluster("c1", T0);
+        Summary first = store.summary(T0);
+        assertThat(first.byState().get(OK)).isEqualTo(1);
+
+        // A heartbeat records no event: the summary of 0.5 s ago is still the answer.
+        store.ingest(report("c1", "n1", 11, RUNNING), T0.plusMillis(400));
+        assertThat(store.summary(T0.plusMillis(500))).isEqualTo(first);
+
+        // A state change records one: the next summary counts it at once.
+        store.ingest(report("c1", "n1", 12, FAILED), T0.plusMillis(600));
+        Summary down = store.summary(T0.plusMillis(700));
+        assertThat(down.at()).isEqualTo(T0.plusMillis(700));
+        assertThat(down.byState().get(DOWN)).isEqualTo(1);
+        assertThat(down.lastEventId()).isGreaterThan(first.lastEventId());
+
+        // A second later it is counted again even with no event, and never for an earlier instant.
+        assertThat(store.summary(T0.plusMillis(1700)).at()).isEqualTo(T0.plusMillis(1700));
+        assertThat(store.summary(T0.plusMillis(100)).at()).isEqualTo(T0.plusMillis(100));
+    }
+
+    @Test
     void anAcknowledgedOkClusterCountsAsNotAcknowledged() {
         okCluster("c1", T0);
         store.acknowledge("c1", "alice", "planned", T0.plusSeconds(30), T0);

@@ -63,6 +63,28 @@ class H2FleetStoreTest extends FleetStoreContract {
         assertThat(store.summary(T0).clusters()).isEqualTo(501);
     }
 
+    @org.junit.jupiter.api.Test
+    void everyOrderOfTheClusterTableIsReadFromAnIndexNotSorted() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            okCluster(String.format("c%03d", i), T0);
+        }
+        JdbcFleetStore jdbc = (JdbcFleetStore) store;
+        for (io.hulftark.fleet.view.ClusterQuery.Sort sort : io.hulftark.fleet.view.ClusterQuery.Sort.values()) {
+            try (java.sql.Connection c = pool.getConnection();
+                 java.sql.PreparedStatement ps = c.prepareStatement("EXPLAIN " + jdbc.pageSql("", sort))) {
+                ps.setInt(1, 50);
+                ps.setLong(2, 100);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getString(1)).as("plan of the %s order", sort).contains("/* index sorted */");
+                }
+            }
+        }
+        assertThat(names(store.clusters(new io.hulftark.fleet.view.ClusterQuery(java.util.Optional.empty(),
+                java.util.Optional.empty(), io.hulftark.fleet.view.ClusterQuery.Sort.SINCE, 2, 50), T0)))
+                .hasSize(50).startsWith("c100", "c101");
+    }
+
     private FleetStore openPool() {
         pool = TestDatabases.h2(dir.resolve("fleet"), 8);
         return new JdbcFleetStore(pool, JdbcFleetStore.Dialect.H2, FRESH_FOR, java.time.Duration.ofMinutes(10), 2);

@@ -15,14 +15,14 @@ import static io.hulftark.fleet.store.FleetStoreContract.T0;
 import static io.hulftark.fleet.store.FleetStoreContract.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A database made by an older schema is upgraded with what it holds: V1 with a window, then V2. */
+/** A database made by an older schema is upgraded with what it holds: V1 with a window, then V2 and V3. */
 class MigrationTest {
 
     @TempDir
     Path dir;
 
     @Test
-    void v2FillsTheLatestWindowEndOfExistingClusters() throws Exception {
+    void v2FillsTheLatestWindowEndAndV3TheProblemRankOfExistingClusters() throws Exception {
         String url = "jdbc:h2:retry:" + dir.resolve("fleet").toAbsolutePath() + TestDatabases.H2_OPTIONS;
         Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/fleet").target("1").load().migrate();
         try (Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
@@ -32,10 +32,24 @@ class MigrationTest {
             s.execute("INSERT INTO fleet_maintenance (cluster_id, starts_at, ends_at, reason, by_user, at) VALUES "
                     + "(1, TIMESTAMP WITH TIME ZONE '2025-06-01 11:59:00Z', TIMESTAMP WITH TIME ZONE "
                     + "'2025-06-01 12:10:00Z', 'patch', 'alice', TIMESTAMP WITH TIME ZONE '2025-06-01 11:59:00Z')");
+            s.execute("INSERT INTO fleet_cluster (id, name, state, since, reason, ack_until) VALUES (2, 'c2', 'DOWN', "
+                    + "TIMESTAMP WITH TIME ZONE '2025-06-01 11:58:00Z', 'r', TIMESTAMP WITH TIME ZONE '2999-01-01 00:00:00Z')");
+            s.execute("INSERT INTO fleet_cluster (id, name, state, since, reason) VALUES (3, 'c3', 'SPLIT', "
+                    + "TIMESTAMP WITH TIME ZONE '2025-06-01 11:58:00Z', 'r')");
         }
 
         AgroalDataSource pool = TestDatabases.h2(dir.resolve("fleet"), 2);
         try {
+            // V3: SPLIT (0), DOWN acknowledged (2 + 1), OK (10), as the store ranks them.
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SELECT name, problem_rank FROM fleet_cluster ORDER BY id")) {
+                java.util.Map<String, Integer> ranks = new java.util.LinkedHashMap<>();
+                while (rs.next()) {
+                    ranks.put(rs.getString(1), rs.getInt(2));
+                }
+                assertThat(ranks).containsExactly(java.util.Map.entry("c1", 10), java.util.Map.entry("c2", 3),
+                        java.util.Map.entry("c3", 0));
+            }
             JdbcFleetStore store = new JdbcFleetStore(pool, JdbcFleetStore.Dialect.H2, Duration.ofSeconds(35),
                     Duration.ofMinutes(10), 2);
             // The window read from the new column still covers now: a report leaves the cluster in MAINTENANCE.
