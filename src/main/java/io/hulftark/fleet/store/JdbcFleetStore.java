@@ -33,6 +33,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +41,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
@@ -82,7 +84,7 @@ public final class JdbcFleetStore implements FleetStore {
     private static final int PRUNE_BATCH = 10_000;
 
     private static final String CLUSTER_COLUMNS =
-            "id, name, state, since, serving, serving_changes, ack_until, maintenance_until";
+            "id, name, state, since, serving, serving_changes, ack_until, maintenance_until, version";
     private static final String ROW_COLUMNS =
             "name, state, since, reason, problem_count, flapping, ack_until, nodes, serving, last_report_at";
     private static final String NODE_COLUMNS = "name, forgotten, received_at, sent_at, agent_version, "
@@ -95,6 +97,12 @@ public final class JdbcFleetStore implements FleetStore {
     private final Dialect dialect;
     private final ClusterEvaluator evaluator;
     private final Duration freshFor;
+    /**
+     * Each cluster's node rows as this instance's last ingest committed them, with the cluster's version then:
+     * the next report of the cluster finds its row at that version and reads no node row (one instance: always;
+     * several: until another writes the cluster). About 1 KB a node; one entry per cluster, as the table.
+     */
+    private final Map<Long, KnownNodes> knownNodes = new ConcurrentHashMap<>();
 
     public JdbcFleetStore(DataSource dataSource, Dialect dialect, Duration freshFor, Duration flapWindow,
                           int flapChanges) {
@@ -106,9 +114,21 @@ public final class JdbcFleetStore implements FleetStore {
 
     // ---------------------------------------------------------------- what is kept of a cluster and its nodes
 
-    /** The locked cluster row: what the evaluator needs besides nodes and windows. */
+    /** The locked cluster row: what the evaluator needs besides nodes and windows, and its version. */
     private record Locked(long id, String name, ClusterEvaluator.Record record, Instant ackUntil,
-                          Instant maintenanceUntil) {
+                          Instant maintenanceUntil, long version) {
+
+        Locked with(Instant ackUntil, Instant maintenanceUntil) {
+            return new Locked(id, name, record, ackUntil, maintenanceUntil, version);
+        }
+    }
+
+    /** A cluster's node rows (unmodifiable) as of the cluster's version. */
+    private record KnownNodes(long version, Map<String, NodeRow> nodes) {
+    }
+
+    /** What an ingest's transaction leaves for after its commit. */
+    private record Ingested(IngestResult result, long clusterId, KnownNodes nodes) {
     }
 
     private record NodeRow(String name, boolean forgotten, Instant receivedAt, Instant sentAt, String agentVersion,
@@ -135,9 +155,11 @@ public final class JdbcFleetStore implements FleetStore {
     @Override
     public IngestResult ingest(Report report, Instant receivedAt) {
         Instant now = micros(receivedAt);
-        return Sql.transaction(dataSource, "ingest of " + report.cluster() + "/" + report.node(), c -> {
+        Ingested done = Sql.transaction(dataSource, "ingest of " + report.cluster() + "/" + report.node(), c -> {
             Locked cluster = lockOrCreate(c, report.cluster());
-            Map<String, NodeRow> nodes = nodes(c, cluster.id());
+            KnownNodes known = knownNodes.get(cluster.id());
+            Map<String, NodeRow> nodes = known != null && known.version() == cluster.version()
+                    ? new TreeMap<>(known.nodes()) : nodes(c, cluster.id());
             NodeRow kept = nodes.get(report.node());
             List<NewEvent> events = new ArrayList<>();
             boolean accepted = kept == null || newer(report, kept);
@@ -175,9 +197,13 @@ public final class JdbcFleetStore implements FleetStore {
                 newEvents += inserted[i] > 0 ? 1 : 0;
             }
             ClusterEvaluator.Evaluation ev = evaluate(c, cluster, nodes, now);
-            return new IngestResult(accepted ? IngestResult.Outcome.ACCEPTED : IngestResult.Outcome.OUTDATED,
-                    newEvents, ev.derived().state(), ev.changed());
+            return new Ingested(new IngestResult(accepted ? IngestResult.Outcome.ACCEPTED
+                    : IngestResult.Outcome.OUTDATED, newEvents, ev.derived().state(), ev.changed()), cluster.id(),
+                    new KnownNodes(cluster.version() + 1, Collections.unmodifiableMap(nodes)));
         });
+        // Committed: the next report of the cluster starts from these rows (unless a later write came first).
+        knownNodes.merge(done.clusterId(), done.nodes(), (old, now_) -> now_.version() > old.version() ? now_ : old);
+        return done.result();
     }
 
     private static boolean newer(Report report, NodeRow kept) {
@@ -220,7 +246,7 @@ public final class JdbcFleetStore implements FleetStore {
                         state == null ? null : ClusterState.valueOf(state), getInstant(rs, "since"),
                         json(rs.getString("serving"), STRINGS), json(rs.getString("serving_changes"), INSTANTS));
                 return Optional.of(new Locked(rs.getLong("id"), rs.getString("name"), record,
-                        getInstant(rs, "ack_until"), getInstant(rs, "maintenance_until")));
+                        getInstant(rs, "ack_until"), getInstant(rs, "maintenance_until"), rs.getLong("version")));
             }
         }
     }
@@ -308,7 +334,8 @@ public final class JdbcFleetStore implements FleetStore {
     // ---------------------------------------------------------------- evaluate
 
     /**
-     * Derives the locked cluster again and writes its row; records a STATE event when the state changed.
+     * Derives the locked cluster again and writes its row with the next version; records a STATE event when the
+     * state changed.
      * {@code nodes} are all of the cluster's node rows, forgotten ones included (they are left out here).
      */
     private ClusterEvaluator.Evaluation evaluate(Connection c, Locked cluster, Map<String, NodeRow> nodes,
@@ -325,7 +352,7 @@ public final class JdbcFleetStore implements FleetStore {
         Instant lastReport = known.stream().map(NodeRow::receivedAt).max(Instant::compareTo).orElse(null);
         try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_cluster SET state = ?, since = ?, reason = ?, "
                 + "problems = ?, problem_count = ?, flapping = ?, serving = ?, serving_changes = ?, nodes = ?, "
-                + "search = ?, last_report_at = ?, recheck_at = ?, problem_rank = ? WHERE id = ?")) {
+                + "search = ?, last_report_at = ?, recheck_at = ?, problem_rank = ?, version = ? WHERE id = ?")) {
             ps.setString(1, d.state().name());
             setInstant(ps, 2, ev.record().since());
             ps.setString(3, d.reason());
@@ -339,7 +366,8 @@ public final class JdbcFleetStore implements FleetStore {
             setInstant(ps, 11, lastReport);
             setInstant(ps, 12, ev.recheckAt());
             ps.setInt(13, problemRank(d.state(), cluster.ackUntil(), now));
-            ps.setLong(14, cluster.id());
+            ps.setLong(14, cluster.version() + 1);
+            ps.setLong(15, cluster.id());
             ps.executeUpdate();
         }
         if (ev.changed()) {
@@ -809,8 +837,7 @@ public final class JdbcFleetStore implements FleetStore {
             ps.setLong(3, locked.id());
             ps.executeUpdate();
         }
-        evaluate(c, new Locked(locked.id(), locked.name(), locked.record(), ackUntil, maintenanceUntil),
-                nodes(c, locked.id()), now);
+        evaluate(c, locked.with(ackUntil, maintenanceUntil), nodes(c, locked.id()), now);
     }
 
     private static boolean delete(Connection c, String sql, long id, long clusterId) throws SQLException {

@@ -56,6 +56,9 @@ abstract class FleetStoreContract {
     /** A new store object (new pool) on the same database as {@link #store}, the old one closed. */
     protected abstract FleetStore reopen();
 
+    /** A second store object on the same database and pool, as a second fleet-view instance would be. */
+    protected abstract FleetStore another();
+
     protected abstract void closeStore();
 
     @BeforeEach
@@ -397,6 +400,22 @@ abstract class FleetStoreContract {
 
         assertThatThrownBy(() -> store.acknowledge("c1", "bob", "x", T0, T0.plusSeconds(7)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expire after now");
+    }
+
+    @Test
+    void aWriteByAnotherInstanceIsSeenByTheNextIngestHere() {
+        store.ingest(report("c1", "n1", 1, RUNNING), T0);
+        FleetStore other = another();
+        assertThat(other.ingest(report("c1", "n2", 1, RUNNING), T0.plusSeconds(1)).state()).isEqualTo(SPLIT);
+
+        // This instance's own last write knew n1 only: the newer version makes it read n2 too.
+        IngestResult again = store.ingest(report("c1", "n1", 2, RUNNING), T0.plusSeconds(2));
+        assertThat(again.state()).isEqualTo(SPLIT);
+        assertThat(again.stateChanged()).isFalse();
+
+        assertThat(other.forgetNode("c1", "n2", "alice", T0.plusSeconds(3))).isTrue();
+        assertThat(store.ingest(report("c1", "n1", 3, RUNNING), T0.plusSeconds(4)).state()).isEqualTo(OK);
+        assertThat(row("c1", T0.plusSeconds(4)).nodes()).containsExactly("n1");
     }
 
     @Test

@@ -28,6 +28,11 @@ class H2FleetStoreTest extends FleetStoreContract {
     }
 
     @Override
+    protected FleetStore another() {
+        return new JdbcFleetStore(pool, JdbcFleetStore.Dialect.H2, FRESH_FOR, java.time.Duration.ofMinutes(10), 2);
+    }
+
+    @Override
     protected void closeStore() {
         store.close();
         // The last connection closed closes the database: the file is all that is left.

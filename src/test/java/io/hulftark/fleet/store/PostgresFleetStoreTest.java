@@ -41,6 +41,11 @@ class PostgresFleetStoreTest extends FleetStoreContract {
     }
 
     @Override
+    protected FleetStore another() {
+        return new JdbcFleetStore(pool, JdbcFleetStore.Dialect.POSTGRESQL, FRESH_FOR, java.time.Duration.ofMinutes(10), 2);
+    }
+
+    @Override
     protected void closeStore() {
         store.close();
         pool.close();

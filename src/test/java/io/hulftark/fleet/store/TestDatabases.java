@@ -28,7 +28,7 @@ public final class TestDatabases {
 
     /** The product's H2 URL options (application.properties, with its retry: file system), on a file of the test's. */
     public static final String H2_OPTIONS =
-            ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000";
+            ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64";
 
     private TestDatabases() {
     }

@@ -8,3 +8,8 @@ UPDATE fleet_cluster SET problem_rank = 2 * (CASE state WHEN 'SPLIT' THEN 0 WHEN
     + (CASE WHEN ack_until > CURRENT_TIMESTAMP THEN 1 ELSE 0 END);
 CREATE INDEX fleet_cluster_problem ON fleet_cluster (problem_rank, since, name);
 CREATE INDEX fleet_cluster_since ON fleet_cluster (since DESC, name);
+
+-- Raised by every write that evaluates the cluster: an instance that still holds the cluster's nodes from its
+-- own last write at this version needs not read them again (one instance) and a write by another instance
+-- shows as a newer version (several on one PostgreSQL).
+ALTER TABLE fleet_cluster ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
