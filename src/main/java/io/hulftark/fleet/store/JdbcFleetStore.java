@@ -98,11 +98,13 @@ public final class JdbcFleetStore implements FleetStore {
     private final ClusterEvaluator evaluator;
     private final Duration freshFor;
     /**
-     * Each cluster's node rows as this instance's last ingest committed them, with the cluster's version then:
-     * the next report of the cluster finds its row at that version and reads no node row (one instance: always;
-     * several: until another writes the cluster). About 1 KB a node; one entry per cluster, as the table.
+     * Each cluster as this instance's last ingest committed it: its row (with the version it wrote) and its
+     * nodes' rows. The next report of the cluster is derived from it and written with "UPDATE ... WHERE version
+     * = the one known", which both locks the row and proves that nobody wrote the cluster since; only when that
+     * fails (another instance, an operator, a re-derivation wrote it) are the rows read again under the lock.
+     * About 1 KB a node; one entry per cluster, as the table.
      */
-    private final Map<Long, KnownNodes> knownNodes = new ConcurrentHashMap<>();
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
 
     public JdbcFleetStore(DataSource dataSource, Dialect dialect, Duration freshFor, Duration flapWindow,
                           int flapChanges) {
@@ -123,12 +125,12 @@ public final class JdbcFleetStore implements FleetStore {
         }
     }
 
-    /** A cluster's node rows (unmodifiable) as of the cluster's version. */
-    private record KnownNodes(long version, Map<String, NodeRow> nodes) {
+    /** A cluster's row and its node rows (unmodifiable) as a committed write left them. */
+    private record Known(Locked cluster, Map<String, NodeRow> nodes) {
     }
 
     /** What an ingest's transaction leaves for after its commit. */
-    private record Ingested(IngestResult result, long clusterId, KnownNodes nodes) {
+    private record Ingested(IngestResult result, Known known) {
     }
 
     private record NodeRow(String name, boolean forgotten, Instant receivedAt, Instant sentAt, String agentVersion,
@@ -155,55 +157,123 @@ public final class JdbcFleetStore implements FleetStore {
     @Override
     public IngestResult ingest(Report report, Instant receivedAt) {
         Instant now = micros(receivedAt);
-        Ingested done = Sql.transaction(dataSource, "ingest of " + report.cluster() + "/" + report.node(), c -> {
-            Locked cluster = lockOrCreate(c, report.cluster());
-            KnownNodes known = knownNodes.get(cluster.id());
-            Map<String, NodeRow> nodes = known != null && known.version() == cluster.version()
-                    ? new TreeMap<>(known.nodes()) : nodes(c, cluster.id());
-            NodeRow kept = nodes.get(report.node());
-            List<NewEvent> events = new ArrayList<>();
-            boolean accepted = kept == null || newer(report, kept);
-            if (accepted) {
-                NodeRow row = new NodeRow(report.node(), false, now, micros(report.sentAt()), report.agentVersion(),
-                        micros(report.agentStartedAt()), report.seq(), report.dropped(), report.resources());
-                if (kept == null) {
-                    insertNode(c, cluster.id(), row, now);
-                    events.add(NewEvent.fleet(now, cluster.name(), row.name(), FleetEvent.NODE,
-                            "node " + row.name() + " first seen"));
-                } else {
-                    updateNode(c, cluster.id(), row);
-                    if (kept.forgotten()) {
-                        events.add(NewEvent.fleet(now, cluster.name(), row.name(), FleetEvent.NODE,
-                                "node " + row.name() + " reports again after it was forgotten"));
-                    }
+        String what = "ingest of " + report.cluster() + "/" + report.node();
+        Known last = known.get(report.cluster());
+        Optional<Ingested> done = last == null ? Optional.empty() : heartbeat(what, last, report, now);
+        Ingested ingested = done.orElseGet(() -> Sql.transaction(dataSource, what, c -> ingest(c, report, now)));
+        // Committed: the next report of the cluster starts from here (unless a later write came first).
+        known.merge(report.cluster(), ingested.known(),
+                (old, mine) -> mine.cluster().version() > old.cluster().version() ? mine : old);
+        return ingested.result();
+    }
+
+    /**
+     * The common report, from what this instance wrote last: a node already known, newer, with no events and
+     * nothing dropped, in a cluster without maintenance windows. The cluster's row is written on the condition
+     * that its version is still the one known (so nobody wrote the cluster since), then the node's row: on
+     * PostgreSQL in one statement (one round trip, its own transaction) unless the state changes, elsewhere in
+     * one transaction. Empty, having written nothing, when the report is not such a one or the version moved on.
+     */
+    private Optional<Ingested> heartbeat(String what, Known last, Report report, Instant now) {
+        Locked cluster = last.cluster();
+        NodeRow kept = last.nodes().get(report.node());
+        if (kept == null || kept.forgotten() || !newer(report, kept) || !report.events().isEmpty()
+                || cluster.maintenanceUntil() != null && cluster.maintenanceUntil().isAfter(now)) {
+            return Optional.empty();
+        }
+        NodeRow row = row(report, now);
+        if (newlyDropped(kept, row) > 0) {
+            return Optional.empty();
+        }
+        Map<String, NodeRow> nodes = new TreeMap<>(last.nodes());
+        nodes.put(row.name(), row);
+        Derivation d = derive(cluster, nodes, List.of(), now);
+        Ingested ingested = new Ingested(new IngestResult(IngestResult.Outcome.ACCEPTED, 0, d.ev().derived().state(),
+                d.ev().changed()), known(cluster, d.ev(), nodes));
+        boolean written;
+        if (dialect == Dialect.POSTGRESQL && !d.ev().changed()) {
+            written = Sql.autoCommitted(dataSource, what, c -> {
+                try (PreparedStatement ps = c.prepareStatement("WITH c AS (" + UPDATE_CLUSTER + " RETURNING id) "
+                        + UPDATE_NODE_SET + "WHERE cluster_id = (SELECT id FROM c) AND name = ?")) {
+                    int i = bindCluster(ps, 1, cluster, d, now);
+                    setNodeReport(ps, i, row);
+                    ps.setString(i + 7, row.name());
+                    return ps.executeUpdate() > 0;
                 }
-                // dropped counts since the agent process started: a new process starts again from 0.
-                long before = kept != null && kept.agentStartedAt().equals(row.agentStartedAt()) ? kept.dropped() : 0;
-                if (row.dropped() > before) {
-                    events.add(NewEvent.fleet(now, cluster.name(), row.name(), FleetEvent.NODE,
-                            "agent dropped " + (row.dropped() - before) + " events"));
+            });
+        } else {
+            written = Sql.transaction(dataSource, what, c -> {
+                if (!writeCluster(c, cluster, d, now)) {
+                    return false;
                 }
-                nodes.put(row.name(), row);
+                updateNode(c, cluster.id(), row);
+                return true;
+            });
+        }
+        return written ? Optional.of(ingested) : Optional.empty();
+    }
+
+    /** What the agent dropped since the kept report: dropped counts since the agent process started. */
+    private static long newlyDropped(NodeRow kept, NodeRow row) {
+        long before = kept != null && kept.agentStartedAt().equals(row.agentStartedAt()) ? kept.dropped() : 0;
+        return Math.max(0, row.dropped() - before);
+    }
+
+    private static NodeRow row(Report report, Instant now) {
+        return new NodeRow(report.node(), false, now, micros(report.sentAt()), report.agentVersion(),
+                micros(report.agentStartedAt()), report.seq(), report.dropped(), report.resources());
+    }
+
+    /** The cluster as a write that derived {@code ev} from {@code nodes} leaves it. */
+    private static Known known(Locked cluster, ClusterEvaluator.Evaluation ev, Map<String, NodeRow> nodes) {
+        return new Known(new Locked(cluster.id(), cluster.name(), ev.record(), cluster.ackUntil(),
+                cluster.maintenanceUntil(), cluster.version() + 1), Collections.unmodifiableMap(nodes));
+    }
+
+    /** Any report: the cluster's row locked (created if new), its node rows read unless known at its version. */
+    private Ingested ingest(Connection c, Report report, Instant now) throws SQLException {
+        Locked cluster = lockOrCreate(c, report.cluster());
+        Known last = known.get(report.cluster());
+        Map<String, NodeRow> nodes = last != null && last.cluster().version() == cluster.version()
+                ? new TreeMap<>(last.nodes()) : nodes(c, cluster.id());
+        NodeRow kept = nodes.get(report.node());
+        List<NewEvent> events = new ArrayList<>();
+        boolean accepted = kept == null || newer(report, kept);
+        if (accepted) {
+            NodeRow row = row(report, now);
+            if (kept == null) {
+                insertNode(c, cluster.id(), row, now);
+                events.add(NewEvent.fleet(now, cluster.name(), row.name(), FleetEvent.NODE,
+                        "node " + row.name() + " first seen"));
+            } else {
+                updateNode(c, cluster.id(), row);
+                if (kept.forgotten()) {
+                    events.add(NewEvent.fleet(now, cluster.name(), row.name(), FleetEvent.NODE,
+                            "node " + row.name() + " reports again after it was forgotten"));
+                }
             }
-            int agentEventsFrom = events.size();
-            for (Report.Event e : report.events()) {
-                String kind = "action".equalsIgnoreCase(e.type()) ? FleetEvent.ACTION : FleetEvent.TRANSITION;
-                events.add(new NewEvent(micros(e.at()), cluster.name(), report.node(), kind, e.tag(), e.text(), null,
-                        e.seq()));
+            long dropped = newlyDropped(kept, row);
+            if (dropped > 0) {
+                events.add(NewEvent.fleet(now, cluster.name(), row.name(), FleetEvent.NODE,
+                        "agent dropped " + dropped + " events"));
             }
-            int[] inserted = insertEvents(c, events);
-            int newEvents = 0;
-            for (int i = agentEventsFrom; i < inserted.length; i++) {
-                newEvents += inserted[i] > 0 ? 1 : 0;
-            }
-            ClusterEvaluator.Evaluation ev = evaluate(c, cluster, nodes, now);
-            return new Ingested(new IngestResult(accepted ? IngestResult.Outcome.ACCEPTED
-                    : IngestResult.Outcome.OUTDATED, newEvents, ev.derived().state(), ev.changed()), cluster.id(),
-                    new KnownNodes(cluster.version() + 1, Collections.unmodifiableMap(nodes)));
-        });
-        // Committed: the next report of the cluster starts from these rows (unless a later write came first).
-        knownNodes.merge(done.clusterId(), done.nodes(), (old, now_) -> now_.version() > old.version() ? now_ : old);
-        return done.result();
+            nodes.put(row.name(), row);
+        }
+        int agentEventsFrom = events.size();
+        for (Report.Event e : report.events()) {
+            String kind = "action".equalsIgnoreCase(e.type()) ? FleetEvent.ACTION : FleetEvent.TRANSITION;
+            events.add(new NewEvent(micros(e.at()), cluster.name(), report.node(), kind, e.tag(), e.text(), null,
+                    e.seq()));
+        }
+        int[] inserted = insertEvents(c, events);
+        int newEvents = 0;
+        for (int i = agentEventsFrom; i < inserted.length; i++) {
+            newEvents += inserted[i] > 0 ? 1 : 0;
+        }
+        ClusterEvaluator.Evaluation ev = evaluate(c, cluster, nodes, now);
+        return new Ingested(new IngestResult(accepted ? IngestResult.Outcome.ACCEPTED
+                : IngestResult.Outcome.OUTDATED, newEvents, ev.derived().state(), ev.changed()),
+                known(cluster, ev, nodes));
     }
 
     private static boolean newer(Report report, NodeRow kept) {
@@ -286,9 +356,7 @@ public final class JdbcFleetStore implements FleetStore {
     }
 
     private void updateNode(Connection c, long clusterId, NodeRow n) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_node SET forgotten = FALSE, received_at = ?, "
-                + "sent_at = ?, agent_version = ?, agent_started_at = ?, seq = ?, dropped = ?, resources = ? "
-                + "WHERE cluster_id = ? AND name = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(UPDATE_NODE_SET + "WHERE cluster_id = ? AND name = ?")) {
             setNodeReport(ps, 1, n);
             ps.setLong(8, clusterId);
             ps.setString(9, n.name());
@@ -340,43 +408,84 @@ public final class JdbcFleetStore implements FleetStore {
      */
     private ClusterEvaluator.Evaluation evaluate(Connection c, Locked cluster, Map<String, NodeRow> nodes,
                                                  Instant now) throws SQLException {
-        List<NodeRow> known = nodes.values().stream().filter(n -> !n.forgotten()).toList();
-        List<NodeReport> reports = known.stream().map(NodeRow::toNodeReport).toList();
         List<Maintenance> windows = cluster.maintenanceUntil() != null && cluster.maintenanceUntil().isAfter(now)
                 ? windows(c, cluster.id(), now) : List.of();
+        Derivation d = derive(cluster, nodes, windows, now);
+        if (!writeCluster(c, cluster, d, now)) { // the row is locked at this version: never
+            throw new SQLException("cluster row of " + cluster.name() + " changed under its lock", "40001");
+        }
+        return d.ev();
+    }
+
+    /** A cluster derived again: the evaluation and what its row keeps besides. */
+    private record Derivation(ClusterEvaluator.Evaluation ev, List<String> names, Instant lastReport) {
+    }
+
+    /** {@code nodes} are all of the cluster's node rows, forgotten ones included (they are left out here). */
+    private Derivation derive(Locked cluster, Map<String, NodeRow> nodes, List<Maintenance> windows, Instant now) {
+        List<NodeRow> known = nodes.values().stream().filter(n -> !n.forgotten()).toList();
+        List<NodeReport> reports = known.stream().map(NodeRow::toNodeReport).toList();
         List<Instant> ackUntils = cluster.ackUntil() == null ? List.of() : List.of(cluster.ackUntil());
         ClusterEvaluator.Evaluation ev = evaluator.evaluate(cluster.name(), cluster.record(), reports, windows,
                 ackUntils, now);
+        return new Derivation(ev, known.stream().map(NodeRow::name).toList(),
+                known.stream().map(NodeRow::receivedAt).max(Instant::compareTo).orElse(null));
+    }
+
+    /** The cluster's row as derived, with the next version, if it is still at {@code cluster}'s version. */
+    private static final String UPDATE_CLUSTER = "UPDATE fleet_cluster SET state = ?, since = ?, reason = ?, "
+            + "problems = ?, problem_count = ?, flapping = ?, serving = ?, serving_changes = ?, nodes = ?, "
+            + "search = ?, last_report_at = ?, recheck_at = ?, problem_rank = ?, version = ? "
+            + "WHERE id = ? AND version = ?";
+    /** A node's row as reported; its WHERE follows. */
+    private static final String UPDATE_NODE_SET = "UPDATE fleet_node SET forgotten = FALSE, received_at = ?, "
+            + "sent_at = ?, agent_version = ?, agent_started_at = ?, seq = ?, dropped = ?, resources = ? ";
+
+    /** Binds {@link #UPDATE_CLUSTER}'s 16 parameters from {@code i}; returns the index after them. */
+    private static int bindCluster(PreparedStatement ps, int i, Locked cluster, Derivation derivation, Instant now)
+            throws SQLException {
+        ClusterEvaluator.Evaluation ev = derivation.ev();
         ClusterStateDeriver.Derived d = ev.derived();
-        List<String> names = known.stream().map(NodeRow::name).toList();
-        Instant lastReport = known.stream().map(NodeRow::receivedAt).max(Instant::compareTo).orElse(null);
-        try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_cluster SET state = ?, since = ?, reason = ?, "
-                + "problems = ?, problem_count = ?, flapping = ?, serving = ?, serving_changes = ?, nodes = ?, "
-                + "search = ?, last_report_at = ?, recheck_at = ?, problem_rank = ?, version = ? WHERE id = ?")) {
-            ps.setString(1, d.state().name());
-            setInstant(ps, 2, ev.record().since());
-            ps.setString(3, d.reason());
-            ps.setString(4, toJson(d.problems()));
-            ps.setInt(5, d.problems().size());
-            ps.setBoolean(6, d.flapping());
-            ps.setString(7, toJson(ev.record().serving()));
-            ps.setString(8, toJson(ev.record().servingChanges()));
-            ps.setString(9, toJson(names));
-            ps.setString(10, search(cluster.name(), names));
-            setInstant(ps, 11, lastReport);
-            setInstant(ps, 12, ev.recheckAt());
-            ps.setInt(13, problemRank(d.state(), cluster.ackUntil(), now));
-            ps.setLong(14, cluster.version() + 1);
-            ps.setLong(15, cluster.id());
-            ps.executeUpdate();
+        ps.setString(i, d.state().name());
+        setInstant(ps, i + 1, ev.record().since());
+        ps.setString(i + 2, d.reason());
+        ps.setString(i + 3, toJson(d.problems()));
+        ps.setInt(i + 4, d.problems().size());
+        ps.setBoolean(i + 5, d.flapping());
+        ps.setString(i + 6, toJson(ev.record().serving()));
+        ps.setString(i + 7, toJson(ev.record().servingChanges()));
+        ps.setString(i + 8, toJson(derivation.names()));
+        ps.setString(i + 9, search(cluster.name(), derivation.names()));
+        setInstant(ps, i + 10, derivation.lastReport());
+        setInstant(ps, i + 11, ev.recheckAt());
+        ps.setInt(i + 12, problemRank(d.state(), cluster.ackUntil(), now));
+        ps.setLong(i + 13, cluster.version() + 1);
+        ps.setLong(i + 14, cluster.id());
+        ps.setLong(i + 15, cluster.version());
+        return i + 16;
+    }
+
+    /**
+     * Writes the derived row, if the cluster is still at {@code cluster}'s version (which also locks it), and
+     * records a STATE event when the state changed. False, having written nothing, when the version moved on.
+     */
+    private static boolean writeCluster(Connection c, Locked cluster, Derivation derivation, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(UPDATE_CLUSTER)) {
+            bindCluster(ps, 1, cluster, derivation, now);
+            if (ps.executeUpdate() == 0) {
+                return false;
+            }
         }
+        ClusterEvaluator.Evaluation ev = derivation.ev();
         if (ev.changed()) {
             ClusterState before = cluster.record().state();
+            ClusterStateDeriver.Derived d = ev.derived();
             insertEvents(c, List.of(new NewEvent(now, cluster.name(), null, FleetEvent.STATE, null,
                     (before == null ? "NEW" : before.name()) + " → " + d.state() + ": " + d.reason(), d.state(),
                     null)));
         }
-        return ev;
+        return true;
     }
 
     /**

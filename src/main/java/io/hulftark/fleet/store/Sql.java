@@ -72,6 +72,21 @@ final class Sql {
         }
     }
 
+    /** One statement that is its own transaction (committed when it returns), whatever the pool's default. */
+    static <T> T autoCommitted(DataSource dataSource, String what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(true);
+            try {
+                return work.run(c);
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new FleetStoreException("fleet store: " + what + " failed: " + oneLine(e), e);
+        }
+    }
+
     /** A read: no transaction needed beyond the statement's own. */
     static <T> T read(DataSource dataSource, String what, Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
