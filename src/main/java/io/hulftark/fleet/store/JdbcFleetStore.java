@@ -168,16 +168,17 @@ public final class JdbcFleetStore implements FleetStore {
     }
 
     /**
-     * The common report, from what this instance wrote last: a node already known, newer, with no events and
-     * nothing dropped, in a cluster without maintenance windows. The cluster's row is written on the condition
-     * that its version is still the one known (so nobody wrote the cluster since), then the node's row: on
-     * PostgreSQL in one statement (one round trip, its own transaction) unless the state changes, elsewhere in
-     * one transaction. Empty, having written nothing, when the report is not such a one or the version moved on.
+     * The common report, from what this instance wrote last: a node already known, newer, with nothing dropped,
+     * in a cluster without maintenance windows. The cluster's row is written on the condition that its version
+     * is still the one known (so nobody wrote the cluster since: this also locks it), then the node's row and
+     * the events. A heartbeat (no event, no change of state) on PostgreSQL is one statement: one round trip,
+     * its own transaction. Empty, having written nothing, when the report is not such a one or the version
+     * moved on.
      */
     private Optional<Ingested> heartbeat(String what, Known last, Report report, Instant now) {
         Locked cluster = last.cluster();
         NodeRow kept = last.nodes().get(report.node());
-        if (kept == null || kept.forgotten() || !newer(report, kept) || !report.events().isEmpty()
+        if (kept == null || kept.forgotten() || !newer(report, kept)
                 || cluster.maintenanceUntil() != null && cluster.maintenanceUntil().isAfter(now)) {
             return Optional.empty();
         }
@@ -188,29 +189,57 @@ public final class JdbcFleetStore implements FleetStore {
         Map<String, NodeRow> nodes = new TreeMap<>(last.nodes());
         nodes.put(row.name(), row);
         Derivation d = derive(cluster, nodes, List.of(), now);
-        Ingested ingested = new Ingested(new IngestResult(IngestResult.Outcome.ACCEPTED, 0, d.ev().derived().state(),
-                d.ev().changed()), known(cluster, d.ev(), nodes));
-        boolean written;
-        if (dialect == Dialect.POSTGRESQL && !d.ev().changed()) {
-            written = Sql.autoCommitted(dataSource, what, c -> {
-                try (PreparedStatement ps = c.prepareStatement("WITH c AS (" + UPDATE_CLUSTER + " RETURNING id) "
-                        + UPDATE_NODE_SET + "WHERE cluster_id = (SELECT id FROM c) AND name = ?")) {
-                    int i = bindCluster(ps, 1, cluster, d, now);
-                    setNodeReport(ps, i, row);
-                    ps.setString(i + 7, row.name());
-                    return ps.executeUpdate() > 0;
-                }
-            });
+        List<NewEvent> events = agentEvents(cluster.name(), report);
+        int newEvents; // -1: the version moved on
+        if (events.isEmpty() && !d.ev().changed() && dialect == Dialect.POSTGRESQL) {
+            newEvents = Sql.autoCommitted(dataSource, what, c -> updateClusterAndNode(c, cluster, d, row, now) ? 0 : -1);
         } else {
-            written = Sql.transaction(dataSource, what, c -> {
-                if (!writeCluster(c, cluster, d, now)) {
-                    return false;
-                }
-                updateNode(c, cluster.id(), row);
-                return true;
-            });
+            List<NewEvent> all = new ArrayList<>(events);
+            stateChange(cluster, d, now).ifPresent(all::add); // after the transitions that caused it
+            newEvents = Sql.transaction(dataSource, what, c -> updateClusterAndNode(c, cluster, d, row, now)
+                    ? taken(insertEvents(c, all), 0, events.size()) : -1);
         }
-        return written ? Optional.of(ingested) : Optional.empty();
+        return newEvents < 0 ? Optional.empty() : Optional.of(new Ingested(new IngestResult(
+                IngestResult.Outcome.ACCEPTED, newEvents, d.ev().derived().state(), d.ev().changed()),
+                known(cluster, d.ev(), nodes)));
+    }
+
+    /** The report's transitions and actions, to be taken once each. */
+    private static List<NewEvent> agentEvents(String cluster, Report report) {
+        return report.events().stream().map(e -> new NewEvent(micros(e.at()), cluster, report.node(),
+                "action".equalsIgnoreCase(e.type()) ? FleetEvent.ACTION : FleetEvent.TRANSITION, e.tag(), e.text(),
+                null, e.seq())).toList();
+    }
+
+    /**
+     * The cluster's row as derived, if still at the version known (which also locks it), then the node's row;
+     * on PostgreSQL in one statement. False, having written nothing, when the version moved on.
+     */
+    private boolean updateClusterAndNode(Connection c, Locked cluster, Derivation d, NodeRow row, Instant now)
+            throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) {
+            try (PreparedStatement ps = c.prepareStatement("WITH c AS (" + UPDATE_CLUSTER + " RETURNING id) "
+                    + UPDATE_NODE_SET + "WHERE cluster_id = (SELECT id FROM c) AND name = ?")) {
+                int i = bindCluster(ps, 1, cluster, d, now);
+                setNodeReport(ps, i, row);
+                ps.setString(i + 7, row.name());
+                return ps.executeUpdate() > 0;
+            }
+        }
+        if (!updateCluster(c, cluster, d, now)) {
+            return false;
+        }
+        updateNode(c, cluster.id(), row);
+        return true;
+    }
+
+    /** How many of a batch's inserts from {@code from} to {@code to} took a row (an event already kept takes none). */
+    private static int taken(int[] inserted, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            n += inserted[i] > 0 ? 1 : 0;
+        }
+        return n;
     }
 
     /** What the agent dropped since the kept report: dropped counts since the agent process started. */
@@ -260,16 +289,8 @@ public final class JdbcFleetStore implements FleetStore {
             nodes.put(row.name(), row);
         }
         int agentEventsFrom = events.size();
-        for (Report.Event e : report.events()) {
-            String kind = "action".equalsIgnoreCase(e.type()) ? FleetEvent.ACTION : FleetEvent.TRANSITION;
-            events.add(new NewEvent(micros(e.at()), cluster.name(), report.node(), kind, e.tag(), e.text(), null,
-                    e.seq()));
-        }
-        int[] inserted = insertEvents(c, events);
-        int newEvents = 0;
-        for (int i = agentEventsFrom; i < inserted.length; i++) {
-            newEvents += inserted[i] > 0 ? 1 : 0;
-        }
+        events.addAll(agentEvents(cluster.name(), report));
+        int newEvents = taken(insertEvents(c, events), agentEventsFrom, events.size());
         ClusterEvaluator.Evaluation ev = evaluate(c, cluster, nodes, now);
         return new Ingested(new IngestResult(accepted ? IngestResult.Outcome.ACCEPTED
                 : IngestResult.Outcome.OUTDATED, newEvents, ev.derived().state(), ev.changed()),
@@ -411,9 +432,10 @@ public final class JdbcFleetStore implements FleetStore {
         List<Maintenance> windows = cluster.maintenanceUntil() != null && cluster.maintenanceUntil().isAfter(now)
                 ? windows(c, cluster.id(), now) : List.of();
         Derivation d = derive(cluster, nodes, windows, now);
-        if (!writeCluster(c, cluster, d, now)) { // the row is locked at this version: never
+        if (!updateCluster(c, cluster, d, now)) { // the row is locked at this version: never
             throw new SQLException("cluster row of " + cluster.name() + " changed under its lock", "40001");
         }
+        insertEvents(c, stateChange(cluster, d, now).stream().toList());
         return d.ev();
     }
 
@@ -466,26 +488,27 @@ public final class JdbcFleetStore implements FleetStore {
     }
 
     /**
-     * Writes the derived row, if the cluster is still at {@code cluster}'s version (which also locks it), and
-     * records a STATE event when the state changed. False, having written nothing, when the version moved on.
+     * Writes the derived row, if the cluster is still at {@code cluster}'s version (which also locks it). False,
+     * having written nothing, when the version moved on.
      */
-    private static boolean writeCluster(Connection c, Locked cluster, Derivation derivation, Instant now)
+    private static boolean updateCluster(Connection c, Locked cluster, Derivation derivation, Instant now)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(UPDATE_CLUSTER)) {
             bindCluster(ps, 1, cluster, derivation, now);
-            if (ps.executeUpdate() == 0) {
-                return false;
-            }
+            return ps.executeUpdate() > 0;
         }
+    }
+
+    /** The STATE event of a derivation that changed the state. */
+    private static Optional<NewEvent> stateChange(Locked cluster, Derivation derivation, Instant now) {
         ClusterEvaluator.Evaluation ev = derivation.ev();
-        if (ev.changed()) {
-            ClusterState before = cluster.record().state();
-            ClusterStateDeriver.Derived d = ev.derived();
-            insertEvents(c, List.of(new NewEvent(now, cluster.name(), null, FleetEvent.STATE, null,
-                    (before == null ? "NEW" : before.name()) + " → " + d.state() + ": " + d.reason(), d.state(),
-                    null)));
+        if (!ev.changed()) {
+            return Optional.empty();
         }
-        return true;
+        ClusterState before = cluster.record().state();
+        ClusterStateDeriver.Derived d = ev.derived();
+        return Optional.of(new NewEvent(now, cluster.name(), null, FleetEvent.STATE, null,
+                (before == null ? "NEW" : before.name()) + " → " + d.state() + ": " + d.reason(), d.state(), null));
     }
 
     /**
