@@ -67,7 +67,8 @@ public class FleetResource {
 
     @GET
     @Path("/summary")
-    @Operation(summary = "Clusters per state")
+    @Operation(summary = "Clusters per state", description = "Counted at 'at', at most 1 s ago: a summary is "
+            + "reused for up to a second while no event is recorded, so every change on the stream is in the next one.")
     public Summary summary() {
         return fleet.store().summary(fleet.now());
     }

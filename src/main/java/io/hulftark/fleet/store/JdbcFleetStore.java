@@ -54,8 +54,10 @@ import static io.hulftark.fleet.store.Sql.setInstant;
  * (several fleet-view instances on one database). The schema is Flyway's {@code db/fleet}.
  *
  * <p>Every write to a cluster runs in one transaction that first locks the cluster's row (SELECT ... FOR
- * UPDATE), so writes to one cluster are serialized across threads and across fleet-view instances, and
- * each state change is recorded exactly once. Writes to different clusters never wait for each other.
+ * UPDATE, or for a report derived from what this instance wrote last, the UPDATE of the row on the condition
+ * that its version is still the one known), so writes to one cluster are serialized across threads and across
+ * fleet-view instances, and each state change is recorded exactly once. Writes to different clusters never
+ * wait for each other.
  *
  * <p>The pool belongs to whoever built it: {@link #close()} leaves it open.
  */
