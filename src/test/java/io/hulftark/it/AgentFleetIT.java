@@ -71,10 +71,25 @@ class AgentFleetIT {
         return texts;
     }
 
+    /**
+     * Asks for an action and waits for its end: the cluster can look served before the action is over (a start
+     * the kit retries), and a crash in between would be covered by the retry's start.
+     */
     void act(String action) throws Exception {
         HttpResponse<String> r = agent.post("/api/v1/resources/" + TAG + "/actions", AgentProcess.OPERATOR,
                 "{\"action\": \"" + action + "\", \"reason\": \"push test\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        String id = JSON.readTree(r.body()).path("id").asText();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            JsonNode a = JSON.readTree(agent.get("/api/v1/actions/" + id, AgentProcess.VIEWER).body());
+            if (a.path("endedAt").isTextual()) {
+                assertThat(a.path("state").asText()).as(action + ": " + a).isEqualTo("SUCCEEDED");
+                return;
+            }
+            assertThat(System.nanoTime()).as("action still " + a).isLessThan(until);
+            Thread.sleep(50);
+        }
     }
 
     JsonNode awaitAgent(String status) throws Exception {
@@ -84,7 +99,10 @@ class AgentFleetIT {
             if (r.path("status").asText().equals(status)) {
                 return r;
             }
-            assertThat(System.nanoTime()).as("agent still " + r).isLessThan(until);
+            if (System.nanoTime() >= until) {
+                String events = agent.get("/api/v1/events?since=0&limit=1000", AgentProcess.VIEWER).body();
+                assertThat(System.nanoTime()).as("agent still " + r + "; its events: " + events).isLessThan(until);
+            }
             Thread.sleep(50);
         }
     }
@@ -121,7 +139,7 @@ class AgentFleetIT {
 
         // The fleet view goes away; meanwhile HULFT crashes and an operator restores it.
         fleet.stop();
-        sim.crash();
+        assertThat(sim.crash()).as("a running simulated HULFT to crash").isTrue();
         awaitAgent("FAILED");
         act("restore");
         awaitAgent("RUNNING");
