@@ -79,17 +79,8 @@ class AgentFleetIT {
         HttpResponse<String> r = agent.post("/api/v1/resources/" + TAG + "/actions", AgentProcess.OPERATOR,
                 "{\"action\": \"" + action + "\", \"reason\": \"push test\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        String id = JSON.readTree(r.body()).path("id").asText();
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            JsonNode a = JSON.readTree(agent.get("/api/v1/actions/" + id, AgentProcess.VIEWER).body());
-            if (a.path("endedAt").isTextual()) {
-                assertThat(a.path("state").asText()).as(action + ": " + a).isEqualTo("SUCCEEDED");
-                return;
-            }
-            assertThat(System.nanoTime()).as("action still " + a).isLessThan(until);
-            Thread.sleep(50);
-        }
+        JsonNode done = agent.awaitAction(JSON.readTree(r.body()).path("id").asText());
+        assertThat(done.path("state").asText()).as(action + ": " + done).isEqualTo("SUCCEEDED");
     }
 
     JsonNode awaitAgent(String status) throws Exception {

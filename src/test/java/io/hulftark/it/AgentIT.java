@@ -87,15 +87,7 @@ class AgentIT {
     }
 
     JsonNode awaitAction(String id) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            JsonNode a = JSON.readTree(agent.get("/api/v1/actions/" + id, AgentProcess.VIEWER).body());
-            if (a.path("endedAt").isTextual()) {
-                return a;
-            }
-            assertThat(System.nanoTime()).as("action still " + a).isLessThan(until);
-            Thread.sleep(50);
-        }
+        return agent.awaitAction(id);
     }
 
     @Test

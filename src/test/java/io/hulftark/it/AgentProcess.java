@@ -1,5 +1,8 @@
 package io.hulftark.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -18,11 +21,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** The packaged agent as a real process on a free loopback port, with its own tokens. */
 final class AgentProcess implements AutoCloseable {
 
     static final String VIEWER = "hak_viewer-token-for-tests-0123456789abcdef";
     static final String OPERATOR = "hak_operator-token-for-tests-0123456789abcdef";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     final int port;
     final Path log;
@@ -68,6 +74,19 @@ final class AgentProcess implements AutoCloseable {
             Thread.sleep(100);
         }
         throw new AssertionError("the agent did not answer within 30 s: " + Files.readString(log));
+    }
+
+    /** Waits up to 60 s for the action's end; returns its record. */
+    JsonNode awaitAction(String id) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            JsonNode a = JSON.readTree(get("/api/v1/actions/" + id, VIEWER).body());
+            if (a.path("endedAt").isTextual()) {
+                return a;
+            }
+            assertThat(System.nanoTime()).as("action still " + a).isLessThan(until);
+            Thread.sleep(50);
+        }
     }
 
     HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
