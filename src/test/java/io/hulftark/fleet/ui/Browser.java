@@ -1,6 +1,7 @@
 package io.hulftark.fleet.ui;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementNotInteractableException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -112,8 +113,10 @@ public final class Browser implements AutoCloseable {
     public <T> T await(String what, Duration timeout, ExpectedCondition<T> condition) {
         WebDriverWait wait = new WebDriverWait(driver, timeout, Duration.ofMillis(50));
         wait.withMessage(what);
-        // The page redraws rows and badges on every live update: an element found a moment ago may be gone.
+        // The page redraws rows and badges on every live update: an element found a moment ago may be gone, or
+        // not yet interactable in the row that replaces it.
         wait.ignoring(StaleElementReferenceException.class);
+        wait.ignoring(ElementNotInteractableException.class);
         return wait.until(condition);
     }
 
