@@ -8,7 +8,8 @@
 #   ./mvnw -q package -DskipTests && ./mvnw -q test-compile && src/bench/fleet.sh [NODES] [SECONDS] [STORE]
 #
 # NODES 10000, or a list (10000,20000,40000) run in turn until one misses a target: push until it breaks.
-# SECONDS measured (60) after WARMUP (60) s. STORE embedded (default) or postgresql: the local server, database
+# SECONDS measured (60) after WARMUP (60) s, longer while the fleet view's JIT compilers are still busy (up to 3 x
+# WARMUP): the figures are of the steady state. STORE embedded (default) or postgresql: the local server, database
 # hulftark_bench, dropped and created again for each run (owner hulftark, password hulftark; PGHOST, PGPORT, PGUSER,
 # PGPASSWORD override). More knobs as variables: WARMUP, CONNECTIONS, FLIP_PERCENT, SUMMARY_RATE,
 # PAGE_RATE, JVM_OPTS. Every process and

@@ -293,10 +293,15 @@ public final class FleetBench {
         measureTo = Long.MAX_VALUE;
         long warmedAt = start + TimeUnit.SECONDS.toNanos(warmup);
         long warmupCap = start + 3 * TimeUnit.SECONDS.toNanos(warmup);
+        boolean jitQuiet = fleetPid <= 0;
+        long jitTicks = -1;
+        long jitCheckAt = warmedAt;
         int[] order = shuffled(nodes, new Random(42));
         double[] load0 = loadAverage();
         long[] cpu0 = null;
         long[] self0 = null;
+        long machine0 = 0;
+        Map<String, Long> threads0 = Map.of();
         // One dispatcher: every millisecond it queues what has come due. Workers that fall behind leave tasks
         // waiting in the queue, and the wait counts: latencies run from the due time.
         long reportPeriod = HEARTBEAT_NANOS / nodes;
@@ -314,17 +319,33 @@ public final class FleetBench {
             if (now >= measureTo) {
                 break;
             }
+            // Steady state: the fleet view's JIT compilers quiet too (C2 can take a core for 80 s after start).
+            if (measureFrom == Long.MAX_VALUE && now >= warmedAt && !jitQuiet && now >= jitCheckAt) {
+                long ticks = compilerTicks(fleetPid);
+                if (jitTicks >= 0) {
+                    double cores = (ticks - jitTicks) / 100.0 / JIT_CHECK_SECONDS;
+                    jitQuiet = cores < JIT_QUIET_CORES;
+                    if (!jitQuiet) {
+                        System.out.printf("  %3d s: warm-up goes on, the fleet view's JIT compilers used %.2f cores "
+                                + "in the last %d s%n", (now - start) / 1_000_000_000L, cores, JIT_CHECK_SECONDS);
+                    }
+                }
+                jitTicks = ticks;
+                jitCheckAt = now + TimeUnit.SECONDS.toNanos(JIT_CHECK_SECONDS);
+            }
             if (measureFrom == Long.MAX_VALUE && now >= warmedAt
-                    && (reportQueue.size() < connections || now >= warmupCap)) {
+                    && (jitQuiet && reportQueue.size() < connections || now >= warmupCap)) {
                 measureFrom = now;
                 measureTo = now + TimeUnit.SECONDS.toNanos(seconds);
-                System.out.printf("  %3d s: warm-up over, %s; measuring for %d s%n", (now - start) / 1_000_000_000L,
+                System.out.printf("  %3d s: warm-up over, %s%s; measuring for %d s%n", (now - start) / 1_000_000_000L,
                         reportQueue.size() < connections ? "no backlog" : "still a backlog of " + reportQueue.size()
-                                + " reports", seconds);
+                                + " reports", jitQuiet ? "" : ", JIT still compiling (warm-up cap reached)", seconds);
             }
             if (cpu0 == null && now >= measureFrom) {
                 cpu0 = cpuTicks(fleetPid);
                 self0 = cpuTicks(ProcessHandle.current().pid());
+                machine0 = machineBusyTicks();
+                threads0 = threadTicks(fleetPid);
                 load0 = loadAverage();
             }
             for (long due = start + nReports * reportPeriod; due <= now; due = start + ++nReports * reportPeriod) {
@@ -361,6 +382,8 @@ public final class FleetBench {
         }
         long[] cpu1 = cpuTicks(fleetPid);
         long[] self1 = cpuTicks(ProcessHandle.current().pid());
+        long machine1 = machineBusyTicks();
+        Map<String, Long> threads1 = threadTicks(fleetPid);
         double[] load1 = loadAverage();
         long end = System.nanoTime();
         // Up to 30 s for what is queued; what is left then was due in the window and never answered: errors.
@@ -394,7 +417,10 @@ public final class FleetBench {
             Long seen = flipSeen.get(sent.getKey());
             stream.add(seen == null ? -1 : (seen - at) / 1000, seen != null);
         }
-        return print(load0, load1, cpu0, cpu1, self0, self1, end - measureFrom, finalSummary);
+        boolean passed = print(load0, load1, cpu0, cpu1, self0, self1, machine1 - machine0, end - measureFrom,
+                finalSummary);
+        printThreads(threads0, threads1, (end - measureFrom) / 1e9);
+        return passed;
     }
 
     private List<Integer> pickClusters(Random random) {
@@ -588,7 +614,7 @@ public final class FleetBench {
     // ---------------------------------------------------------------- figures
 
     private boolean print(double[] load0, double[] load1, long[] cpu0, long[] cpu1, long[] self0, long[] self1,
-                          long measuredNanos, String finalSummary) throws Exception {
+                          long machineTicks, long measuredNanos, String finalSummary) throws Exception {
         double secs = measuredNanos / 1e9;
         System.out.println();
         System.out.printf("fleet bench %s: %d nodes, %d clusters, measured %d s after a warm-up of %d s%n", label,
@@ -610,9 +636,12 @@ public final class FleetBench {
                 + "SSE stream errors %d%n", reports.count() / secs, outdated.get(), streamErrors.get());
         if (fleetPid > 0 && cpu0 != null && cpu1 != null) {
             double hz = 100.0; // USER_HZ on Linux
-            System.out.printf("CPU: fleet view %.2f cores, load generator %.2f cores (of %d)%n",
-                    (cpu1[0] - cpu0[0]) / hz / secs, (self1[0] - self0[0]) / hz / secs,
-                    Runtime.getRuntime().availableProcessors());
+            double fleet = (cpu1[0] - cpu0[0]) / hz / secs;
+            double self = (self1[0] - self0[0]) / hz / secs;
+            double machine = machineTicks / hz / secs;
+            System.out.printf("CPU: fleet view %.2f cores, load generator %.2f cores, everything else (the database "
+                            + "server, if local) %.2f cores; machine busy %.2f of %d%n", fleet, self,
+                    Math.max(0, machine - fleet - self), machine, Runtime.getRuntime().availableProcessors());
         }
         System.out.printf("load average (1 min): %.2f at measuring start, %.2f at its end%n", load0[0], load1[0]);
         if (fleetPid > 0) {
@@ -673,6 +702,64 @@ public final class FleetBench {
             return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12])};
         } catch (IOException e) {
             return new long[] {0};
+        }
+    }
+
+    private static final int JIT_CHECK_SECONDS = 5;
+    private static final double JIT_QUIET_CORES = 0.1;
+
+    /** CPU of the fleet view's JIT compiler threads, in clock ticks. */
+    private static long compilerTicks(long pid) {
+        return threadTicks(pid).entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /** CPU of the fleet view's threads by name (numbers left out), in clock ticks; empty if unreadable. */
+    private static Map<String, Long> threadTicks(long pid) {
+        Map<String, Long> ticks = new HashMap<>();
+        if (pid <= 0) {
+            return ticks;
+        }
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return ticks;
+        }
+        return ticks;
+    }
+
+    /** The fleet view's busiest threads in the measured window (threads that ended meanwhile are not counted). */
+    private static void printThreads(Map<String, Long> before, Map<String, Long> after, double secs) {
+        List<Map.Entry<String, Long>> used = new ArrayList<>();
+        after.forEach((name, t) -> used.add(Map.entry(name, t - before.getOrDefault(name, 0L))));
+        used.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+        StringBuilder line = new StringBuilder("fleet view threads (cores):");
+        for (Map.Entry<String, Long> e : used.subList(0, Math.min(8, used.size()))) {
+            line.append(String.format(" %s %.2f;", e.getKey(), e.getValue() / 100.0 / secs));
+        }
+        System.out.println(line);
+    }
+
+    /** Busy clock ticks of all CPUs of the machine (all but idle and I/O wait), from /proc/stat; 0 if unreadable. */
+    private static long machineBusyTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < Math.min(f.length, 9); i++) { // user nice system idle iowait irq softirq steal
+                busy += i == 4 || i == 5 ? 0 : Long.parseLong(f[i]);
+            }
+            return busy;
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 

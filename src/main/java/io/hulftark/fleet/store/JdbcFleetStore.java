@@ -42,6 +42,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 import javax.sql.DataSource;
 
@@ -65,14 +66,22 @@ public final class JdbcFleetStore implements FleetStore {
 
     /** Where the SQL of the two databases differs. */
     public enum Dialect {
-        H2("name"),
+        H2("name", "db/fleet"),
         // PostgreSQL sorts text by the database's locale; "C" sorts like H2 and Java, the same on every site.
-        POSTGRESQL("name COLLATE \"C\"");
+        // Its own scripts tune the tables for its way of updating rows (application.properties says the same).
+        POSTGRESQL("name COLLATE \"C\"", "db/fleet", "db/fleet-postgresql");
 
         private final String nameOrder;
+        private final List<String> migrations;
 
-        Dialect(String nameOrder) {
+        Dialect(String nameOrder, String... migrations) {
             this.nameOrder = nameOrder;
+            this.migrations = List.of(migrations);
+        }
+
+        /** Flyway's locations for this database: the shared scripts and its own (versions never collide). */
+        public List<String> migrations() {
+            return migrations;
         }
     }
 
@@ -84,6 +93,7 @@ public final class JdbcFleetStore implements FleetStore {
     private static final TypeReference<List<Report.Resource>> RESOURCES = new TypeReference<>() { };
     private static final int DUE_BATCH = 500;
     private static final int PRUNE_BATCH = 10_000;
+    private static final int INGEST_STRIPES = 1024; // a power of two
 
     private static final String CLUSTER_COLUMNS =
             "id, name, state, since, serving, serving_changes, ack_until, maintenance_until, version";
@@ -107,6 +117,14 @@ public final class JdbcFleetStore implements FleetStore {
      * About 1 KB a node; one entry per cluster, as the table.
      */
     private final Map<String, Known> known = new ConcurrentHashMap<>();
+    /**
+     * Reports of one cluster ingested here one after the other (by stripe of the cluster's name): the two nodes
+     * of a cluster failing over report at the same moment, and the second then starts from the first's
+     * committed rows instead of finding the version moved on and reading them again under the row lock. A
+     * report waits here without holding a connection. Other instances and operator writes are still excluded
+     * by the row's version and lock only.
+     */
+    private final ReentrantLock[] ingestStripes = new ReentrantLock[INGEST_STRIPES];
 
     public JdbcFleetStore(DataSource dataSource, Dialect dialect, Duration freshFor, Duration flapWindow,
                           int flapChanges) {
@@ -114,6 +132,9 @@ public final class JdbcFleetStore implements FleetStore {
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.evaluator = new ClusterEvaluator(freshFor, flapWindow, flapChanges);
         this.freshFor = freshFor;
+        for (int i = 0; i < ingestStripes.length; i++) {
+            ingestStripes[i] = new ReentrantLock();
+        }
     }
 
     // ---------------------------------------------------------------- what is kept of a cluster and its nodes
@@ -160,13 +181,19 @@ public final class JdbcFleetStore implements FleetStore {
     public IngestResult ingest(Report report, Instant receivedAt) {
         Instant now = micros(receivedAt);
         String what = "ingest of " + report.cluster() + "/" + report.node();
-        Known last = known.get(report.cluster());
-        Optional<Ingested> done = last == null ? Optional.empty() : heartbeat(what, last, report, now);
-        Ingested ingested = done.orElseGet(() -> Sql.transaction(dataSource, what, c -> ingest(c, report, now)));
-        // Committed: the next report of the cluster starts from here (unless a later write came first).
-        known.merge(report.cluster(), ingested.known(),
-                (old, mine) -> mine.cluster().version() > old.cluster().version() ? mine : old);
-        return ingested.result();
+        ReentrantLock stripe = ingestStripes[report.cluster().hashCode() & (INGEST_STRIPES - 1)];
+        stripe.lock();
+        try {
+            Known last = known.get(report.cluster());
+            Optional<Ingested> done = last == null ? Optional.empty() : heartbeat(what, last, report, now);
+            Ingested ingested = done.orElseGet(() -> Sql.transaction(dataSource, what, c -> ingest(c, report, now)));
+            // Committed: the next report of the cluster starts from here (unless a later write came first).
+            known.merge(report.cluster(), ingested.known(),
+                    (old, mine) -> mine.cluster().version() > old.cluster().version() ? mine : old);
+            return ingested.result();
+        } finally {
+            stripe.unlock();
+        }
     }
 
     /**
@@ -192,12 +219,12 @@ public final class JdbcFleetStore implements FleetStore {
         nodes.put(row.name(), row);
         Derivation d = derive(cluster, nodes, List.of(), now);
         List<NewEvent> events = agentEvents(cluster.name(), report);
+        List<NewEvent> all = new ArrayList<>(events);
+        stateChange(cluster, d, now).ifPresent(all::add); // after the transitions that caused it
         int newEvents; // -1: the version moved on
-        if (events.isEmpty() && !d.ev().changed() && dialect == Dialect.POSTGRESQL) {
-            newEvents = Sql.autoCommitted(dataSource, what, c -> updateClusterAndNode(c, cluster, d, row, now) ? 0 : -1);
+        if (dialect == Dialect.POSTGRESQL) {
+            newEvents = Sql.autoCommitted(dataSource, what, c -> writeReport(c, cluster, d, row, all, now));
         } else {
-            List<NewEvent> all = new ArrayList<>(events);
-            stateChange(cluster, d, now).ifPresent(all::add); // after the transitions that caused it
             newEvents = Sql.transaction(dataSource, what, c -> updateClusterAndNode(c, cluster, d, row, now)
                     ? taken(insertEvents(c, all), 0, events.size()) : -1);
         }
@@ -233,6 +260,43 @@ public final class JdbcFleetStore implements FleetStore {
         }
         updateNode(c, cluster.id(), row);
         return true;
+    }
+
+    /**
+     * PostgreSQL: a short-path report as one statement, its own transaction: the cluster's row if still at the
+     * version known, the node's row, and the events in their order (none when the version moved on). Returns
+     * how many agent events were taken, or -1 when the version moved on and nothing was written.
+     */
+    private int writeReport(Connection c, Locked cluster, Derivation d, NodeRow row, List<NewEvent> events,
+                            Instant now) throws SQLException {
+        if (events.isEmpty()) {
+            return updateClusterAndNode(c, cluster, d, row, now) ? 0 : -1;
+        }
+        try (PreparedStatement ps = c.prepareStatement(WRITE_REPORT)) {
+            int i = bindCluster(ps, 1, cluster, d, now);
+            setNodeReport(ps, i, row);
+            ps.setString(i + 7, row.name());
+            i += 8;
+            String[][] columns = new String[8][events.size()];
+            for (int k = 0; k < events.size(); k++) {
+                NewEvent e = events.get(k);
+                columns[0][k] = e.at().toString();
+                columns[1][k] = e.cluster();
+                columns[2][k] = e.node();
+                columns[3][k] = e.kind();
+                columns[4][k] = e.tag();
+                columns[5][k] = e.text();
+                columns[6][k] = e.state() == null ? null : e.state().name();
+                columns[7][k] = e.agentSeq() == null ? null : e.agentSeq().toString();
+            }
+            for (String[] column : columns) {
+                ps.setArray(i++, c.createArrayOf("text", column));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong("written") > 0 ? rs.getInt("taken") : -1;
+            }
+        }
     }
 
     /** How many of a batch's inserts from {@code from} to {@code to} took a row (an event already kept takes none). */
@@ -465,6 +529,19 @@ public final class JdbcFleetStore implements FleetStore {
     private static final String UPDATE_NODE_SET = "UPDATE fleet_node SET forgotten = FALSE, received_at = ?, "
             + "sent_at = ?, agent_version = ?, agent_started_at = ?, seq = ?, dropped = ?, resources = ? ";
 
+    /**
+     * {@link #writeReport}'s statement: {@link #UPDATE_CLUSTER}, then the node's row (its name last), then the
+     * events' eight columns as text arrays, inserted in their order only if both rows were written.
+     */
+    private static final String WRITE_REPORT = "WITH c AS (" + UPDATE_CLUSTER + " RETURNING id), "
+            + "n AS (" + UPDATE_NODE_SET + "WHERE cluster_id = (SELECT id FROM c) AND name = ? RETURNING cluster_id), "
+            + "e AS (INSERT INTO fleet_event (at, cluster, node, kind, tag, text, state, agent_seq) "
+            + "SELECT v.e_at::timestamptz, v.e_cluster, v.e_node, v.e_kind, v.e_tag, v.e_text, v.e_state, "
+            + "v.e_seq::bigint FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
+            + "?::text[], ?::text[]) WITH ORDINALITY AS v(e_at, e_cluster, e_node, e_kind, e_tag, e_text, e_state, "
+            + "e_seq, e_i) WHERE EXISTS (SELECT 1 FROM n) ORDER BY v.e_i ON CONFLICT DO NOTHING RETURNING agent_seq) "
+            + "SELECT (SELECT count(*) FROM n) AS written, (SELECT count(*) FROM e WHERE agent_seq IS NOT NULL) AS taken";
+
     /** Binds {@link #UPDATE_CLUSTER}'s 16 parameters from {@code i}; returns the index after them. */
     private static int bindCluster(PreparedStatement ps, int i, Locked cluster, Derivation derivation, Instant now)
             throws SQLException {
@@ -652,7 +729,7 @@ public final class JdbcFleetStore implements FleetStore {
         }
         Instant at = micros(now);
         // A committed row always has its state (the transaction that creates it evaluates it), so the whole
-        // table needs no filter, and the database counts it without reading it.
+        // table needs no filter, and H2 counts it without reading it.
         List<String> conditions = new ArrayList<>();
         List<String> args = new ArrayList<>();
         query.state().ifPresent(s -> {

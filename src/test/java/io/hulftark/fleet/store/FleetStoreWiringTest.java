@@ -49,6 +49,14 @@ class FleetStoreWiringTest {
     @DataSource("embedded")
     AgroalDataSource dataSource;
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.flyway.embedded.locations")
+    java.util.List<String> locations;
+
+    @Test
+    void flywayReadsTheScriptsTheDialectNames() {
+        assertThat(locations).isEqualTo(JdbcFleetStore.Dialect.H2.migrations());
+    }
+
     @Test
     void flywayMigratedTheFileUnderTheStateDirAndTheStoreIngestsAndReadsBack() throws Exception {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
@@ -57,6 +65,12 @@ class FleetStoreWiringTest {
             assertThat(rs.getBoolean("success")).isTrue();
         }
         assertThat(Files.exists(STATE_DIR.resolve("fleet").resolve("fleet.mv.db"))).isTrue();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT setting_value FROM information_schema.settings "
+                     + "WHERE setting_name = 'info.CACHE_MAX_SIZE'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).as("MB of pages kept in memory").isEqualTo("64");
+        }
 
         String cluster = "wiring-" + UUID.randomUUID();
         Instant now = Instant.now();

@@ -41,7 +41,7 @@ public final class TestDatabases {
     public static AgroalDataSource h2(Path file, int maxSize, String moreOptions) {
         AgroalDataSource ds = pool(System.getProperty("hulftark.test.h2.prefix", "jdbc:h2:retry:")
                 + file.toAbsolutePath() + H2_OPTIONS + moreOptions, "sa", "", maxSize);
-        migrate(ds, null);
+        migrate(ds, null, JdbcFleetStore.Dialect.H2);
         return ds;
     }
 
@@ -55,7 +55,7 @@ public final class TestDatabases {
         requirePostgres();
         String url = PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
         AgroalDataSource ds = pool(url, PG_USER, PG_PASSWORD, maxSize);
-        migrate(ds, schema);
+        migrate(ds, schema, JdbcFleetStore.Dialect.POSTGRESQL);
         return ds;
     }
 
@@ -95,8 +95,9 @@ public final class TestDatabases {
         }
     }
 
-    static void migrate(javax.sql.DataSource ds, String schema) {
-        var config = Flyway.configure().dataSource(ds).locations("classpath:db/fleet");
+    static void migrate(javax.sql.DataSource ds, String schema, JdbcFleetStore.Dialect dialect) {
+        var config = Flyway.configure().dataSource(ds)
+                .locations(dialect.migrations().stream().map(l -> "classpath:" + l).toArray(String[]::new));
         if (schema != null) {
             config = config.schemas(schema);
         }
