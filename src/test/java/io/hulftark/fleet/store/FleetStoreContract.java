@@ -267,6 +267,22 @@ abstract class FleetStoreContract {
         assertThat(row("c1", T0.plusSeconds(4)).state()).isEqualTo(DOWN);
     }
 
+    /** Texts are kept as sent, whatever they hold (PostgreSQL passes a report's events as text arrays). */
+    @Test
+    void eventTextsWithQuotesBracesBackslashesAndNonAsciiAreKeptAsSent() {
+        okCluster("texts", T0);
+        String[] texts = {"RUNNING → FAILED: \"quoted\", {braced} and \\ back\\slash", "NULL", "",
+                "日本語のメッセージ ünïcödé", "a,b}{\"c"};
+        Report.Event[] events = new Report.Event[texts.length];
+        for (int i = 0; i < texts.length; i++) {
+            events[i] = transition(i + 1, T0.plusMillis(i), texts[i]);
+        }
+        IngestResult r = store.ingest(report("texts", "n1", 20, FAILED, events), T0.plusSeconds(1));
+
+        assertThat(r.newEvents()).isEqualTo(texts.length);
+        assertThat(events("texts", FleetEvent.TRANSITION)).extracting(FleetEvent::text).containsExactly(texts);
+    }
+
     @Test
     void droppedEventsAreRecordedWhenTheCountRises() {
         store.ingest(report("c1", "n1", STARTED, 1, T0, RUNNING, 0), T0);
