@@ -23,7 +23,7 @@ WARMUP=${WARMUP:-60}
 APP=target/quarkus-app/quarkus-run.jar
 CP=target/classes:target/test-classes
 # The settings deploy/fleet/systemd/hulft-ark-fleet.service documents.
-JVM=(${JVM_OPTS:--Xms256m -Xmx1g -XX:+UseG1GC -XX:MaxMetaspaceSize=192m -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError})
+JVM=(${JVM_OPTS:--Xms256m -Xmx1g -XX:+UseZGC -XX:MaxMetaspaceSize=192m -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError})
 PGHOST=${PGHOST:-127.0.0.1}
 PGPORT=${PGPORT:-5432}
 PGUSER=${PGUSER:-hulftark}

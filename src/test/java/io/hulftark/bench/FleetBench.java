@@ -660,27 +660,38 @@ public final class FleetBench {
         long maxAfter = -1;
         long maxPause = 0;
         int pauses = 0;
+        boolean zgc = false;
         if (gcLog.isPresent() && Files.exists(gcLog.get())) {
             Pattern p = Pattern.compile("Pause.* (\\d+)M->(\\d+)M\\((\\d+)M\\) ([0-9.]+)ms");
+            // ZGC collects concurrently: "Garbage Collection (Allocation Rate) 412M(40%)->128M(13%)".
+            Pattern z = Pattern.compile("Garbage Collection \\([^)]*\\) (\\d+)M\\(\\d+%\\)->(\\d+)M\\(\\d+%\\)");
             for (String line : Files.readAllLines(gcLog.get())) {
                 Matcher m = p.matcher(line);
+                Matcher zm = z.matcher(line);
                 if (m.find()) {
                     maxAfter = Math.max(maxAfter, Long.parseLong(m.group(2)));
                     maxPause = Math.max(maxPause, (long) Double.parseDouble(m.group(4)));
                     pauses++;
+                } else if (zm.find()) {
+                    maxAfter = Math.max(maxAfter, Long.parseLong(zm.group(2)));
+                    zgc = true;
                 }
             }
         }
         String heapInfo = jcmd("GC.run") + jcmd("GC.heap_info");
-        Matcher used = Pattern.compile("used (\\d+)K").matcher(heapInfo);
-        long usedAfterFull = used.find() ? Long.parseLong(used.group(1)) / 1024 : -1;
+        // The heap's line comes first: G1 "garbage-first heap total 331776K, used 60123K", ZGC "ZHeap used 50M".
+        Matcher used = Pattern.compile("used (\\d+)([KM])").matcher(heapInfo);
+        long usedAfterFull = !used.find() ? -1
+                : used.group(2).equals("M") ? Long.parseLong(used.group(1)) : Long.parseLong(used.group(1)) / 1024;
         String status = Files.readString(Path.of("/proc/" + fleetPid + "/status"));
         Matcher hwm = Pattern.compile("VmHWM:\\s+(\\d+) kB").matcher(status);
         long rss = hwm.find() ? Long.parseLong(hwm.group(1)) / 1024 : -1;
         boolean pass = maxAfter >= 0 && maxAfter <= TARGET_HEAP_MIB && usedAfterFull <= TARGET_HEAP_MIB;
-        System.out.printf("heap: at most %d MiB live after a GC (%d pauses, longest %d ms), %d MiB used after a full GC "
-                        + "at the end; peak RSS (VmHWM) %d MiB; target heap ≤ %d MiB: %s%n", maxAfter, pauses, maxPause,
-                usedAfterFull, rss, TARGET_HEAP_MIB, pass ? "pass" : "FAIL");
+        System.out.printf("heap: at most %d MiB live after a GC (%s), %d MiB used after a full GC at the end; peak RSS "
+                        + "(VmHWM) %d MiB%s; target heap ≤ %d MiB: %s%n", maxAfter, zgc ? "ZGC, collected concurrently"
+                        : pauses + " pauses, longest " + maxPause + " ms", usedAfterFull, rss,
+                zgc ? " (ZGC maps the heap three times, and RSS counts each)" : "", TARGET_HEAP_MIB,
+                pass ? "pass" : "FAIL");
         return pass;
     }
 

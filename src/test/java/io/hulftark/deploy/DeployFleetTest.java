@@ -97,6 +97,25 @@ class DeployFleetTest {
         assertThat(Files.readString(DIR.resolve("systemd").resolve("hulft-ark-fleet.service"))).contains("-Xmx1g");
     }
 
+    /** The benchmark measures the JVM settings that systemd and Kubernetes run. */
+    @Test
+    void theBenchmarkSystemdAndKubernetesRunOneSetOfJvmOptions() throws IOException {
+        java.util.regex.Matcher bench = java.util.regex.Pattern.compile("JVM_OPTS:-([^}]*)\\}")
+                .matcher(Files.readString(Path.of("src", "bench", "fleet.sh")));
+        assertThat(bench.find()).as("fleet.sh's default JVM options").isTrue();
+        java.util.regex.Matcher systemd = java.util.regex.Pattern.compile("\"JAVA_OPTS=([^\"]*)\"")
+                .matcher(Files.readString(DIR.resolve("systemd").resolve("hulft-ark-fleet.service")));
+        assertThat(systemd.find()).isTrue();
+        String kubernetes = "";
+        JsonNode c = yaml("deployment.yaml").path("spec").path("template").path("spec").path("containers").get(0);
+        for (JsonNode e : c.path("env")) {
+            if (e.path("name").asText().equals("JDK_JAVA_OPTIONS")) {
+                kubernetes = e.path("value").asText().trim();
+            }
+        }
+        assertThat(bench.group(1)).isEqualTo(systemd.group(1)).isEqualTo(kubernetes).contains("-XX:+UseZGC");
+    }
+
     @Test
     void theConfigMapSetsOnlyKeysTheFleetViewKnowsAndPointsAtTheMountedTokens() throws IOException {
         JsonNode cm = yaml("configmap.yaml");
