@@ -1,5 +1,6 @@
 package io.hulftark.fleet.report;
 
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,8 @@ public final class ReportValidator {
     static final int MAX_SHORT = 64;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
     private static final Set<String> EVENT_TYPES = Set.of("transition", "action");
+    private static final Instant EARLIEST = Instant.EPOCH;
+    private static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
 
     private ReportValidator() {
     }
@@ -31,6 +34,8 @@ public final class ReportValidator {
         p = p != null ? p : name("node", r.node());
         p = p != null ? p : r.agentStartedAt() == null ? "agentStartedAt is missing"
                 : r.sentAt() == null ? "sentAt is missing"
+                : instant("agentStartedAt", r.agentStartedAt()) != null ? instant("agentStartedAt", r.agentStartedAt())
+                : instant("sentAt", r.sentAt()) != null ? instant("sentAt", r.sentAt())
                 : r.seq() < 0 ? "seq must not be negative"
                 : r.dropped() < 0 ? "dropped must not be negative"
                 : text("agentVersion", r.agentVersion(), MAX_SHORT, false);
@@ -54,6 +59,8 @@ public final class ReportValidator {
             p = p != null ? p : !tags.add(res.tag()) ? at + ".tag '" + res.tag() + "' appears twice"
                     : res.status() == null ? at + ".status is missing (RUNNING, FAILED, STOPPED or UNKNOWN)"
                     : text(at + ".role", res.role(), MAX_SHORT, true);
+            p = p != null ? p : instant(at + ".since", res.since());
+            p = p != null ? p : instant(at + ".checkedAt", res.checkedAt());
             p = p != null ? p : text(at + ".service", res.service(), 256, false);
             p = p != null ? p : text(at + ".reason", res.reason(), MAX_TEXT, false);
             if (p == null && res.ports().size() > MAX_PORTS) {
@@ -85,6 +92,7 @@ public final class ReportValidator {
             String p = e == null ? at + " is null"
                     : e.seq() < 0 ? at + ".seq must not be negative"
                     : e.at() == null ? at + ".at is missing"
+                    : instant(at + ".at", e.at()) != null ? instant(at + ".at", e.at())
                     : e.type() == null || !EVENT_TYPES.contains(e.type()) ? at + ".type must be transition or action"
                     : text(at + ".tag", e.tag(), MAX_SHORT, false);
             p = p != null ? p : text(at + ".text", e.text(), MAX_TEXT, true);
@@ -93,6 +101,12 @@ public final class ReportValidator {
             }
         }
         return null;
+    }
+
+    /** Null or within 1970 to 9999: what every store keeps and prints (a year 10000 is no agent's clock). */
+    private static String instant(String field, Instant value) {
+        return value == null || !value.isBefore(EARLIEST) && value.isBefore(LATEST) ? null
+                : field + " " + value + " is not between 1970 and 9999";
     }
 
     private static String name(String field, String value) {

@@ -115,6 +115,11 @@ class FleetApiTest {
                 .post(API + "/reports").then().statusCode(422).body("detail", equalTo("node is missing"));
         as(FleetProfile.ALPHA).contentType(ContentType.JSON).body("[1,2,3]")
                 .post(API + "/reports").then().statusCode(400);
+        Instant now = Instant.now();
+        as(FleetProfile.ALPHA).contentType(ContentType.JSON).body(report("alpha", "a1", now, 1, Status.RUNNING, now,
+                        List.of(new Report.Event(1, Instant.parse("+10000-01-01T00:00:00Z"), "HULFT", "transition", "x"))))
+                .post(API + "/reports").then().statusCode(422)
+                .body("detail", equalTo("events[0].at +10000-01-01T00:00:00Z is not between 1970 and 9999"));
         byte[] huge = ("{\"cluster\":\"alpha\",\"node\":\"" + "x".repeat(1_100_000) + "\"}").getBytes(StandardCharsets.UTF_8);
         as(FleetProfile.ALPHA).contentType(ContentType.JSON).body(huge)
                 .post(API + "/reports").then().statusCode(413).body("detail", containsString("at most 1048576"));
