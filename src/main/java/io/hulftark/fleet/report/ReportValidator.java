@@ -34,11 +34,11 @@ public final class ReportValidator {
         p = p != null ? p : name("node", r.node());
         p = p != null ? p : r.agentStartedAt() == null ? "agentStartedAt is missing"
                 : r.sentAt() == null ? "sentAt is missing"
-                : instant("agentStartedAt", r.agentStartedAt()) != null ? instant("agentStartedAt", r.agentStartedAt())
-                : instant("sentAt", r.sentAt()) != null ? instant("sentAt", r.sentAt())
                 : r.seq() < 0 ? "seq must not be negative"
                 : r.dropped() < 0 ? "dropped must not be negative"
                 : text("agentVersion", r.agentVersion(), MAX_SHORT, false);
+        p = p != null ? p : instant("agentStartedAt", r.agentStartedAt());
+        p = p != null ? p : instant("sentAt", r.sentAt());
         p = p != null ? p : resources(r.resources());
         p = p != null ? p : events(r.events());
         return Optional.ofNullable(p);
@@ -92,9 +92,9 @@ public final class ReportValidator {
             String p = e == null ? at + " is null"
                     : e.seq() < 0 ? at + ".seq must not be negative"
                     : e.at() == null ? at + ".at is missing"
-                    : instant(at + ".at", e.at()) != null ? instant(at + ".at", e.at())
                     : e.type() == null || !EVENT_TYPES.contains(e.type()) ? at + ".type must be transition or action"
                     : text(at + ".tag", e.tag(), MAX_SHORT, false);
+            p = p != null ? p : instant(at + ".at", e.at());
             p = p != null ? p : text(at + ".text", e.text(), MAX_TEXT, true);
             if (p != null) {
                 return p;
