@@ -702,15 +702,19 @@ public final class FleetBench {
         return out;
     }
 
+    /** utime + stime from a /proc stat line (of a process or of one of its threads), in clock ticks. */
+    private static long ticksOf(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
     /** utime + stime of a process in clock ticks; {0} when it cannot be read. */
     private static long[] cpuTicks(long pid) {
         if (pid <= 0) {
             return new long[] {0};
         }
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return new long[] {Long.parseLong(f[11]) + Long.parseLong(f[12])};
+            return new long[] {ticksOf(Files.readString(Path.of("/proc/" + pid + "/stat")))};
         } catch (IOException e) {
             return new long[] {0};
         }
@@ -736,8 +740,7 @@ public final class FleetBench {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                    ticks.merge(name, ticksOf(stat), Long::sum);
                 } catch (IOException | RuntimeException e) {
                     // the thread ended meanwhile
                 }
