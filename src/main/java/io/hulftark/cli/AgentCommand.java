@@ -1,6 +1,7 @@
 package io.hulftark.cli;
 
 import io.hulftark.agent.AgentApplication;
+import io.hulftark.agent.security.TokensFile;
 import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
 
@@ -12,6 +13,7 @@ public class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        TokensFile.requireSafe(TokensFile.fromConfig(System.getenv()));
         // The only command that boots Quarkus: the HTTP server and the scheduler are the agent.
         System.setProperty("quarkus.http.host-enabled", "true");
         System.setProperty("quarkus.scheduler.enabled", "true");

@@ -6,6 +6,7 @@ import io.hulftark.app.KitConfig;
 import io.hulftark.app.KitContext;
 import io.hulftark.app.ServerRole;
 import io.hulftark.fleet.FleetConfig;
+import io.hulftark.agent.security.TokensFile;
 import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -33,6 +34,7 @@ public class FleetCommand implements Callable<Integer> {
         System.setProperty("hulftark.state-dir", KitContext.stateDir(kit, top.env()).toAbsolutePath().toString());
         // Both datasources are declared, neither active; the configured store's is activated here, at run time.
         System.setProperty("quarkus.datasource." + config.store().name().toLowerCase(Locale.ROOT) + ".active", "true");
+        TokensFile.requireSafe(TokensFile.fromConfig(top.env(), PROFILE));
         System.setProperty(ServerRole.KEY, "fleet");
         if (System.getProperty("quarkus.profile") == null) {
             System.setProperty("quarkus.profile", PROFILE);

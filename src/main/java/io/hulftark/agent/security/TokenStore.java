@@ -9,9 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -35,6 +34,10 @@ import java.util.regex.Pattern;
  * when its size, time or identity changes, so {@code hulft-ark token new} takes effect without a
  * restart.
  * <p>
+ * Whoever can write the file can add a token of any role, so it is used only while nobody but its owner can
+ * change it or its folder (ssh's rule for its keys, through {@link FileGuard}): otherwise no token of it is
+ * accepted, and {@link #fault()} says why in one line. It is written owner-only whatever the umask.
+ * <p>
  * Plain SHA-256, not a slow password hash: the tokens are 256 random bits made by {@link #newToken()},
  * so there is nothing to guess by brute force, and a slow hash would only cost every API call time.
  */
@@ -44,16 +47,22 @@ public final class TokenStore {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
     private static final Pattern HASH = Pattern.compile("[0-9a-fA-F]{64}");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long ACL_RECHECK_NANOS = 5_000_000_000L;
 
     private final Path file;
     private final Consumer<String> warnings;
+    private final FileGuard guard;
+    private final boolean posix;
     private volatile Snapshot snapshot = new Snapshot(null, List.of(), Map.of());
 
     private record Entry(String name, Role role, Optional<ReporterScope> scope, byte[] hash) {
     }
 
-    /** What the file looked like when read: its stat, or null before the first read. */
-    private record Stamp(boolean exists, Object fileKey, FileTime modified, long size) {
+    /**
+     * What the file looked like when read: its stat, with who may change it and its folder (a chmod or chown
+     * changes neither its time nor its size); null before the first read.
+     */
+    private record Stamp(boolean exists, Object fileKey, FileTime modified, long size, Object access, Object folderAccess) {
     }
 
     /** {@code byHash}: the entries by the hex of their hash, the first line of a hash winning. */
@@ -75,8 +84,14 @@ public final class TokenStore {
 
     /** {@code warnings} receives one line per problem with the file; never a token or a hash. */
     public TokenStore(Path file, Consumer<String> warnings) {
+        this(file, warnings, FileGuard.of(file.getFileSystem()));
+    }
+
+    TokenStore(Path file, Consumer<String> warnings, FileGuard guard) {
         this.file = Objects.requireNonNull(file, "file");
         this.warnings = Objects.requireNonNull(warnings, "warnings");
+        this.guard = Objects.requireNonNull(guard, "guard");
+        this.posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 
     public Path file() {
@@ -95,6 +110,48 @@ public final class TokenStore {
         Entry e = current().byHash().get(HexFormat.of().formatHex(presented));
         return e != null && MessageDigest.isEqual(presented, e.hash())
                 ? Optional.of(new Caller(e.name(), e.role(), e.scope())) : Optional.empty();
+    }
+
+    /**
+     * Why the file must not be used, in one line naming the path, the fault and the fix; empty when only its
+     * owner can change it and its folder (or when it does not exist and its folder is safe). Links are followed:
+     * the folder the link sits in and the folder of the file it names are both checked.
+     */
+    public Optional<String> fault() {
+        Path abs = file.toAbsolutePath();
+        try {
+            Optional<String> f = Optional.empty();
+            Path folder = abs.getParent();
+            if (folder != null && Files.exists(folder)) {
+                f = guard.fault(folder, true);
+            }
+            if (f.isEmpty() && Files.exists(abs)) {
+                Path real = abs.toRealPath();
+                f = guard.fault(real, false);
+                if (f.isEmpty() && real.getParent() != null && !real.getParent().equals(folder == null ? null : folder.toRealPath())) {
+                    f = guard.fault(real.getParent(), true);
+                }
+            }
+            return f.map(why -> "tokens file " + abs + " refused: " + why);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();  // gone meanwhile: a missing file is reported as such
+        } catch (IOException e) {
+            return Optional.of("tokens file " + abs + " refused: cannot tell who may change it (" + e.getMessage() + ")");
+        }
+    }
+
+    /** @throws InsecureFileException when {@link #fault()} finds one */
+    public void requireSafe() {
+        fault().ifPresent(why -> {
+            throw new InsecureFileException(why);
+        });
+    }
+
+    /** A secrets file others could change; the message is the one-line reason. */
+    public static final class InsecureFileException extends IllegalStateException {
+        InsecureFileException(String message) {
+            super(message);
+        }
     }
 
     /** How many tokens the file holds now (reads it if it changed). */
@@ -138,6 +195,10 @@ public final class TokenStore {
             throw new IllegalArgumentException("empty token");
         }
         try {
+            Path dir = file.toAbsolutePath().getParent();
+            guard.createPrivateFolders(dir);
+            // Never add to a file, or write into a folder, that someone else could have prepared.
+            requireSafe();
             String old = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : header();
             for (String line : old.lines().toList()) {
                 String[] f = line.strip().split("\\s+");
@@ -148,9 +209,7 @@ public final class TokenStore {
             }
             String line = name + " " + scope.map(ReporterScope::roleField).orElse(role.name().toLowerCase(Locale.ROOT)) + " " + HexFormat.of().formatHex(sha256(token));
             String text = old.isEmpty() || old.endsWith("\n") ? old + line + "\n" : old + "\n" + line + "\n";
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp", ownerOnly(dir));
+            Path tmp = guard.createPrivateTempFile(dir, "." + file.getFileName());
             try {
                 Files.writeString(tmp, text, StandardCharsets.UTF_8);
                 try {
@@ -172,14 +231,6 @@ public final class TokenStore {
                 + "# Written by 'hulft-ark token new'; the tokens themselves are not kept anywhere.\n";
     }
 
-    /** rw------- where the file system has POSIX permissions; elsewhere the folder's ACL applies. */
-    private static FileAttribute<?>[] ownerOnly(Path dir) {
-        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
-        }
-        return new FileAttribute<?>[0];
-    }
-
     private Snapshot current() {
         Stamp stamp = stat();
         Snapshot s = snapshot;
@@ -195,11 +246,32 @@ public final class TokenStore {
     }
 
     private Stamp stat() {
+        Object folderAccess = access(file.toAbsolutePath().getParent());
         try {
+            if (posix) {
+                PosixFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class);
+                return new Stamp(true, a.fileKey(), a.lastModifiedTime(), a.size(), List.of(a.owner(), a.permissions()), folderAccess);
+            }
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return new Stamp(true, a.fileKey(), a.lastModifiedTime(), a.size());
+            return new Stamp(true, a.fileKey(), a.lastModifiedTime(), a.size(), folderAccess, folderAccess);
         } catch (IOException e) {
-            return new Stamp(false, null, null, -1);
+            return new Stamp(false, null, null, -1, null, folderAccess);
+        }
+    }
+
+    /**
+     * Owner and mode of a folder where they are one stat away; elsewhere (ACLs) a value that changes every
+     * few seconds, so a changed ACL is seen that late at most.
+     */
+    private Object access(Path path) {
+        if (!posix) {
+            return System.nanoTime() / ACL_RECHECK_NANOS;
+        }
+        try {
+            PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class);
+            return List.of(a.owner(), a.permissions(), a.fileKey());
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -207,6 +279,11 @@ public final class TokenStore {
         if (!stamp.exists()) {
             warnings.accept("hulft-ark: no tokens file " + file + ": every API call is refused until "
                     + "'hulft-ark token new' makes one");
+            return List.of();
+        }
+        Optional<String> fault = fault();
+        if (fault.isPresent()) {
+            warnings.accept("hulft-ark: " + fault.get() + "; every API call is refused until it is fixed");
             return List.of();
         }
         List<String> lines;

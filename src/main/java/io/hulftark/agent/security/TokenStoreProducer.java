@@ -20,8 +20,12 @@ public class TokenStoreProducer {
         return new TokenStore(TokensFile.locate(security.tokensFile(), kit, System.getenv()), LOG::warn);
     }
 
-    /** Reads the file at start, so its location and any fault are in the log before the first call. */
+    /**
+     * Reads the file at start, so its location and any fault are in the log before the first call. A file
+     * others could have written stops the start (the commands check it before Quarkus starts, in one line).
+     */
     void onStart(@Observes StartupEvent event, TokenStore store) {
+        store.requireSafe();
         LOG.infof("API tokens: %s (%d)", store.file(), store.size());
     }
 }

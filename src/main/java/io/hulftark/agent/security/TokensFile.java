@@ -28,6 +28,21 @@ public final class TokensFile {
         return locate(ConfigLoader.mapping(env, SecurityConfig.class).tokensFile(), ConfigLoader.load(env), env);
     }
 
+    /** As {@link #fromConfig(Map)}, with the keys of a Quarkus profile ({@code %fleet.}) applied. */
+    public static Path fromConfig(Map<String, String> env, String profile) {
+        return locate(ConfigLoader.mapping(env, SecurityConfig.class, profile).tokensFile(), ConfigLoader.load(env), env);
+    }
+
+    /**
+     * Before a server starts: a tokens file others could have written is refused with its one-line reason
+     * (ssh's rule), rather than serving while every token is refused. A missing file is the store's to report.
+     *
+     * @throws TokenStore.InsecureFileException with the reason
+     */
+    public static void requireSafe(Path file) {
+        new TokenStore(file, line -> { }).requireSafe();
+    }
+
     private static Path stateDir(KitConfig kit, Map<String, String> env) {
         return KitContext.stateDir(kit, env);
     }
