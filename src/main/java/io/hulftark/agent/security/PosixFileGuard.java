@@ -25,6 +25,8 @@ public final class PosixFileGuard implements FileGuard {
     private static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
+    private static final int STICKY = 01000;
+
     private final UserPrincipal self;
     private final Optional<UserPrincipal> root;
 
@@ -63,12 +65,27 @@ public final class PosixFileGuard implements FileGuard {
         Set<PosixFilePermission> p = a.permissions();
         boolean group = p.contains(PosixFilePermission.GROUP_WRITE);
         boolean others = p.contains(PosixFilePermission.OTHERS_WRITE);
-        if (group || others) {
+        if ((group || others) && !unwritable(path, folder)) {
             String who = group && others ? "its group and all users" : group ? "its group" : "all users";
             return Optional.of(path + " is writable by " + who + " (" + PosixFilePermissions.toString(p) + "); run 'chmod "
                     + (folder ? "go-w" : "600") + " " + path + "'" + (folder ? "" : " after checking what it holds"));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Write bits that let nobody write: a read-only mount (a Kubernetes Secret's volume), or a folder with the
+     * sticky bit (as /tmp): there only a file's owner, the folder's owner (checked above) and root can replace a file.
+     */
+    private static boolean unwritable(Path path, boolean folder) throws IOException {
+        if (Files.getFileStore(path).isReadOnly()) {
+            return true;
+        }
+        try {
+            return folder && (((Integer) Files.getAttribute(path, "unix:mode")) & STICKY) != 0;
+        } catch (UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return false;  // no sticky bit to see: the write bits stand
+        }
     }
 
     @Override

@@ -103,6 +103,17 @@ class TokensFileGuardTest {
     }
 
     @Test
+    void aStickyFolderAsTmpIsAcceptedForAFileOfItsOwn() throws Exception {
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThat(new ProcessBuilder("chmod", "1777", folder.toString()).start().waitFor()).isZero();
+        // Others may add files there but not rename or delete ours: the file stays the one its owner wrote.
+        assertThat(new TokenStore(file).fault()).isEmpty();
+        assertThat(new TokenStore(file).authenticate(token)).isPresent();
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertThat(new TokenStore(file).fault()).isPresent();
+    }
+
+    @Test
     void aFileOfAnotherUserIsRefused() throws IOException {
         assumeTrue("root".equals(System.getProperty("user.name")), "chown needs root");
         UserPrincipal nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
