@@ -1,5 +1,7 @@
 // The fleet view's dashboard: plain JS, no build step, no external resources.
-// Every value from the API reaches the page as text (textContent), never as HTML: cluster and node names come from agents.
+// Every value from the API reaches the page as text nodes, never as HTML: cluster and node names come from agents.
+// Characters nobody sees (bidi overrides, zero-width, line separators, controls) are drawn as visible markers, so a
+// text cannot disguise itself or the page around it. The page allows no inline script or style (its CSP).
 'use strict';
 
 const API = 'api/v1/fleet';
@@ -18,18 +20,77 @@ const ui = {
 
 const $ = (id) => document.getElementById(id);
 
-/** Builds an element; attrs starting with "on" are listeners, children are nodes or text. */
+/**
+ * What is not seen, or rearranges what is: controls, format characters (bidi overrides and isolates, zero-width
+ * characters, BOM, tags), lone surrogates, private use, unassigned code points, line and paragraph separators,
+ * and the marks and fillers that draw nothing (combining grapheme joiner, variation selectors, Hangul fillers).
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\u034F\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFE00-\uFE0F\uFFA0\u{E0100}-\u{E01EF}]/gu;
+const CHAR_NAMES = {
+  0x200B: 'ZERO WIDTH SPACE', 0x200C: 'ZERO WIDTH NON-JOINER', 0x200D: 'ZERO WIDTH JOINER',
+  0x200E: 'LEFT-TO-RIGHT MARK', 0x200F: 'RIGHT-TO-LEFT MARK', 0x2028: 'LINE SEPARATOR', 0x2029: 'PARAGRAPH SEPARATOR',
+  0x202A: 'LEFT-TO-RIGHT EMBEDDING', 0x202B: 'RIGHT-TO-LEFT EMBEDDING', 0x202C: 'POP DIRECTIONAL FORMATTING',
+  0x202D: 'LEFT-TO-RIGHT OVERRIDE', 0x202E: 'RIGHT-TO-LEFT OVERRIDE', 0x2060: 'WORD JOINER',
+  0x2066: 'LEFT-TO-RIGHT ISOLATE', 0x2067: 'RIGHT-TO-LEFT ISOLATE', 0x2068: 'FIRST STRONG ISOLATE',
+  0x2069: 'POP DIRECTIONAL ISOLATE', 0xFEFF: 'ZERO WIDTH NO-BREAK SPACE', 0x00AD: 'SOFT HYPHEN',
+};
+
+function codeOf(ch) {
+  return 'U+' + ch.codePointAt(0).toString(16).toUpperCase().padStart(4, '0');
+}
+
+/** The text as nodes: plain text, and a marker such as "⟨U+202E⟩" for each invisible character. */
+function visible(text) {
+  const s = String(text);
+  const out = [];
+  let last = 0;
+  for (const m of s.matchAll(INVISIBLE)) {
+    if (m.index > last) out.push(document.createTextNode(s.slice(last, m.index)));
+    const code = codeOf(m[0]);
+    const name = CHAR_NAMES[m[0].codePointAt(0)];
+    const mark = document.createElement('span');
+    mark.className = 'invisible';
+    mark.dataset.char = code;
+    mark.title = name ? `${code} ${name}` : `${code}: a character that is not seen`;
+    mark.textContent = `⟨${code}⟩`;
+    out.push(mark);
+    last = m.index + m[0].length;
+  }
+  if (last < s.length) out.push(document.createTextNode(s.slice(last)));
+  return out;
+}
+
+/** The same as one string, for attributes (titles, labels) and the window's title. */
+function visibleText(text) {
+  return String(text).replace(INVISIBLE, (ch) => `⟨${codeOf(ch)}⟩`);
+}
+
+/** Sets an element's content to a text, invisible characters shown. */
+function setText(el, text) {
+  (typeof el === 'string' ? $(el) : el).replaceChildren(...visible(text ?? ''));
+}
+
+/** A text from outside (a reason, a comment, an event): isolated, so right-to-left letters cannot reorder the page. */
+function free(text) {
+  return text ? h('bdi', {class: 'free'}, text) : '';
+}
+
+/**
+ * Builds an element; attrs starting with "on" are listeners, children are nodes or text. Every text passes
+ * through visible(), every attribute through visibleText(): no caller can forget it.
+ */
 function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === null || v === undefined || v === false) continue;
     if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else if (k === 'text') el.textContent = v;
-    else el.setAttribute(k, v === true ? '' : String(v));
+    else if (k === 'text') setText(el, v);
+    else el.setAttribute(k, v === true ? '' : visibleText(v));
   }
   for (const c of children.flat()) {
     if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : String(c));
+    if (c instanceof Node) el.append(c);
+    else el.append(...visible(c));
   }
   return el;
 }
@@ -91,6 +152,13 @@ class ApiError extends Error {
 
 function token() { return sessionStorage.getItem(TOKEN_KEY); }
 
+/** A request given up because the user went elsewhere: nothing to show. */
+function aborted() {
+  const e = new ApiError(-1, 'Aborted', 'aborted');
+  e.aborted = true;
+  return e;
+}
+
 /** Reads a failed response as an RFC 9457 problem; anything else still becomes one line. */
 async function problemOf(res) {
   let body = null;
@@ -100,15 +168,17 @@ async function problemOf(res) {
   return new ApiError(res.status, title, detail);
 }
 
-async function api(path, {method = 'GET', body, tok = token()} = {}) {
+async function api(path, {method = 'GET', body, tok = token(), signal} = {}) {
   const headers = {'Accept': 'application/json', 'Authorization': 'Bearer ' + tok};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {
-    res = await fetch(API + path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
+    res = await fetch(API + path, {method, headers, signal, body: body === undefined ? undefined : JSON.stringify(body)});
   } catch (e) {
+    if (signal && signal.aborted) throw aborted();
     throw new ApiError(0, 'Unreachable', 'The fleet view does not answer: ' + e.message);
   }
+  if (signal && signal.aborted) throw aborted();
   if (!res.ok) {
     const err = await problemOf(res);
     // A token that stopped working (removed from the tokens file) ends the session everywhere on the page.
@@ -135,7 +205,7 @@ async function signIn(event) {
     $('token').value = '';
     start(who);
   } catch (e) {
-    $('signin-error').textContent = e.detail;
+    setText('signin-error', e.detail);
     show('signin-error', true);
     $('token').focus();
   } finally {
@@ -150,7 +220,7 @@ function signOut(reason) {
   for (const id of ['session', 'overview', 'cluster', 'message']) show(id, false);
   show('signin', true);
   if (reason) {
-    $('signin-error').textContent = reason;
+    setText('signin-error', reason);
     show('signin-error', true);
   } else {
     show('signin-error', false);
@@ -160,7 +230,7 @@ function signOut(reason) {
 
 function start(who) {
   ui.who = who;
-  $('who').textContent = `${who.name} (${String(who.role).toLowerCase()})`;
+  setText('who', `${who.name} (${String(who.role).toLowerCase()})`);
   document.body.dataset.role = who.role;
   show('signin', false);
   show('session', true);
@@ -169,13 +239,20 @@ function start(who) {
 }
 
 function message(text) {
-  $('message').textContent = text || '';
+  setText('message', text || '');
   show('message', !!text);
 }
 
 // ---------- routing ----------
 
+// Raised by every navigation: an answer to an earlier one is dropped, whenever it arrives.
+let nav = 0;
+// The requests of the refresh under way; a navigation aborts them.
+let loads = null;
+
 function route() {
+  nav += 1;
+  if (loads) loads.abort();
   const m = location.hash.match(/^#\/cluster\/(.+)$/);
   ui.route = m ? {view: 'cluster', name: decodeURIComponent(m[1])} : {view: 'overview'};
   if (!m) {
@@ -193,12 +270,16 @@ function route() {
   show('overview', ui.route.view === 'overview');
   show('cluster', ui.route.view === 'cluster');
   message('');
-  refresh();
   if (ui.route.view === 'cluster') {
+    // Nothing of the cluster shown before stays, before any request: its nodes, its problems, its buttons.
+    clearCluster(ui.route.name);
+    show('cluster-loading', true);
     $('back').href = overviewAddress();  // back to the overview as it was filtered
-    clearForms();
     $('cluster-title').focus();
+  } else {
+    document.title = 'hulft-ark fleet';
   }
+  refresh();
 }
 
 // Several events within a moment (a failover is a handful) cost one refresh; a refresh never overlaps another.
@@ -212,14 +293,19 @@ async function refresh() {
   try {
     do {
       refreshAgain = false;
+      const mine = nav;
+      const controller = new AbortController();
+      loads = controller;
       try {
         if (ui.route.view === 'cluster') {
-          await loadCluster(ui.route.name);
+          await loadCluster(ui.route.name, mine, controller.signal);
         } else {
-          await Promise.all([loadSummary(), loadClusters()]);
+          await Promise.all([loadSummary(controller.signal), loadClusters(controller.signal)]);
         }
       } catch (e) {
-        if (e.status !== 401) message(e.detail);
+        if (!e.aborted && e.status !== 401 && mine === nav) message(e.detail);
+      } finally {
+        if (loads === controller) loads = null;
       }
     } while (refreshAgain);
   } finally {
@@ -244,8 +330,8 @@ const refreshSoon = (() => {
 
 // ---------- overview ----------
 
-async function loadSummary() {
-  const s = await api('/summary');
+async function loadSummary(signal) {
+  const s = await api('/summary', {signal});
   if (!$('tile-ALL')) buildTiles();
   // Counts change in place: a keyboard user's focus on a tile survives every live update.
   setTile('ALL', s.clusters);
@@ -297,7 +383,7 @@ function overviewAddress() {
   return q ? '#/?' + q : '#/';
 }
 
-async function loadClusters() {
+async function loadClusters(signal) {
   // replaceState: no hashchange, no history entry per keystroke.
   if (location.hash !== overviewAddress() && (location.hash || overviewAddress() !== '#/')) {
     history.replaceState(null, '', overviewAddress());
@@ -305,7 +391,7 @@ async function loadClusters() {
   const p = new URLSearchParams({sort: ui.sort, page: ui.page, size: PAGE_SIZE});
   if (ui.state) p.set('state', ui.state);
   if (ui.q) p.set('q', ui.q);
-  const page = await api('/clusters?' + p);
+  const page = await api('/clusters?' + p, {signal});
   ui.total = page.total;
   // Rows are drawn anew; the link that had the focus gets it back.
   const focused = document.activeElement && document.activeElement.closest('#cluster-rows tr');
@@ -333,7 +419,7 @@ function row(c) {
     h('th', {scope: 'row'}, link),
     h('td', {}, badge(c.state)),
     h('td', {class: 'since'}, when(c.since, '')),
-    h('td', {class: 'reason'}, c.reason || ''),
+    h('td', {class: 'reason'}, free(c.reason)),
     h('td', {class: 'serving'}, (c.serving || []).join(', ') || h('span', {class: 'muted'}, 'none')),
     h('td', {class: 'node-names'}, (c.nodes || []).join(', ')),
     markers);
@@ -341,34 +427,55 @@ function row(c) {
 
 // ---------- one cluster ----------
 
-async function loadCluster(name) {
+/** Empties the cluster page down to the name asked for; no form acts until an answer for it is drawn. */
+function clearCluster(name) {
+  delete $('cluster').dataset.cluster;
+  setText('cluster-name', name);
+  $('cluster-state').replaceChildren();
+  show('cluster-body', false);
+  show('cluster-loading', false);
+  for (const id of ['cluster-reason', 'cluster-facts', 'timeline', 'problems', 'nodes', 'acks', 'windows', 'events']) {
+    $(id).replaceChildren();
+  }
+  document.title = `${visibleText(name)} — hulft-ark fleet`;
+  clearForms();
+}
+
+/** The cluster the page shows now (its answer drawn for the current address), or null. */
+function shownCluster() {
+  const c = $('cluster').dataset.cluster;
+  return c !== undefined && ui.route.view === 'cluster' && c === ui.route.name ? c : null;
+}
+
+async function loadCluster(name, mine, signal) {
   let d;
   try {
-    d = await api('/clusters/' + encodeURIComponent(name) + '?history=200');
+    d = await api('/clusters/' + encodeURIComponent(name) + '?history=200', {signal});
   } catch (e) {
+    if (mine !== nav) return;  // a later navigation owns the page
     if (e.status === 404) {
-      $('cluster-name').textContent = name;
-      $('cluster-state').replaceChildren();
+      // Unknown (or forgotten meanwhile): the page keeps the name asked for and shows nothing else.
+      clearCluster(name);
       message(e.detail);
       return;
     }
     throw e;
   }
-  if (ui.route.view !== 'cluster' || ui.route.name !== name) return;
+  if (mine !== nav || ui.route.view !== 'cluster' || ui.route.name !== name || d.cluster.name !== name) return;
   const c = d.cluster;
-  document.title = `${c.name} ${c.state} — hulft-ark fleet`;
+  document.title = `${visibleText(c.name)} ${c.state} — hulft-ark fleet`;
   $('cluster').dataset.cluster = c.name;
-  $('cluster-name').textContent = c.name;
+  setText('cluster-name', c.name);
   $('cluster-state').replaceChildren(badge(c.state),
     c.acknowledged ? h('span', {class: 'marker ack', 'data-marker': 'ack'}, 'ack') : '',
     c.flapping ? h('span', {class: 'marker flap', 'data-marker': 'flapping'}, 'flapping') : '');
-  $('cluster-reason').textContent = c.reason || '';
+  $('cluster-reason').replaceChildren(free(c.reason));
   $('cluster-facts').replaceChildren(
     `${c.state} since `, when(c.since), ' · serving: ', (c.serving || []).join(', ') || 'none',
     ' · last report ', when(c.lastReportAt));
   drawTimeline(c, d.history || []);
   $('problems').replaceChildren(...(d.problems.length
-    ? d.problems.map((p) => h('li', {}, p))
+    ? d.problems.map((p) => h('li', {}, free(p)))
     : [h('li', {class: 'muted'}, 'none')]));
   $('nodes').replaceChildren(...(d.nodes.length ? d.nodes.map((n) => nodeCard(c.name, n))
     : [h('p', {class: 'muted'}, 'No node reported yet.')]));
@@ -379,7 +486,9 @@ async function loadCluster(name) {
     h('td', {}, e.kind === 'STATE' && e.state ? badge(e.state) : e.kind),
     h('td', {}, e.node || ''),
     h('td', {}, e.tag || ''),
-    h('td', {}, e.text || ''))));
+    h('td', {}, free(e.text)))));
+  show('cluster-loading', false);
+  show('cluster-body', true);
 }
 
 function nodeCard(cluster, n) {
@@ -393,11 +502,12 @@ function nodeCard(cluster, n) {
     h('td', {}, r.role || ''),
     h('td', {}, when(r.since, '')),
     h('td', {}, (r.ports || []).map(port)),
-    h('td', {class: 'reason'}, r.reason || '')));
+    h('td', {class: 'reason'}, free(r.reason))));
   // A decommissioned node stays silent for ever and keeps the cluster DEGRADED until an operator forgets it.
   const forget = n.fresh ? '' : h('button', {type: 'button', class: 'quiet forget', 'data-forget': n.node,
     onclick: () => {
-      if (!confirm(`Forget node ${n.node} of ${cluster}? Do this only for a node that was taken out of the cluster.`)) return;
+      if (shownCluster() !== cluster) return;  // drawn for a page no longer shown
+      if (!confirm(`Forget node ${visibleText(n.node)} of ${visibleText(cluster)}? Do this only for a node that was taken out of the cluster.`)) return;
       operate('message', () => api(`/clusters/${encodeURIComponent(cluster)}/nodes/${encodeURIComponent(n.node)}`,
         {method: 'DELETE'}));
     }}, 'Forget node');
@@ -417,8 +527,9 @@ function nodeCard(cluster, n) {
 
 function port(p) {
   const latency = p.ok ? `${(p.latencyMicros / 1000).toFixed(1)} ms` : 'fails';
+  // The detail is shown, not only hovered: it is an agent's free text, and a title would hide its markers.
   return h('span', {class: 'port ' + (p.ok ? 'ok' : 'bad'), 'data-port': p.port, 'data-ok': String(p.ok),
-    title: p.detail || ''}, `${p.key} ${p.port}: ${latency}`);
+    title: p.detail || ''}, `${p.key} ${p.port}: ${latency}`, p.detail ? h('span', {class: 'port-detail'}, ' (', free(p.detail), ')') : '');
 }
 
 /**
@@ -439,8 +550,10 @@ function drawTimeline(c, history) {
   changes.forEach((s, i) => {
     const end = i + 1 < changes.length ? changes[i + 1].at : now;
     const pct = Math.max((end - s.at) / span * 100, 0.4);
-    band.append(h('div', {class: 'segment', 'data-state': s.state, style: `flex-grow:${pct}`,
-      title: `${s.state}: ${new Date(s.at).toLocaleString()} – ${i + 1 < changes.length ? new Date(end).toLocaleString() : 'now'}`}));
+    const segment = h('div', {class: 'segment', 'data-state': s.state,
+      title: `${s.state}: ${new Date(s.at).toLocaleString()} – ${i + 1 < changes.length ? new Date(end).toLocaleString() : 'now'}`});
+    segment.style.flexGrow = String(pct);  // through CSSOM: the policy refuses style attributes
+    band.append(segment);
   });
   const first = new Date(start).toISOString();
   const legend = h('div', {class: 'axis'},
@@ -451,18 +564,18 @@ function drawTimeline(c, history) {
 
 function drawAcks(cluster, acks) {
   $('acks').replaceChildren(...(acks.length ? acks.map((a) => h('li', {'data-ack': a.id},
-    h('span', {}, `${a.by}: “${a.comment}” until `, h('time', {datetime: a.until}, absolute(a.until))),
+    h('span', {}, a.by, ': “', free(a.comment), '” until ', h('time', {datetime: a.until}, absolute(a.until))),
     h('button', {type: 'button', class: 'quiet', 'aria-label': `Remove the acknowledgement by ${a.by}`,
-      onclick: () => remove(`/clusters/${encodeURIComponent(cluster)}/acknowledgements/${a.id}`, 'ack-error')}, 'Remove')))
+      onclick: () => remove(cluster, `/clusters/${encodeURIComponent(cluster)}/acknowledgements/${a.id}`, 'ack-error')}, 'Remove')))
     : [h('li', {class: 'muted'}, 'none')]));
 }
 
 function drawWindows(cluster, windows) {
   $('windows').replaceChildren(...(windows.length ? windows.map((w) => h('li', {'data-window': w.id},
     h('span', {}, h('time', {datetime: w.from}, absolute(w.from)), ' – ', h('time', {datetime: w.until}, absolute(w.until)),
-      `: ${w.reason} (${w.by})`),
+      ': ', free(w.reason), ' (', w.by, ')'),
     h('button', {type: 'button', class: 'quiet', 'aria-label': `Remove the window "${w.reason}"`,
-      onclick: () => remove(`/clusters/${encodeURIComponent(cluster)}/maintenance/${w.id}`, 'maint-error')}, 'Remove')))
+      onclick: () => remove(cluster, `/clusters/${encodeURIComponent(cluster)}/maintenance/${w.id}`, 'maint-error')}, 'Remove')))
     : [h('li', {class: 'muted'}, 'none')]));
 }
 
@@ -483,7 +596,7 @@ async function operate(errorId, fn) {
     await refresh();
     return true;
   } catch (e) {
-    $(errorId).textContent = e.detail;
+    setText(errorId, e.detail);
     show(errorId, true);
     return false;
   }
@@ -496,13 +609,25 @@ function isoOf(inputId) {
   return new Date(t).toISOString();
 }
 
-function remove(path, errorId) {
+function remove(cluster, path, errorId) {
+  if (shownCluster() !== cluster) return false;  // a button of a page no longer shown
   return operate(errorId, () => api(path, {method: 'DELETE'}));
+}
+
+/** The cluster a form acts on: the one whose answer the page shows, never merely the one in the address. */
+function formCluster(errorId) {
+  const name = shownCluster();
+  if (name === null) {
+    setText(errorId, 'This cluster is not shown (unknown, or still loading): nothing to act on.');
+    show(errorId, true);
+  }
+  return name;
 }
 
 async function acknowledge(event) {
   event.preventDefault();
-  const name = ui.route.name;
+  const name = formCluster('ack-error');
+  if (name === null) return;
   const ok = await operate('ack-error', () => api(`/clusters/${encodeURIComponent(name)}/acknowledgements`,
     {method: 'POST', body: {comment: $('ack-comment').value.trim(), until: isoOf('ack-until')}}));
   if (ok) $('ack-comment').value = '';
@@ -510,7 +635,8 @@ async function acknowledge(event) {
 
 async function setMaintenance(event) {
   event.preventDefault();
-  const name = ui.route.name;
+  const name = formCluster('maint-error');
+  if (name === null) return;
   const ok = await operate('maint-error', () => api(`/clusters/${encodeURIComponent(name)}/maintenance`,
     {method: 'POST', body: {from: isoOf('maint-from'), until: isoOf('maint-until'), reason: $('maint-reason').value.trim()}}));
   if (ok) $('maint-reason').value = '';

@@ -2,6 +2,7 @@ package io.hulftark.fleet.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hulftark.agent.Status;
+import io.hulftark.fleet.report.Report;
 import io.hulftark.agent.security.Role;
 import io.hulftark.agent.security.TokenStore;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -373,5 +375,188 @@ class DashboardTest {
         browser.await("the sign-in form", ExpectedConditions.visibilityOfElementLocated(By.id("token")));
         assertEquals(null, browser.script("return sessionStorage.getItem('hulftark.fleet.token');"));
         browser.await("the stream closed", ExpectedConditions.attributeToBe(By.id("live"), "data-live", "off"));
+    }
+
+    // ---------- stale views, invisible characters, the content security policy (issue 11, items 9 and 10) ----------
+
+    /** The cluster page as the user sees it (text of visible elements only). */
+    private String clusterPageText() {
+        return (String) browser.script("return document.getElementById('cluster').innerText;");
+    }
+
+    @Test
+    void anUnknownClusterOpenedAfterAnotherShowsNothingOfTheOther() throws Exception {
+        String a = name("stale-a");
+        String unknown = name("stale-unknown");
+        reports.cluster(DashboardProfile.reporter(a), a, Status.FAILED, Status.STOPPED);
+        HttpResponse<String> direct = reports.call("GET", "/api/v1/fleet/clusters/" + unknown, DashboardProfile.VIEWER, null);
+        assertEquals(404, direct.statusCode(), direct.body());
+        signIn(DashboardProfile.OPERATOR);
+        browser.open(base + "#/cluster/" + a);
+        browser.await("the cluster page of " + a, ExpectedConditions.attributeToBe(By.id("cluster"), "data-cluster", a));
+        browser.await("its nodes", ExpectedConditions.numberOfElementsToBe(By.cssSelector("#nodes .node"), 2));
+        assertTrue(clusterPageText().contains(a + "-a"));
+
+        browser.script("location.hash = '#/cluster/' + arguments[0];", unknown);
+        browser.await("the 404 shown", ExpectedConditions.visibilityOfElementLocated(By.id("message")));
+        assertEquals(Reports.JSON.readTree(direct.body()).path("detail").asText(), browser.text(By.id("message")));
+        assertEquals(unknown, browser.text(By.id("cluster-name")));
+        assertEquals(0, browser.findAll(By.cssSelector("#nodes .node, #problems li, #acks li, #windows li, #events tr")).size());
+        assertEquals(0, browser.findAll(By.cssSelector("[data-forget]")).size(), "no Forget node of " + a);
+        assertFalse(browser.byId("ack-form").isDisplayed(), "no form acts on the unknown cluster");
+        assertFalse(browser.byId("maint-form").isDisplayed());
+        assertEquals("", browser.attribute(By.id("cluster"), "data-cluster"));
+        assertFalse(clusterPageText().contains(a), clusterPageText());
+        assertFalse(browser.driver().getTitle().contains(a), browser.driver().getTitle());
+
+        // Back to the known one: drawn again, the message gone.
+        browser.script("location.hash = '#/cluster/' + arguments[0];", a);
+        browser.await("the cluster page of " + a, ExpectedConditions.attributeToBe(By.id("cluster"), "data-cluster", a));
+        assertFalse(browser.byId("message").isDisplayed());
+        assertTrue(browser.byId("ack-form").isDisplayed());
+    }
+
+    @Test
+    void answersArrivingLateForAPageLeftBehindNeverReachTheOneShown() throws Exception {
+        String a = name("late-a");
+        String b = name("late-b");
+        String unknown = name("late-unknown");
+        reports.cluster(DashboardProfile.reporter(a), a, Status.FAILED, Status.STOPPED);
+        reports.cluster(DashboardProfile.reporter(b), b, Status.RUNNING, Status.STOPPED);
+        signIn(DashboardProfile.OPERATOR);
+        browser.open(base + "#/cluster/" + a);
+        browser.await("the cluster page of " + a, ExpectedConditions.attributeToBe(By.id("cluster"), "data-cluster", a));
+
+        // A slow network: answers about these clusters come late, and not even an abort stops them.
+        browser.script("""
+                const delays = arguments[0];
+                window.__answered = [];
+                const realFetch = window.fetch;
+                window.fetch = (url, options) => {
+                  const hit = Object.keys(delays).find((c) => String(url).includes('/clusters/' + c + '?'));
+                  if (!hit) return realFetch(url, options);
+                  const {signal, ...rest} = options || {};
+                  return realFetch(url, rest).then((res) => new Promise((resolve) => setTimeout(() => {
+                    window.__answered.push(hit);
+                    resolve(res);
+                  }, delays[hit])));
+                };
+                """, java.util.Map.of(a, 1500, unknown, 1500, b, 700));
+
+        // To an unknown cluster, then at once to B: the unknown one's 404 arrives after B was asked for.
+        browser.script("location.hash = '#/cluster/' + arguments[0];"
+                + "setTimeout(() => { location.hash = '#/cluster/' + arguments[1]; }, 100);", unknown, b);
+        browser.await("B's name at once", ExpectedConditions.textToBe(By.id("cluster-name"), b));
+        assertEquals(0, browser.findAll(By.cssSelector("#nodes .node, #problems li, [data-forget]")).size(),
+                "nothing of " + a + " while B loads");
+        assertFalse(browser.byId("ack-form").isDisplayed());
+        browser.await("B drawn", ExpectedConditions.attributeToBe(By.id("cluster"), "data-cluster", b));
+        browser.await("the late 404 answered", d -> (Boolean) browser.script("return window.__answered.includes(arguments[0]);", unknown));
+        Thread.sleep(300);
+        assertEquals(b, browser.text(By.id("cluster-name")));
+        assertFalse(browser.byId("message").isDisplayed(), "the unknown cluster's 404 is not shown on B's page");
+        @SuppressWarnings("unchecked")
+        List<String> nodes = (List<String>) browser.script(
+                "return [...document.querySelectorAll('#nodes .node')].map(n => n.dataset.node);");
+        assertEquals(List.of(b + "-a", b + "-b"), nodes);
+
+        // A (known) then B at once: A's late answer is dropped, B stays.
+        browser.script("location.hash = '#/cluster/' + arguments[0];"
+                + "setTimeout(() => { location.hash = '#/cluster/' + arguments[1]; }, 100);", a, "x");
+        browser.script("setTimeout(() => { location.hash = '#/cluster/' + arguments[0]; }, 150);", b);
+        browser.await("A's late answer", d -> (Boolean) browser.script(
+                "return window.__answered.filter(c => c === arguments[0]).length === 1;", a));
+        browser.await("B drawn again", ExpectedConditions.attributeToBe(By.id("cluster"), "data-cluster", b));
+        Thread.sleep(800);
+        assertEquals(b, browser.attribute(By.id("cluster"), "data-cluster"));
+        assertFalse(clusterPageText().contains(a), clusterPageText());
+    }
+
+    @Test
+    void invisibleCharactersOfFreeTextsAreShownAsMarkers() throws Exception {
+        String c = name("invisible");
+        String token = DashboardProfile.reporter(c);
+        Instant now = Instant.now();
+        Report.Resource resource = new Report.Resource("HULFT", "HULFT8", Status.FAILED, "active", now.minusSeconds(60),
+                "port\u200B 30000 \u2066fails\u2069", now, List.of(
+                new Report.Port("rcvport", 30000, false, 0, "refused\u202Egnp.exe"),
+                new Report.Port("obsport", 31000, true, 640, null)));
+        reports.send(token, c, c + "-a", List.of(resource), List.of(
+                new Report.Event(1, now, "HULFT", "transition", "RUNNING \u2192 FAILED\u2028by\u202Eeve\u2029")));
+        reports.send(token, c, c + "-b", Status.STOPPED);
+        assertEquals(201, reports.call("POST", "/api/v1/fleet/clusters/" + c + "/acknowledgements", DashboardProfile.OPERATOR,
+                "{\"comment\":\"fixing \\u202Enoc\\u200F\\uFEFF\",\"until\":\"" + now.plusSeconds(3600) + "\"}").statusCode());
+        assertEquals(201, reports.call("POST", "/api/v1/fleet/clusters/" + c + "/maintenance", DashboardProfile.OPERATOR,
+                "{\"from\":\"" + now.plusSeconds(3600) + "\",\"until\":\"" + now.plusSeconds(7200)
+                        + "\",\"reason\":\"patch\\u2029day\\u200D\"}").statusCode());
+        browser.driver().manage().logs().get(LogType.BROWSER);  // drains what earlier tests left
+        signIn(DashboardProfile.OPERATOR);
+        browser.open(base + "#/cluster/" + c);
+        browser.await("the cluster page", ExpectedConditions.attributeToBe(By.id("cluster"), "data-cluster", c));
+        browser.await("the event", ExpectedConditions.presenceOfElementLocated(By.cssSelector("#events tr[data-kind]")));
+        browser.await("the acknowledgement", ExpectedConditions.presenceOfElementLocated(By.cssSelector("#acks li[data-ack]")));
+
+        String event = browser.text(By.cssSelector("#events tr[data-kind='TRANSITION'], #events tr[data-kind='transition']"));
+        assertTrue(event.contains("RUNNING \u2192 FAILED\u27E8U+2028\u27E9by\u27E8U+202E\u27E9eve\u27E8U+2029\u27E9"), event);
+        String reason = browser.text(By.cssSelector("#nodes .node[data-node='" + c + "-a'] td.reason"));
+        assertEquals("port\u27E8U+200B\u27E9 30000 \u27E8U+2066\u27E9fails\u27E8U+2069\u27E9", reason);
+        assertTrue(browser.text(By.cssSelector("#nodes .port[data-port='30000']")).contains("refused\u27E8U+202E\u27E9gnp.exe"));
+        String ack = browser.text(By.cssSelector("#acks li[data-ack]"));
+        assertTrue(ack.contains("fixing \u27E8U+202E\u27E9noc\u27E8U+200F\u27E9\u27E8U+FEFF\u27E9"), ack);
+        String window = browser.text(By.cssSelector("#windows li[data-window]"));
+        assertTrue(window.contains("patch\u27E8U+2029\u27E9day\u27E8U+200D\u27E9"), window);
+        assertEquals("U+202E RIGHT-TO-LEFT OVERRIDE",
+                browser.attribute(By.cssSelector("#acks .invisible[data-char='U+202E']"), "title"));
+
+        // Not one of them reaches the page as itself: neither in a text node nor in an attribute (titles, labels).
+        @SuppressWarnings("unchecked")
+        List<String> raw = (List<String>) browser.script("""
+                const re = /[\\p{Cc}\\p{Cf}\\p{Cs}\\p{Zl}\\p{Zp}]/u;
+                const found = [];
+                const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+                  if (re.test(n.data.replace(/[\\n\\t]/g, ''))) found.push('text: ' + JSON.stringify(n.data));
+                }
+                for (const el of document.querySelectorAll('*')) {
+                  for (const at of el.attributes) if (re.test(at.value)) found.push(el.tagName + '@' + at.name);
+                }
+                if (re.test(document.title)) found.push('title');
+                return found;
+                """);
+        assertEquals(List.of(), raw);
+
+        // The markers for what no test above could send through JSON and the store: lone surrogates, tags, selectors.
+        assertEquals("a\u27E8U+D800\u27E9b\u27E8U+DC00\u27E9c\u27E8U+E0041\u27E9d\u27E8U+FE0F\u27E9e\u27E8U+00AD\u27E9f",
+                browser.script("return visibleText('a\\uD800b\\uDC00c\\u{E0041}d\\uFE0Fe\\u00ADf');"));
+        assertEquals("\u65E5\u672C\u3000\u00E9 \uD83D\uDE00", browser.script("return visibleText('\\u65E5\\u672C\\u3000\\u00E9 \\uD83D\\uDE00');"),
+                "letters, an ideographic space and an emoji are themselves");
+
+        // The page drew all of this (the timeline's widths included) without anything the policy refuses.
+        List<String> console = browser.driver().manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).map(Object::toString).toList();
+        assertEquals(List.of(), console);
+    }
+
+    @Test
+    void theContentSecurityPolicyIsInForce() throws Exception {
+        signIn(DashboardProfile.VIEWER);
+        browser.driver().manage().logs().get(LogType.BROWSER);
+        // What an injected text would try: an inline script, an inline style, a frame of the page.
+        Object result = browser.script("""
+                window.__violations = [];
+                document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective));
+                const s = document.createElement('script');
+                s.textContent = 'window.__inlineRan = true;';
+                document.head.append(s);
+                const d = document.createElement('div');
+                d.setAttribute('style', 'width: 123px');
+                document.body.append(d);
+                return [window.__inlineRan === true, d.getBoundingClientRect().width === 123];
+                """);
+        assertEquals(List.of(false, false), result, "an inline script ran or an inline style applied");
+        browser.await("the violations reported", d -> ((List<?>) browser.script("return window.__violations;")).size() >= 2);
+        List<String> console = browser.driver().manage().logs().get(LogType.BROWSER).getAll().stream()
+                .map(Object::toString).toList();
+        assertTrue(console.stream().anyMatch(l -> l.contains("Content Security Policy")), console.toString());
     }
 }

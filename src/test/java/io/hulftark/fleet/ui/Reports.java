@@ -55,9 +55,14 @@ final class Reports {
 
     /** Posts the node's full state; returns the HTTP status (202 when taken). */
     int send(String token, String cluster, String node, Status status) throws IOException, InterruptedException {
+        return send(token, cluster, node, List.of(hulft(status)), List.of());
+    }
+
+    /** Posts the node's state with the given resources and history events. */
+    int send(String token, String cluster, String node, List<Report.Resource> resources, List<Report.Event> events)
+            throws IOException, InterruptedException {
         long seq = seqs.computeIfAbsent(cluster + "/" + node, k -> new AtomicLong()).incrementAndGet();
-        Report report = new Report(cluster, node, "test", started, seq, Instant.now(), List.of(hulft(status)),
-                List.of(), 0);
+        Report report = new Report(cluster, node, "test", started, seq, Instant.now(), resources, events, 0);
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/v1/fleet/reports"))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + token)
