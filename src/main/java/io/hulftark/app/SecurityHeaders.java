@@ -1,5 +1,6 @@
 package io.hulftark.app;
 
+import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +25,15 @@ public class SecurityHeaders {
             + "frame-ancestors 'none'";
 
     void install(@Observes Router router) {
+        addTo(router);
+    }
+
+    /** The management interface (health, metrics, OpenAPI on their own port, where a site enables it) too. */
+    void installManagement(@Observes ManagementInterface management) {
+        addTo(management.router());
+    }
+
+    private static void addTo(Router router) {
         // Before RoleRoutes (MIN_VALUE + 1), so its 404s get them too.
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
             String path = ctx.normalizedPath();
