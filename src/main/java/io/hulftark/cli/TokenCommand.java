@@ -20,8 +20,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "token", header = "Make credentials for the node agent's REST API.",
-        description = "The agent keeps only a SHA-256 hash of each token, in hulftark.security.tokens-file "
+        description = {"The agent keeps only a SHA-256 hash of each token, in hulftark.security.tokens-file "
                 + "(default: <hulftark.state-dir>/tokens), and reads that file again when it changes.",
+                "A missing folder is made 0700 and the file written 0600 whatever the umask (Windows: an owner-only ACL); "
+                        + "a file or folder that others may write, or that another user owns, is refused, as ssh refuses such keys."},
         subcommands = TokenCommand.New.class)
 public class TokenCommand implements Runnable {
 
