@@ -115,4 +115,26 @@ class TokensFileIT {
             assertThat(fleet.get("/api/v1/fleet/whoami", FleetProcess.OPERATOR).statusCode()).isEqualTo(200);
         }
     }
+
+    @Test
+    void aUserWithoutANameInThePasswordFileIsTheOwnerToo() throws Exception {
+        // A container run under an arbitrary uid: the process's user is the owner of /proc/self, not a name.
+        assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                "needs root and setpriv");
+        int uid = 54321;
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        Path home = Files.createDirectory(dir.resolve("home"));
+        Files.setAttribute(home, "unix:uid", uid);
+        Files.setAttribute(home, "unix:gid", uid);
+        Path tokens = home.resolve("state/tokens");
+        List<String> cmd = List.of("/usr/bin/setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
+                Cli.javaBin(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Duser.home=" + home,
+                "-Dhulftark.security.tokens-file=" + tokens, "-jar", Cli.APP.toString(),
+                "token", "new", "--name", "ops", "--role", "operator");
+        Cli.Result r = Cli.finish(new ProcessBuilder(cmd).start(), System.nanoTime());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(Files.getAttribute(tokens, "unix:uid")).isEqualTo(uid);
+        assertThat(mode(tokens)).isEqualTo("rw-------");
+        assertThat(mode(tokens.getParent())).isEqualTo("rwx------");
+    }
 }

@@ -26,13 +26,35 @@ public interface FileGuard {
 
     /** POSIX permissions where the file system has them, else ACLs (Windows), else nothing to check. */
     static FileGuard of(FileSystem fs) {
-        if (fs.supportedFileAttributeViews().contains("posix")) {
-            return PosixFileGuard.forThisProcess(fs);
-        }
-        if (fs.supportedFileAttributeViews().contains("acl")) {
-            return AclFileGuard.forThisProcess(fs);
+        try {
+            if (fs.supportedFileAttributeViews().contains("posix")) {
+                return PosixFileGuard.forThisProcess(fs);
+            }
+            if (fs.supportedFileAttributeViews().contains("acl")) {
+                return AclFileGuard.forThisProcess(fs);
+            }
+        } catch (IllegalStateException | LinkageError e) {
+            return new Undecidable(e.getMessage());
         }
         return Unguarded.INSTANCE;
+    }
+
+    /** Who this process is cannot be told: every file is refused with that reason (closed, not open). */
+    record Undecidable(String reason) implements FileGuard {
+        @Override
+        public Optional<String> fault(Path path, boolean folder) {
+            return Optional.of(reason + "; so nobody can be told apart from the owner of " + path);
+        }
+
+        @Override
+        public void createPrivateFolders(Path folder) throws IOException {
+            throw new IOException(reason);
+        }
+
+        @Override
+        public Path createPrivateTempFile(Path folder, String prefix) throws IOException {
+            throw new IOException(reason);
+        }
     }
 
     /** A file system with neither (FAT, some network shares): nothing to check, nothing to set. */

@@ -37,19 +37,30 @@ public final class PosixFileGuard implements FileGuard {
 
     static PosixFileGuard forThisProcess(FileSystem fs) {
         UserPrincipalLookupService users = fs.getUserPrincipalLookupService();
+        Optional<UserPrincipal> root;
         try {
-            // user.name is what getpwuid(getuid()) said at JVM start, not an environment variable.
-            UserPrincipal self = users.lookupPrincipalByName(System.getProperty("user.name"));
-            Optional<UserPrincipal> root;
-            try {
-                root = Optional.of(users.lookupPrincipalByName("root"));
-            } catch (IOException e) {
-                root = Optional.empty();
-            }
-            return new PosixFileGuard(self, root);
+            root = Optional.of(users.lookupPrincipalByName("root"));
         } catch (IOException e) {
-            throw new IllegalStateException("cannot tell who this process runs as (user " + System.getProperty("user.name")
-                    + "): " + e.getMessage(), e);
+            root = Optional.empty();
+        }
+        return new PosixFileGuard(self(fs, users), root);
+    }
+
+    /**
+     * This process's user: on Linux the owner of /proc/self (its effective uid, also when the uid has no name, as
+     * in a container run under an arbitrary uid); elsewhere the user the JVM found at start (getpwuid, not the
+     * environment).
+     */
+    private static UserPrincipal self(FileSystem fs, UserPrincipalLookupService users) {
+        Path proc = fs.getPath("/proc/self");
+        try {
+            if (Files.isDirectory(proc)) {
+                return Files.getOwner(proc);
+            }
+            return users.lookupPrincipalByName(System.getProperty("user.name"));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot tell which user this process runs as (user.name "
+                    + System.getProperty("user.name") + "): " + e.getMessage(), e);
         }
     }
 
