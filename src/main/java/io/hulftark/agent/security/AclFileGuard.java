@@ -29,10 +29,17 @@ import java.util.stream.Collectors;
  */
 public final class AclFileGuard implements FileGuard {
 
-    /** What lets a principal change a file, or replace the files of a folder. */
+    /** What lets a principal change a file. */
     static final Set<AclEntryPermission> WRITES = EnumSet.of(AclEntryPermission.WRITE_DATA,
-            AclEntryPermission.APPEND_DATA, AclEntryPermission.DELETE, AclEntryPermission.DELETE_CHILD,
-            AclEntryPermission.WRITE_ACL, AclEntryPermission.WRITE_OWNER);
+            AclEntryPermission.APPEND_DATA, AclEntryPermission.DELETE, AclEntryPermission.WRITE_ACL,
+            AclEntryPermission.WRITE_OWNER);
+    /**
+     * What lets a principal replace the files of a folder. Adding files (write_data, append_data on a folder) is
+     * not: like a sticky folder, a file there stays its owner's, and one planted by another is refused as theirs.
+     * %ProgramData% passes that right to Users, so a folder made under it by an installer has it.
+     */
+    static final Set<AclEntryPermission> FOLDER_WRITES = EnumSet.of(AclEntryPermission.DELETE,
+            AclEntryPermission.DELETE_CHILD, AclEntryPermission.WRITE_ACL, AclEntryPermission.WRITE_OWNER);
 
     private final Function<Path, AclFileAttributeView> views;
     private final UserPrincipal self;
@@ -81,7 +88,7 @@ public final class AclFileGuard implements FileGuard {
             }
             Set<AclEntryPermission> granted = EnumSet.noneOf(AclEntryPermission.class);
             granted.addAll(e.permissions());
-            granted.retainAll(WRITES);
+            granted.retainAll(folder ? FOLDER_WRITES : WRITES);
             if (!granted.isEmpty()) {
                 return Optional.of(path + " lets " + e.principal().getName() + " change it ("
                         + granted.stream().map(p -> p.name().toLowerCase(java.util.Locale.ROOT)).sorted()

@@ -100,6 +100,20 @@ class AclFileGuardTest {
     }
 
     @Test
+    void aFolderWhereOthersMayOnlyAddFilesIsAcceptedOneWhereTheyMayDeleteIsNot() throws IOException {
+        Path folder = file.getParent();
+        // %ProgramData%'s inheritance: Users may create files and folders, read and list.
+        view(folder).acl = List.of(allow(USERS, AclEntryPermission.WRITE_DATA, AclEntryPermission.APPEND_DATA,
+                AclEntryPermission.READ_DATA, AclEntryPermission.EXECUTE));
+        assertThat(guard.fault(folder, true)).isEmpty();
+        for (AclEntryPermission p : AclFileGuard.FOLDER_WRITES) {
+            view(folder).acl = List.of(allow(USERS, AclEntryPermission.WRITE_DATA, p));
+            assertThat(guard.fault(folder, true)).as(p.name()).hasValueSatisfying(why -> assertThat(why)
+                    .contains(folder + " lets BUILTIN\\Users change it (" + p.name().toLowerCase() + ")"));
+        }
+    }
+
+    @Test
     void denyEntriesAndEntriesOnlyForChildrenDoNotCount() throws IOException {
         AclEntry deny = AclEntry.newBuilder().setType(AclEntryType.DENY).setPrincipal(EVE)
                 .setPermissions(AclEntryPermission.WRITE_DATA).build();
