@@ -289,11 +289,6 @@ public final class AgentCore implements AutoCloseable {
      */
     public ActionRecord submit(String tag, Action action, String reason, String caller) {
         Slot s = slot(tag);
-        History.JournalState journal = history.journalState();
-        if (!journal.writable() && journal.pending() >= PENDING_REFUSE) {
-            throw new Refused(503, "journal-full", 60, journal.reason() + "; " + journal.pending()
-                    + " records wait in memory: no more actions until the journal's disk has room");
-        }
         synchronized (s) {
             if (closed) {
                 throw new Refused(503, "stopping", 10, "the agent is stopping");
@@ -304,6 +299,15 @@ public final class AgentCore implements AutoCloseable {
                         + " already wait for their turn (hulftark.agent.max-queued-actions)");
             }
             s.reserved++;
+        }
+        // After the queue's bound: a refused burst never waits on the journal's lock (an fsync may hold it).
+        History.JournalState journal = history.journalState();
+        if (!journal.writable() && journal.memoryFull()) {
+            synchronized (s) {
+                s.reserved--;
+            }
+            throw new Refused(503, "journal-full", 60, journal.reason() + "; " + journal.pending()
+                    + " records wait in memory: no more actions until the journal's disk has room");
         }
         Instant now = clock.instant();
         ActionRecord queued = new ActionRecord(UUID.randomUUID().toString(), tag, action.word(), reason, caller,
@@ -328,9 +332,6 @@ public final class AgentCore implements AutoCloseable {
         }
         return e.action();
     }
-
-    /** Queued actions in memory beyond which, while the journal cannot be written, new ones are refused. */
-    static final int PENDING_REFUSE = 5_000;
 
     /** The resource's one runner: its actions in the order asked, until none waits. */
     private void drain(Slot s) {

@@ -52,7 +52,7 @@ public final class History {
 
     /** What the journal's disk allows: {@code writable} false while events wait in memory (and why). */
     public record JournalState(boolean writable, String reason, Instant failingSince, int pending, long dropped,
-                               String dir) { }
+                               String dir, boolean memoryFull) { }
 
     public History(LineJournal journal, int keep) {
         this(journal, keep, 10_000);
@@ -203,7 +203,7 @@ public final class History {
 
     public synchronized JournalState journalState() {
         return new JournalState(failure == null && pending.isEmpty(), failure, failingSince, pending.size(), dropped,
-                journal.dir().toString());
+                journal.dir().toString(), pending.size() >= maxPending);
     }
 
     /** The newest record of every action not ended (QUEUED or RUNNING), oldest first. */

@@ -54,35 +54,51 @@ public final class ChildLedger {
             if (mine != null) {
                 return true;
             }
-            ProcessHandle self = ProcessHandle.current();
-            Path dir = locksDir.resolve("children");
-            Path file = dir.resolve(self.pid() + "-" + startMillis(self));
-            try {
-                Files.createDirectories(dir);
-                FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING);
-                try {
-                    byte[] blank = new byte[SLOTS * SLOT_BYTES];
-                    Arrays.fill(blank, (byte) ' ');
-                    for (int i = 0; i < SLOTS; i++) {
-                        blank[i * SLOT_BYTES + SLOT_BYTES - 1] = '\n';
-                    }
-                    ByteBuffer b = ByteBuffer.wrap(blank);
-                    while (b.hasRemaining()) {
-                        ch.write(b);
-                    }
-                } catch (IOException e) {
-                    ch.close();
-                    Files.deleteIfExists(file);
-                    return false;
-                }
-                mine = new ChildLedger(file, ch);
-                Runtime.getRuntime().addShutdownHook(new Thread(mine::closeAtExit, "child-ledger"));
-                return true;
-            } catch (IOException | SecurityException | IllegalStateException e) {
+            ChildLedger made = create(locksDir, ProcessHandle.current());
+            if (made == null) {
                 return false;
             }
+            mine = made;
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(made::closeAtExit, "child-ledger"));
+            } catch (IllegalStateException exiting) {
+                // the JVM is already exiting: nothing is left to run
+            }
+            return true;
         }
+    }
+
+    /** The ledger file of {@code owner} in {@code locksDir}, made with all its room; null where it cannot be. */
+    static ChildLedger create(Path locksDir, ProcessHandle owner) {
+        Path dir = locksDir.resolve("children");
+        Path file = dir.resolve(owner.pid() + "-" + startMillis(owner));
+        try {
+            Files.createDirectories(dir);
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+            try {
+                byte[] blank = new byte[SLOTS * SLOT_BYTES];
+                Arrays.fill(blank, (byte) ' ');
+                for (int i = 0; i < SLOTS; i++) {
+                    blank[i * SLOT_BYTES + SLOT_BYTES - 1] = '\n';
+                }
+                ByteBuffer b = ByteBuffer.wrap(blank);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+            } catch (IOException e) {
+                ch.close();
+                Files.deleteIfExists(file);
+                return null;
+            }
+            return new ChildLedger(file, ch);
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+
+    Path file() {
+        return file;
     }
 
     /** Notes a command started by this process (a no-op before {@link #open}). */
@@ -107,7 +123,7 @@ public final class ChildLedger {
         }
     }
 
-    private synchronized void add(ProcessHandle child, List<String> argv) {
+    synchronized void add(ProcessHandle child, List<String> argv) {
         for (int i = 0; i < SLOTS; i++) {
             if (!used[i]) {
                 String line = child.pid() + " " + startMillis(child) + " " + describe(argv);
@@ -121,7 +137,7 @@ public final class ChildLedger {
         // All slots busy: this command is not tracked (128 commands at once is far past what an agent runs).
     }
 
-    private synchronized void remove(long pid) {
+    synchronized void remove(long pid) {
         Integer i = slotOfPid.remove(pid);
         if (i != null) {
             write(i, "");
@@ -148,7 +164,7 @@ public final class ChildLedger {
     }
 
     /** At a normal exit: the file goes when no command is left; one still running is left for the next lock to end. */
-    private synchronized void closeAtExit() {
+    synchronized void closeAtExit() {
         slotOfPid.keySet().removeIf(pid -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
         try {
             channel.close();

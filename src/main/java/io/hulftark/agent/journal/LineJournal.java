@@ -115,7 +115,8 @@ public final class LineJournal implements AutoCloseable {
         try {
             current.truncate(good);
             size = good;
-            dirtyTail = current.size() != good;
+            // Cut back to a whole record, or to a torn tail not yet ended (dirtyTail then still says so).
+            dirtyTail |= current.size() != good;
         } catch (IOException e) {
             dirtyTail = true;
         }
