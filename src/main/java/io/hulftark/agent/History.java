@@ -47,6 +47,8 @@ public final class History {
     private String failure;
     private Instant failingSince;
     private long dropped;
+    private Instant lastWarning;
+    private static final java.time.Duration WARN_EVERY = java.time.Duration.ofMinutes(10);
 
     private record Pending(Event event, boolean durable) { }
 
@@ -130,6 +132,7 @@ public final class History {
     /** Writes {@code e} after whatever waits; returns it as remembered (an action's record PENDING if it waits). */
     private Event write(Event e, boolean durable) {
         if (flush() && append(e, durable)) {
+            recovered();
             remember(e);
             return e;
         }
@@ -157,21 +160,29 @@ public final class History {
     private boolean append(Event e, boolean durable) {
         try {
             journal.append(JSON.writeValueAsString(e), durable);
-            if (failure != null) {
-                LOG.infof("the journal in %s is written again", journal.dir());
-                failure = null;
-                failingSince = null;
-            }
             return true;
         } catch (IOException | UncheckedIOException ex) {
             if (failure == null) {
-                // Once per outage: a full disk must not also fill the log.
-                LOG.warnf("cannot write the journal in %s: %s; events wait in memory and are written when it "
-                        + "can be", journal.dir(), ex.getMessage());
                 failingSince = Instant.now();
+                // Once per outage, and at most every ten minutes: a disk that fills again and again must not
+                // also fill the log.
+                if (lastWarning == null || failingSince.isAfter(lastWarning.plus(WARN_EVERY))) {
+                    lastWarning = failingSince;
+                    LOG.warnf("cannot write the journal in %s: %s; events wait in memory and are written when it "
+                            + "can be", journal.dir(), ex.getMessage());
+                }
             }
             failure = "cannot write the journal in " + journal.dir() + ": " + ex.getMessage();
             return false;
+        }
+    }
+
+    /** Nothing waits any more: the outage is over. */
+    private void recovered() {
+        if (failure != null && pending.isEmpty()) {
+            LOG.infof("the journal in %s is written again; nothing waits in memory", journal.dir());
+            failure = null;
+            failingSince = null;
         }
     }
 
@@ -198,7 +209,11 @@ public final class History {
 
     /** Tries again to write what waits (the check round calls it, so space that returns is used by itself). */
     public synchronized boolean retryPending() {
-        return flush();
+        if (!flush()) {
+            return false;
+        }
+        recovered();
+        return true;
     }
 
     public synchronized JournalState journalState() {

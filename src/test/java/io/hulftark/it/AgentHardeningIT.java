@@ -150,10 +150,10 @@ class AgentHardeningIT {
     @Test
     void aBurstOfActionsIsBoundedAnsweredWith429AndWaitsQueuedNotRunningWhileTheCliHoldsTheLock() throws Exception {
         start(dir.resolve("state"), Map.of("hulftark.agent.max-queued-actions", "5"));
-        sim.fault(Fault.SLOW_START, "6000");
-        // The CLI's restore holds the resource's lock for about 6 s.
+        sim.fault(Fault.SLOW_START, "12000");
+        // The CLI's restore holds the resource's lock for about 12 s from when it launches the service.
         Process restore = cli.start("restore", "-t", TAG);
-        Thread.sleep(1_500);
+        await("the CLI's restore under way", () -> sim.isRunning(), 30_000);
 
         HttpClient http = HttpClient.newHttpClient();
         List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
@@ -213,6 +213,7 @@ class AgentHardeningIT {
         String id = accepted("restore").path("id").asText();
         awaitAction(id, a -> a.path("state").asText().equals("RUNNING"), 20_000);
         await("utlsvcctl runs", () -> utlsvcctlOf(agent.pid()).isPresent(), 20_000);
+        await("utlsvcctl launched the service", () -> sim.isRunning(), 20_000);
         return id;
     }
 
