@@ -138,6 +138,16 @@ class AgentHardeningIT {
         return n;
     }
 
+    /** {@code jcmd PID Thread.print}: every Java thread's stack. */
+    static String threadDump(long pid) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid), "Thread.print").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).as("a thread dump").contains("Full thread dump");
+        return out;
+    }
+
     /** The simulated utlsvcctl the agent runs, once it runs. */
     Optional<ProcessHandle> utlsvcctlOf(long pid) {
         return ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants)
@@ -178,8 +188,11 @@ class AgentHardeningIT {
             assertThat(r.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
             assertThat(JSON.readTree(r.body()).path("detail").asText()).contains("max-queued-actions");
         }
-        // One runner for the resource, not a thread per waiting action.
+        // One runner for the resource, not a thread per waiting action: only it waits for the lock.
         assertThat(threads(agent.pid(), "agent-action")).isLessThanOrEqualTo(1);
+        String stacks = threadDump(agent.pid());
+        assertThat(stacks.split("FileActionLocks.acquire", -1).length - 1).as("threads waiting for the lock")
+                .isEqualTo(1);
 
         // While the CLI holds the lock, none of them runs.
         List<String> ids = new ArrayList<>();
