@@ -1,29 +1,70 @@
 package io.hulftark.agent;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One action asked of the agent, as it goes: QUEUED, RUNNING, then SUCCEEDED or FAILED.
+ * One action asked of the agent, as it goes: QUEUED (waiting for its turn and the resource's lock),
+ * RUNNING (holding it), then SUCCEEDED or FAILED; INTERRUPTED when the agent stopped or was killed
+ * before it ended (its end is when a restarted agent found it, with no exit code).
  *
  * @param requestedBy the caller's name from the token file (never the token)
  * @param mode        {@code direct} (the kit in this process) or {@code lifekeeper} (perform_action)
+ * @param journal     {@code WRITTEN}: this state is in the agent's journal; {@code PENDING}: the journal's
+ *                    disk cannot take it yet, it is kept in memory and written when it can be
  */
 public record ActionRecord(String id, String tag, String action, String reason, String requestedBy, String mode,
                            String state, Instant requestedAt, Instant startedAt, Instant endedAt, Integer exitCode,
-                           Long durationMillis, List<String> messages) {
+                           Long durationMillis, List<String> messages, String journal) {
 
-    public ActionRecord started(Instant at) {
-        return new ActionRecord(id, tag, action, reason, requestedBy, mode, "RUNNING", requestedAt, at, null, null, null,
-                List.of());
+    public static final String QUEUED = "QUEUED";
+    public static final String RUNNING = "RUNNING";
+    public static final String SUCCEEDED = "SUCCEEDED";
+    public static final String FAILED = "FAILED";
+    public static final String INTERRUPTED = "INTERRUPTED";
+    public static final String WRITTEN = "WRITTEN";
+    public static final String PENDING = "PENDING";
+
+    public ActionRecord(String id, String tag, String action, String reason, String requestedBy, String mode,
+                        String state, Instant requestedAt, Instant startedAt, Instant endedAt, Integer exitCode,
+                        Long durationMillis, List<String> messages) {
+        this(id, tag, action, reason, requestedBy, mode, state, requestedAt, startedAt, endedAt, exitCode,
+                durationMillis, messages, WRITTEN);
     }
 
+    public ActionRecord started(Instant at) {
+        return new ActionRecord(id, tag, action, reason, requestedBy, mode, RUNNING, requestedAt, at, null, null, null,
+                List.of(), journal);
+    }
+
+    /** Its end; an action that never held the lock (it timed out waiting) ends with no start and no duration. */
     public ActionRecord ended(Instant at, int exit, List<String> output) {
-        return new ActionRecord(id, tag, action, reason, requestedBy, mode, exit == 0 ? "SUCCEEDED" : "FAILED",
-                requestedAt, startedAt, at, exit, at.toEpochMilli() - startedAt.toEpochMilli(), List.copyOf(output));
+        return new ActionRecord(id, tag, action, reason, requestedBy, mode, exit == 0 ? SUCCEEDED : FAILED,
+                requestedAt, startedAt, at, exit, startedAt == null ? null : millis(startedAt, at),
+                List.copyOf(output), journal);
+    }
+
+    /** Ended by the agent's stop or death, not by the kit: no exit code, and what is known of it. */
+    public ActionRecord interrupted(Instant at, List<String> known) {
+        List<String> all = new ArrayList<>(messages == null ? List.of() : messages);
+        all.addAll(known);
+        return new ActionRecord(id, tag, action, reason, requestedBy, mode, INTERRUPTED, requestedAt, startedAt, at,
+                null, startedAt == null ? null : millis(startedAt, at), List.copyOf(all), journal);
+    }
+
+    public ActionRecord journaled(boolean written) {
+        String j = written ? WRITTEN : PENDING;
+        return j.equals(journal) ? this : new ActionRecord(id, tag, action, reason, requestedBy, mode, state,
+                requestedAt, startedAt, endedAt, exitCode, durationMillis, messages, j);
     }
 
     public boolean finished() {
         return endedAt != null;
+    }
+
+    private static long millis(Instant from, Instant to) {
+        return Math.max(0, Duration.between(from, to).toMillis());
     }
 }

@@ -37,6 +37,10 @@ public interface AgentConfig {
     @WithDefault("100")
     int checksKept();
 
+    /** Actions of one resource that may wait for their turn behind the running one; more are answered 429. */
+    @WithDefault("16")
+    int maxQueuedActions();
+
     Journal journal();
 
     enum ActionMode { LIFEKEEPER, DIRECT }

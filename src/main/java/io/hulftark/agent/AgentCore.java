@@ -17,6 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.ArrayList;
+import org.jboss.logging.Logger;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -24,6 +27,8 @@ import java.util.concurrent.Semaphore;
  * resource at once), their status with its threshold, the actions asked of it, and the history.
  */
 public final class AgentCore implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(AgentCore.class);
 
     /** What the metrics and the fleet push hear of. */
     public interface Listener {
@@ -63,11 +68,47 @@ public final class AgentCore implements AutoCloseable {
         }
     }
 
+    /**
+     * An action refused before it was queued: 429 when the resource's queue is full, 503 when the
+     * journal's disk cannot take more; {@code retryAfterSeconds} for the answer's Retry-After.
+     */
+    public static final class Refused extends RuntimeException {
+        private final int status;
+        private final String kind;
+        private final long retryAfterSeconds;
+
+        Refused(int status, String kind, long retryAfterSeconds, String detail) {
+            super(detail, null, false, false);
+            this.status = status;
+            this.kind = kind;
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String kind() {
+            return kind;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
+
+    private record Queued(ActionRecord record, Action action) { }
+
     private static final class Slot {
         final ResourceState state;
         // A semaphore, not a lock: the scheduled round takes it and the pool thread that checks gives it back.
         final Semaphore checking = new Semaphore(1);
         final Deque<CheckResult> checks = new ArrayDeque<>();
+        // Actions waiting for their turn, guarded by the slot; one runner drains them, so a waiting action holds no thread.
+        final Deque<Queued> queue = new ArrayDeque<>();
+        int reserved;
+        boolean draining;
+        long typicalMillis = 5_000; // of this resource's recent actions, for Retry-After
 
         Slot(ResourceState state) {
             this.state = state;
@@ -82,12 +123,24 @@ public final class AgentCore implements AutoCloseable {
     private final int checksKept;
     private final Clock clock;
     private final Listener listener;
+    private final int maxQueued;
     private volatile boolean closed;
     private final ExecutorService checkPool = Executors.newCachedThreadPool(daemon("agent-check"));
     private final ExecutorService actionPool = Executors.newCachedThreadPool(daemon("agent-action"));
 
     public AgentCore(List<String> tags, Checker checker, ResourceDirectory directory, ActionExecutor executor,
                      History history, int failuresBeforeFailed, int checksKept, Clock clock, Listener listener) {
+        this(tags, checker, directory, executor, history, failuresBeforeFailed, checksKept, 16, clock, listener);
+    }
+
+    /** @param maxQueued actions of one resource that may wait for their turn (beyond the one that runs) */
+    public AgentCore(List<String> tags, Checker checker, ResourceDirectory directory, ActionExecutor executor,
+                     History history, int failuresBeforeFailed, int checksKept, int maxQueued, Clock clock,
+                     Listener listener) {
+        if (maxQueued < 1) {
+            throw new IllegalArgumentException("at least one action must be able to wait, not " + maxQueued);
+        }
+        this.maxQueued = maxQueued;
         this.checker = checker;
         this.directory = directory;
         this.executor = executor;
@@ -101,6 +154,15 @@ public final class AgentCore implements AutoCloseable {
 
     /** Takes back the journal: each resource's last status and since, and what direct actions left. */
     public void restore() throws IOException {
+        restore(List.of());
+    }
+
+    /**
+     * Takes back the journal as {@link #restore()}, then ends every action an earlier agent left QUEUED or
+     * RUNNING as INTERRUPTED, with what is known: when it started, and {@code reaped} (the commands of the
+     * dead agent that were found still running and ended).
+     */
+    public void restore(List<String> reaped) throws IOException {
         history.replay().forEach((tag, t) -> {
             Slot s = slots.get(tag);
             if (s != null) {
@@ -112,6 +174,19 @@ public final class AgentCore implements AutoCloseable {
                     .filter(a -> "direct".equals(a.mode()) && "SUCCEEDED".equals(a.state()) && !"quickCheck".equals(a.action()))
                     .findFirst()
                     .ifPresent(a -> directory.expect(tag, !"remove".equals(a.action())));
+        }
+        Instant now = clock.instant();
+        for (ActionRecord a : history.unfinished()) {
+            List<String> known = new ArrayList<>();
+            known.add(a.startedAt() == null
+                    ? "the agent stopped before this action held the resource's lock; it did not run"
+                    : "the agent stopped while this action ran (from " + a.startedAt() + "); its outcome is unknown:"
+                    + " check the resource");
+            if (a.startedAt() != null) {
+                reaped.forEach(r -> known.add("ended what the stopped agent left running: " + r));
+            }
+            ActionRecord ended = a.interrupted(now, known);
+            history.action(ended, now, true);
         }
     }
 
@@ -136,6 +211,7 @@ public final class AgentCore implements AutoCloseable {
 
     /** The scheduled round: every resource in parallel; one whose last check still runs is skipped. */
     public void checkAll() {
+        history.retryPending(); // a journal whose disk had no room recovers by itself
         slots.forEach((tag, s) -> {
             if (s.checking.tryAcquire()) {
                 try {
@@ -206,24 +282,97 @@ public final class AgentCore implements AutoCloseable {
         return history;
     }
 
-    /** Records the request on disk, then runs the action in the background; the record says how it goes. */
+    /**
+     * Records the request (on disk, or PENDING in memory when the journal's disk is full), then queues it behind
+     * the resource's other actions; the record says how it goes. Refused when {@code maxQueued} already wait,
+     * or when the journal is full and could not keep the request even in memory.
+     */
     public ActionRecord submit(String tag, Action action, String reason, String caller) {
-        slot(tag);
+        Slot s = slot(tag);
+        synchronized (s) {
+            if (closed) {
+                throw new Refused(503, "stopping", 10, "the agent is stopping");
+            }
+            if (s.queue.size() + s.reserved >= maxQueued) {
+                long after = Math.max(1, Math.min(3_600, (s.queue.size() + 1) * s.typicalMillis / 1000));
+                throw new Refused(429, "queue-full", after, maxQueued + " actions of " + tag
+                        + " already wait for their turn (hulftark.agent.max-queued-actions)");
+            }
+            s.reserved++;
+        }
+        // After the queue's bound: a refused burst never waits on the journal's lock (an fsync may hold it).
+        History.JournalState journal = history.journalState();
+        if (!journal.writable() && journal.memoryFull()) {
+            synchronized (s) {
+                s.reserved--;
+            }
+            throw new Refused(503, "journal-full", 60, journal.reason() + "; " + journal.pending()
+                    + " records wait in memory: no more actions until the journal's disk has room");
+        }
         Instant now = clock.instant();
         ActionRecord queued = new ActionRecord(UUID.randomUUID().toString(), tag, action.word(), reason, caller,
-                executor.mode(action), "QUEUED", now, null, null, null, null, List.of());
-        listener.recorded(history.action(queued, now, true));
-        actionPool.execute(() -> run(queued, action));
-        return queued;
+                executor.mode(action), ActionRecord.QUEUED, now, null, null, null, null, List.of());
+        Event e;
+        try {
+            e = history.action(queued, now, true);
+        } catch (RuntimeException ex) {
+            synchronized (s) {
+                s.reserved--;
+            }
+            throw ex;
+        }
+        listener.recorded(e);
+        synchronized (s) {
+            s.reserved--;
+            s.queue.addLast(new Queued(e.action(), action));
+            if (!s.draining) {
+                s.draining = true;
+                actionPool.execute(() -> drain(s));
+            }
+        }
+        return e.action();
+    }
+
+    /** The resource's one runner: its actions in the order asked, until none waits. */
+    private void drain(Slot s) {
+        while (true) {
+            Queued q;
+            synchronized (s) {
+                q = closed ? null : s.queue.pollFirst();
+                if (q == null) {
+                    s.draining = false;
+                    return;
+                }
+            }
+            long t0 = System.nanoTime();
+            try {
+                run(q.record(), q.action());
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "the action %s of %s did not end cleanly", q.record().id(), q.record().tag());
+            } catch (Error e) {
+                synchronized (s) {
+                    s.draining = false;
+                }
+                throw e;
+            }
+            synchronized (s) {
+                s.typicalMillis = (s.typicalMillis + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)) / 2;
+            }
+        }
     }
 
     private void run(ActionRecord queued, Action action) {
-        ActionRecord running = queued.started(clock.instant());
-        listener.recorded(history.action(running, running.startedAt(), false));
+        AtomicReference<ActionRecord> running = new AtomicReference<>();
+        Runnable lockHeld = () -> {
+            ActionRecord r = queued.started(clock.instant());
+            running.set(r);
+            // Not forced to the disk: a crash after this leaves QUEUED, which a restart ends as INTERRUPTED too.
+            listener.recorded(history.action(r, r.startedAt(), false));
+        };
         ActionExecutor.Outcome outcome;
         Error fatal = null;
         try {
-            outcome = executor.execute(action, queued.tag());
+            outcome = executor.execute(action, queued.tag(), lockHeld);
         } catch (RuntimeException e) {
             outcome = new ActionExecutor.Outcome(1, List.of("the action failed: " + e.getMessage()));
         } catch (Error e) {
@@ -234,14 +383,25 @@ public final class AgentCore implements AutoCloseable {
         if (outcome.exitCode() == 0 && "direct".equals(queued.mode()) && action != Action.QUICK_CHECK) {
             directory.expect(queued.tag(), action != Action.REMOVE);
         }
-        ActionRecord ended = running.ended(clock.instant(), outcome.exitCode(), outcome.messages());
+        ActionRecord from = running.get() == null ? queued : running.get();
+        ActionRecord ended = from.ended(clock.instant(), outcome.exitCode(), outcome.messages());
         Event endedEvent = history.action(ended, ended.endedAt(), true);
-        listener.actionEnded(ended);
+        listener.actionEnded(endedEvent.action());
         listener.recorded(endedEvent);
         if (fatal != null) {
             throw fatal;
         }
-        checkNow(queued.tag()); // the status should show the action's effect at once
+        if (!closed) {
+            checkNow(queued.tag()); // the status should show the action's effect at once
+        }
+    }
+
+    /** Actions of {@code tag} waiting for their turn (not the one that runs). */
+    public int queued(String tag) {
+        Slot s = slot(tag);
+        synchronized (s) {
+            return s.queue.size();
+        }
     }
 
     private Slot slot(String tag) {
@@ -255,6 +415,20 @@ public final class AgentCore implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         closed = true;
+        // What waits will not run: say so now rather than leave it QUEUED for the next start to find.
+        Instant now = clock.instant();
+        for (Slot s : slots.values()) {
+            List<Queued> left;
+            synchronized (s) {
+                left = List.copyOf(s.queue);
+                s.queue.clear();
+            }
+            for (Queued q : left) {
+                history.action(q.record().interrupted(now,
+                        List.of("the agent stopped before this action held the resource's lock; it did not run")),
+                        now, true);
+            }
+        }
         checkPool.shutdownNow();
         actionPool.shutdown();
         actionPool.awaitTermination(5, TimeUnit.SECONDS);

@@ -8,6 +8,7 @@ import io.hulftark.app.KitContext;
 import io.hulftark.app.ServerRole;
 import io.hulftark.fleet.FleetConfig;
 import io.hulftark.kit.Kit;
+import io.hulftark.platform.FileActionLocks;
 import io.hulftark.platform.ProcessCommandRunner;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
@@ -63,7 +64,7 @@ public class AgentService {
         ActionExecutor executor = mode == AgentConfig.ActionMode.DIRECT ? direct
                 : new LifeKeeperExecutor(performAction.orElseThrow(() -> new IllegalArgumentException(
                         "hulftark.agent.action-mode=lifekeeper needs LKROOT or hulftark.agent.perform-action")),
-                        new ProcessCommandRunner(), context.parameters().timeout().plusSeconds(60), direct);
+                        ProcessCommandRunner.untracked(), context.parameters().timeout().plusSeconds(60), direct);
         Checker checker = new Checker(context.parameters(), context.platform().services(),
                 Kit.probe(context.parameters(), context.platform().commands()), directory, Clock.systemUTC());
         try {
@@ -78,8 +79,10 @@ public class AgentService {
                     .orElse(null);
             this.pusher = pusher(fleet, reports);
             this.core = new AgentCore(tags, checker, directory, executor, history, config.failuresBeforeFailed(),
-                    config.checksKept(), Clock.systemUTC(), pusher == null ? metrics : AgentCore.Listener.all(metrics, pusher));
-            core.restore();
+                    config.checksKept(), config.maxQueuedActions(), Clock.systemUTC(),
+                    pusher == null ? metrics : AgentCore.Listener.all(metrics, pusher));
+            // Before any action: what a killed agent left running is ended, and its actions are INTERRUPTED.
+            core.restore(new FileActionLocks(context.stateDir()).reapOrphans());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the agent's journal under " + context.stateDir() + ": "
                     + e.getMessage(), e);

@@ -37,9 +37,16 @@ public final class LifeKeeperExecutor implements ActionExecutor {
 
     @Override
     public Outcome execute(Action action, String tag) {
+        return execute(action, tag, () -> { });
+    }
+
+    /** perform_action's launcher takes the lock in its own process: the action is RUNNING from its start. */
+    @Override
+    public Outcome execute(Action action, String tag, Runnable lockHeld) {
         if (action == Action.QUICK_CHECK) {
-            return direct.execute(action, tag);
+            return direct.execute(action, tag, lockHeld);
         }
+        lockHeld.run();
         CommandResult r = runner.run(argv(action, tag), bound);
         List<String> lines = r.output().lines().map(String::strip).filter(l -> !l.isEmpty()).limit(200).toList();
         if (r.timedOut()) {

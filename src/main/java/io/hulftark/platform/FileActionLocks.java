@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,7 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The per-resource lock: an OS file lock on {@code STATE_DIR/locks/TAG.lock}, so the CLI that
  * LifeKeeper runs and the agent's REST actions never interleave. The OS drops the lock when a
  * holder dies, so a killed process never leaves a resource locked. Within one JVM a plain lock
- * comes first, because file locks belong to the whole process.
+ * comes first, because file locks belong to the whole process. What a killed holder left running
+ * is ended by the next holder before it acts ({@link ChildLedger}).
  */
 public final class FileActionLocks implements ActionLocks {
 
@@ -29,6 +31,12 @@ public final class FileActionLocks implements ActionLocks {
 
     public FileActionLocks(Path stateDir) {
         this.dir = stateDir.resolve("locks");
+        ChildLedger.open(dir); // from now on this process's commands are noted next to the locks
+    }
+
+    /** Ends what dead holders of these locks left running (see {@link ChildLedger}); one line per command ended. */
+    public List<String> reapOrphans() {
+        return ChildLedger.reap(dir);
     }
 
     public Path lockFile(String tag) {
@@ -56,6 +64,8 @@ public final class FileActionLocks implements ActionLocks {
                 }
                 if (lock != null) {
                     FileLock held = lock;
+                    // A killed holder's command may still run: it ends before this holder acts.
+                    ChildLedger.reap(dir);
                     return () -> release(held, channel, local);
                 }
                 if (System.nanoTime() - end >= 0) {

@@ -13,6 +13,8 @@ import java.util.stream.Stream;
  * Runs a program straight from its argument list (no shell), with stdin closed and stdout and
  * stderr merged and cut to {@link #MAX_OUTPUT} bytes. On overrun it kills the process and every
  * descendant (children first, so none is re-parented and forgotten) and waits for them to go.
+ * While it runs a command is noted in the {@link ChildLedger} (and, on Windows, in a job object
+ * that ends it with this process), so that it cannot outlive a killed agent unseen.
  */
 public final class ProcessCommandRunner implements CommandRunner {
 
@@ -20,13 +22,27 @@ public final class ProcessCommandRunner implements CommandRunner {
     static final int MAX_OUTPUT = 64 * 1024;
 
     private final Charset charset;
+    private final boolean tracked;
 
     public ProcessCommandRunner() {
         this(Charset.defaultCharset());
     }
 
     public ProcessCommandRunner(Charset charset) {
+        this(charset, true);
+    }
+
+    private ProcessCommandRunner(Charset charset, boolean tracked) {
         this.charset = charset;
+        this.tracked = tracked;
+    }
+
+    /**
+     * A runner whose commands are not in the {@link ChildLedger}: for a command that takes the resource's lock
+     * itself (perform_action runs our launcher), which must not be ended because the agent that started it died.
+     */
+    public static ProcessCommandRunner untracked() {
+        return new ProcessCommandRunner(Charset.defaultCharset(), false);
     }
 
     @Override
@@ -41,6 +57,20 @@ public final class ProcessCommandRunner implements CommandRunner {
         } catch (IOException | RuntimeException e) {
             return new CommandResult(-1, "", false, oneLine(e), elapsed(start));
         }
+        if (tracked) {
+            ChildLedger.spawned(process.toHandle(), argv);
+            Containment.current().adopt(process);
+        }
+        try {
+            return await(process, bound, start);
+        } finally {
+            if (tracked) {
+                ChildLedger.ended(process.toHandle());
+            }
+        }
+    }
+
+    private CommandResult await(Process process, Duration bound, long start) {
         OutputDrain drain = new OutputDrain(process.getInputStream());
         drain.start();
         boolean finished;

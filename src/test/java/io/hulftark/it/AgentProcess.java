@@ -106,6 +106,17 @@ final class AgentProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The agent's process id (it runs). */
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL: no shutdown hook, no cleanup, as a crash or an OOM killer ends it. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("the agent died of SIGKILL").isTrue();
+    }
+
     /** SIGTERM, as systemd or the Windows service wrapper stops it. */
     void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {

@@ -1,6 +1,7 @@
 package io.hulftark.agent.api;
 
 import io.hulftark.agent.ActionRecord;
+import io.hulftark.agent.AgentCore;
 import io.hulftark.agent.AgentService;
 import io.hulftark.agent.CheckResult;
 import io.hulftark.agent.Event;
@@ -134,7 +135,16 @@ public class AgentResource {
         if (reason.length() > MAX_REASON || reason.chars().anyMatch(c -> c < 0x20 && c != '\t')) {
             throw ProblemException.badRequest("the reason must be one line of at most " + MAX_REASON + " characters");
         }
-        ActionRecord record = agent.core().submit(tag, action, reason, caller.get().name());
+        ActionRecord record;
+        try {
+            record = agent.core().submit(tag, action, reason, caller.get().name());
+        } catch (AgentCore.Refused e) {
+            // 429 (the resource's queue is full) or 503 (the journal's disk is full): try again later.
+            return Response.status(e.status()).type(Problem.MEDIA_TYPE)
+                    .header("Retry-After", Long.toString(e.retryAfterSeconds()))
+                    .entity(Problem.of(e.status(), e.kind(), e.status() == 429 ? "Too many queued actions"
+                            : "Cannot take actions now", e.getMessage(), Problem.instance(uri))).build();
+        }
         URI location = uri.getBaseUriBuilder().path("api/v1/actions").path(record.id()).build();
         return Response.accepted(record).location(location).build();
     }

@@ -1,6 +1,7 @@
 package io.hulftark.agent.health;
 
 import io.hulftark.agent.AgentService;
+import io.hulftark.agent.History;
 import io.hulftark.agent.ResourceView;
 import io.hulftark.agent.Status;
 import io.hulftark.app.ServerRole;
@@ -42,6 +43,7 @@ public class AgentHealth {
         }
         HealthRegistries.getRegistry(HealthType.LIVENESS).register("agent", rounds());
         HealthRegistries.getRegistry(HealthType.READINESS).register("configuration", configuration());
+        HealthRegistries.getRegistry(HealthType.READINESS).register("journal", journal());
         HealthRegistry hulft = HealthRegistries.getHealthGroupRegistry("hulft");
         for (String tag : agent.core().tags()) {
             hulft.register("hulft " + tag, (HealthCheck) () -> resource(tag));
@@ -72,6 +74,25 @@ public class AgentHealth {
                     ? b.down().withData("reason", "no check round for " + late.toSeconds() + " s")
                     : b.up()).build();
         };
+    }
+
+    /** DOWN while the journal cannot be written (a full disk): actions still run, their records wait in memory. */
+    HealthCheck journal() {
+        return () -> journal(agent.core().history().journalState());
+    }
+
+    static HealthCheckResponse journal(History.JournalState j) {
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("journal").withData("dir", j.dir())
+                .withData("pending", j.pending());
+        if (j.dropped() > 0) {
+            b.withData("dropped", j.dropped());
+        }
+        if (j.writable()) {
+            return b.up().build();
+        }
+        return b.down().withData("reason", (j.reason() == null ? "cannot write the journal in " + j.dir() : j.reason())
+                        + "; " + j.pending() + " records wait in memory and are written when the disk has room")
+                .withData("since", String.valueOf(j.failingSince())).build();
     }
 
     HealthCheck configuration() {

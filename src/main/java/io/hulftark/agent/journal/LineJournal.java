@@ -20,6 +20,9 @@ import java.util.List;
  * there before the action's answer is given. A torn last line (a crash mid-write), a line that is
  * not UTF-8 or one longer than {@link #MAX_LINE} is skipped on replay, never fatal; reopening the
  * journal ends a torn line first, so the fragment is then replayed as a line of its own.
+ * <p>An append that fails (a full disk) is cut back to the last whole record, so no fragment is
+ * left for the next record to be glued to; where even that fails, the next record starts on a new
+ * line. Either way every complete record appended later is replayed.
  */
 public final class LineJournal implements AutoCloseable {
 
@@ -31,6 +34,8 @@ public final class LineJournal implements AutoCloseable {
     private FileChannel current;
     private long size;
     private int skipped;
+    // The file may end in a fragment of a failed append: the next record starts on a new line.
+    private boolean dirtyTail;
 
     public LineJournal(Path dir, long maxFileBytes, int keptFiles) throws IOException {
         if (maxFileBytes < MAX_LINE || keptFiles < 1) {
@@ -45,12 +50,8 @@ public final class LineJournal implements AutoCloseable {
     private void open() throws IOException {
         current = FileChannel.open(file(0), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         size = current.size();
-        if (size > 0 && !endsWithNewline()) {
-            // A crash tore the last line: end it, or the next record would be glued to it and lost.
-            current.write(ByteBuffer.wrap(new byte[] {'\n'}));
-            current.force(false);
-            size++;
-        }
+        // A crash tore the last line: the next record starts on a new line, or it would be glued to it and lost.
+        dirtyTail = size > 0 && !endsWithNewline();
     }
 
     private boolean endsWithNewline() throws IOException {
@@ -58,6 +59,11 @@ public final class LineJournal implements AutoCloseable {
             ByteBuffer last = ByteBuffer.allocate(1);
             return in.read(last, size - 1) == 1 && last.get(0) == '\n';
         }
+    }
+
+    /** The journal's folder (named where the disk is full). */
+    public Path dir() {
+        return dir;
     }
 
     Path file(int generation) {
@@ -73,22 +79,60 @@ public final class LineJournal implements AutoCloseable {
         if (bytes.length > MAX_LINE) {
             throw new IllegalArgumentException("a journal record is at most 64 KiB");
         }
+        if (current == null) {
+            open(); // a rotation that failed half-way closed the current file
+        }
         if (size + bytes.length > maxFileBytes) {
             rotate();
         }
+        long good = size;
+        try {
+            if (dirtyTail) {
+                writeFully(new byte[] {'\n'});
+                good = ++size;
+                dirtyTail = false;
+            }
+            writeFully(bytes);
+            size += bytes.length;
+            if (durable) {
+                current.force(false);
+            }
+        } catch (IOException e) {
+            cutBack(good);
+            throw e;
+        }
+    }
+
+    private void writeFully(byte[] bytes) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         while (buf.hasRemaining()) {
             current.write(buf);
         }
-        size += bytes.length;
-        if (durable) {
-            current.force(false);
+    }
+
+    /** After a failed append: drop what it wrote (truncating needs no space), else mark the tail. */
+    private void cutBack(long good) {
+        try {
+            current.truncate(good);
+            size = good;
+            // Cut back to a whole record, or to a torn tail not yet ended (dirtyTail then still says so).
+            dirtyTail |= current.size() != good;
+        } catch (IOException e) {
+            dirtyTail = true;
+        }
+        if (dirtyTail) {
+            try {
+                size = current.size();
+            } catch (IOException ignored) {
+                // size stays an estimate; the new line before the next record keeps records apart
+            }
         }
     }
 
     private void rotate() throws IOException {
         current.force(false);
         current.close();
+        current = null;
         Files.deleteIfExists(file(keptFiles - 1)); // with one file kept, that is the current one
         for (int g = keptFiles - 2; g >= 0; g--) {
             if (Files.exists(file(g))) {
@@ -130,6 +174,10 @@ public final class LineJournal implements AutoCloseable {
     }
 
     private void line(byte[] bytes, int from, int to, List<String> out) {
+        // A crash can leave zeros where the page cache had not reached the disk: they are no record.
+        while (from < to && bytes[from] == 0) {
+            from++;
+        }
         if (to == from) {
             return;
         }
@@ -148,6 +196,8 @@ public final class LineJournal implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
-        current.close();
+        if (current != null) {
+            current.close();
+        }
     }
 }

@@ -99,12 +99,12 @@ public final class AgentReports {
             }
             s.append(": ").append(a.state());
             if (a.finished()) {
-                s.append(" (exit ").append(a.exitCode());
+                s.append(a.exitCode() == null ? " (no exit code" : " (exit " + a.exitCode());
                 if (a.durationMillis() != null) {
                     s.append(String.format(Locale.ROOT, ", %.1f s", a.durationMillis() / 1000.0));
                 }
                 s.append(')');
-                if (a.exitCode() != null && a.exitCode() != 0 && !a.messages().isEmpty()) {
+                if ((a.exitCode() == null || a.exitCode() != 0) && !a.messages().isEmpty()) {
                     s.append(": ").append(a.messages().get(a.messages().size() - 1));
                 }
             } else if ("QUEUED".equals(a.state()) && !blank(a.reason())) {
