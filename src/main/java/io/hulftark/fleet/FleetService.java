@@ -86,7 +86,12 @@ public class FleetService implements ReportSink {
             }
         });
         if (store instanceof GuardedFleetStore guarded) {
-            every(PROBE_EVERY, "store probe", guarded::probe);
+            every(PROBE_EVERY, "store probe", () -> {
+                boolean down = guarded.availability().down().isPresent();
+                if (guarded.probe() && down) {
+                    feed.rewind(store.lastEventId());
+                }
+            });
         }
         LOG.infof("fleet view: store %s, fresh for %s, retention %s", config.store().name().toLowerCase(Locale.ROOT),
                 config.freshFor(), config.retention());

@@ -7,6 +7,7 @@ import io.quarkus.arc.InjectableInstance;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.io.IOException;
@@ -38,8 +39,9 @@ public class FleetStoreProducer {
     @DataSource("postgresql")
     InjectableInstance<AgroalDataSource> postgresql;
 
+    /** A singleton, not behind a client proxy: the service asks the GuardedFleetStore itself for its availability. */
     @Produces
-    @ApplicationScoped
+    @Singleton
     FleetStore fleetStore() {
         boolean h2 = config.store() == FleetConfig.Store.EMBEDDED;
         String name = h2 ? "embedded" : "postgresql";
