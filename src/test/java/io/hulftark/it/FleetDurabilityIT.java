@@ -163,12 +163,12 @@ class FleetDurabilityIT {
                         .containsAll(acknowledged);
                 int before = senders.acknowledged.size();
                 senders.start(fleet, "");
-                Thread.sleep(1500 + ThreadLocalRandom.current().nextInt(1500));
+                Thread.sleep(2000 + ThreadLocalRandom.current().nextInt(2000));
                 fleet.kill(); // mid-stream: requests in flight on every sender
                 senders.close();
                 acknowledged.addAll(senders.acknowledged);
                 assertThat(senders.acknowledged.size() - before).as("round %d: reports were taken before the kill", round)
-                        .isGreaterThan(20);
+                        .isGreaterThan(5);
             }
         }
         try (FleetProcess fleet = new FleetProcess(Map.of(), state, tokens, port).start()) {
@@ -256,6 +256,8 @@ class FleetDurabilityIT {
                 senders.close();
                 fleet.kill();
                 acknowledged.addAll(senders.acknowledged);
+                // What the fleet view said, for a failure's report (failsafe keeps the output).
+                Files.readString(fleet.log).lines().filter(l -> !l.startsWith("\t")).skip(20).forEach(System.out::println);
             }
 
             Files.deleteIfExists(filler);

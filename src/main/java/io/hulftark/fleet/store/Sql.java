@@ -56,6 +56,7 @@ final class Sql {
                 try {
                     T result = work.run(c);
                     c.commit();
+                    H2Commits.awaitWritten(c); // on the file before anyone is told it is kept
                     restore(c, autoCommit, null);
                     return result;
                 } catch (SQLException | RuntimeException | Error e) {

@@ -31,7 +31,7 @@ public final class TestDatabases {
      * all but CACHE_SIZE and DB_CLOSE_ON_EXIT, which only a long-running process needs (StoreOptionsTest checks).
      */
     public static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-            + ";LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64;WRITE_DELAY=0;TRACE_LEVEL_FILE=0";
+            + ";LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64;TRACE_LEVEL_FILE=0";
 
     private TestDatabases() {
     }
@@ -107,7 +107,7 @@ public final class TestDatabases {
         config.load().migrate();
     }
 
-    private static AgroalDataSource pool(String url, String user, String password, int maxSize) {
+    static AgroalDataSource pool(String url, String user, String password, int maxSize) {
         try {
             return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
                     .connectionPoolConfiguration(p -> p.maxSize(maxSize).acquisitionTimeout(Duration.ofSeconds(10))
