@@ -81,6 +81,15 @@ public final class EventFeed {
         return delivered;
     }
 
+    /**
+     * After the store could not write (H2 closed its database on a full disk): ids above {@code lastKept} were
+     * never kept, and the store may hand them out again; they are read and delivered as new.
+     */
+    public synchronized void rewind(long lastKept) {
+        watermark = Math.min(watermark, lastKept);
+        seenAbove.removeIf(id -> id > lastKept);
+    }
+
     /** Pings every subscriber and forgets the streams that are gone. */
     public void pingAll() {
         for (Subscriber s : subscribers) {

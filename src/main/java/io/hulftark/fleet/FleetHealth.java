@@ -10,9 +10,12 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
+import java.util.Map;
+
 /**
- * The fleet view's health, registered in the fleet role only: ready when its store answers (a load balancer then
- * sends it reports and readers); live while its background work runs. Never throws; a DOWN says why.
+ * The fleet view's health, registered in the fleet role only: ready when its store answers and can write (a load
+ * balancer then sends it reports and readers; a full disk or a lost database server makes
+ * it DOWN with the reason); live while its background work runs. Never throws; a DOWN says why.
  */
 @ApplicationScoped
 public class FleetHealth {
@@ -36,10 +39,17 @@ public class FleetHealth {
         return () -> {
             HealthCheckResponseBuilder b = HealthCheckResponse.named("fleet store")
                     .withData("store", fleet.config().store().name().toLowerCase(java.util.Locale.ROOT));
+            // A store that cannot write is DOWN even when it still reads (H2 opens a full disk's file again).
+            var down = fleet.availability().flatMap(a -> a.problem().map(p -> Map.entry(p, a.down().get().since())));
+            if (down.isPresent()) {
+                return b.down().withData("reason", down.get().getKey())
+                        .withData("since", down.get().getValue().toString()).build();
+            }
             try {
                 return b.up().withData("lastEventId", fleet.store().lastEventId()).build();
             } catch (RuntimeException e) {
-                return b.down().withData("reason", "the store does not answer: " + e.getMessage()).build();
+                return b.down().withData("reason", fleet.availability().flatMap(a -> a.problem())
+                        .orElse("the store does not answer: " + e.getMessage())).build();
             }
         };
     }

@@ -8,6 +8,9 @@ import io.hulftark.fleet.report.Report;
 import io.hulftark.fleet.report.ReportSink;
 import io.hulftark.fleet.report.ReportValidator;
 import io.hulftark.fleet.store.FleetStore;
+import io.hulftark.fleet.store.FleetStoreException;
+import io.hulftark.fleet.store.GuardedFleetStore;
+import io.hulftark.fleet.store.StoreAvailability;
 import io.hulftark.fleet.store.IngestResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -22,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +44,8 @@ public class FleetService implements ReportSink {
     static final Duration PING_EVERY = Duration.ofSeconds(15);
     static final Duration REEVALUATE_EVERY = Duration.ofSeconds(1);
     static final Duration PRUNE_EVERY = Duration.ofHours(1);
+    /** How soon a store that could not write (full disk, lost server) is tried again, and readiness follows. */
+    static final Duration PROBE_EVERY = Duration.ofSeconds(1);
 
     private final Instance<FleetStore> stores;
     private final FleetConfig config;
@@ -79,16 +85,34 @@ public class FleetService implements ReportSink {
                 LOG.infof("pruned %d history rows older than %s", n, config.retention());
             }
         });
+        if (store instanceof GuardedFleetStore guarded) {
+            every(PROBE_EVERY, "store probe", () -> {
+                boolean down = guarded.availability().down().isPresent();
+                if (guarded.probe() && down) {
+                    feed.rewind(store.lastEventId());
+                }
+            });
+        }
         LOG.infof("fleet view: store %s, fresh for %s, retention %s", config.store().name().toLowerCase(Locale.ROOT),
                 config.freshFor(), config.retention());
     }
 
     private void every(Duration period, String what, Runnable task) {
+        String[] last = {null}; // one line per change of cause, not one a round
         background.scheduleWithFixedDelay(() -> {
             try {
                 task.run();
+                last[0] = null;
+            } catch (FleetStoreException e) {
+                if (e.fault().isEmpty() && !e.getMessage().equals(last[0])) {
+                    LOG.warnf(e, "fleet view: %s failed: %s", what, e.getMessage());
+                }
+                last[0] = e.getMessage(); // a full disk or a lost server: StoreAvailability says it once
             } catch (RuntimeException e) { // one bad round must not end the schedule
-                LOG.warnf(e, "fleet view: %s failed: %s", what, e.getMessage());
+                if (!String.valueOf(e.getMessage()).equals(last[0])) {
+                    LOG.warnf(e, "fleet view: %s failed: %s", what, e.getMessage());
+                }
+                last[0] = String.valueOf(e.getMessage());
             }
         }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -146,6 +170,11 @@ public class FleetService implements ReportSink {
             throw new IllegalStateException("the fleet view is not started (hulftark.role is not fleet)");
         }
         return s;
+    }
+
+    /** Whether the store takes writes, and why not; empty before start (the agent's role). */
+    public Optional<StoreAvailability> availability() {
+        return store instanceof GuardedFleetStore guarded ? Optional.of(guarded.availability()) : Optional.empty();
     }
 
     public EventFeed feed() {

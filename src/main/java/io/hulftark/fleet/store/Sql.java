@@ -56,18 +56,21 @@ final class Sql {
                 try {
                     T result = work.run(c);
                     c.commit();
+                    H2Commits.awaitWritten(c); // on the file before anyone is told it is kept
+                    restore(c, autoCommit, null);
                     return result;
                 } catch (SQLException | RuntimeException | Error e) {
+                    // A commit H2 could not write closes the database: the rollback and the reset fail too, and
+                    // must not hide the first failure (no space left on device) behind "database closed".
                     rollback(c, e);
+                    restore(c, autoCommit, e);
                     throw e;
-                } finally {
-                    c.setAutoCommit(autoCommit);
                 }
             } catch (SQLException e) {
                 if (attempt < ATTEMPTS && transient_(e)) {
                     continue;
                 }
-                throw new FleetStoreException("fleet store: " + what + " failed: " + oneLine(e), e);
+                throw failed(what, e);
             }
         }
     }
@@ -77,13 +80,17 @@ final class Sql {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(true);
+            T result;
             try {
-                return work.run(c);
-            } finally {
-                c.setAutoCommit(autoCommit);
+                result = work.run(c);
+            } catch (SQLException | RuntimeException | Error e) {
+                restore(c, autoCommit, e);
+                throw e;
             }
+            restore(c, autoCommit, null);
+            return result;
         } catch (SQLException e) {
-            throw new FleetStoreException("fleet store: " + what + " failed: " + oneLine(e), e);
+            throw failed(what, e);
         }
     }
 
@@ -92,7 +99,23 @@ final class Sql {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
-            throw new FleetStoreException("fleet store: " + what + " failed: " + oneLine(e), e);
+            throw failed(what, e);
+        }
+    }
+
+    /** One line naming the work and the database's reason; a full disk or a lost server is told apart (StoreFault). */
+    static FleetStoreException failed(String what, SQLException e) {
+        return new FleetStoreException("fleet store: " + what + " failed: " + oneLine(e), e);
+    }
+
+    private static void restore(Connection c, boolean autoCommit, Throwable failure) throws SQLException {
+        try {
+            c.setAutoCommit(autoCommit);
+        } catch (SQLException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
         }
     }
 

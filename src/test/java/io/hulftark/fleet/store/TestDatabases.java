@@ -26,9 +26,12 @@ public final class TestDatabases {
     public static final String PG_USER = System.getProperty("hulftark.test.pg.user", "hulftark");
     public static final String PG_PASSWORD = System.getProperty("hulftark.test.pg.password", "hulftark");
 
-    /** The product's H2 URL options (application.properties, with its retry: file system), on a file of the test's. */
-    public static final String H2_OPTIONS =
-            ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64";
+    /**
+     * The product's H2 URL options (application.properties, with its retry: file system), on a file of the test's;
+     * all but CACHE_SIZE and DB_CLOSE_ON_EXIT, which only a long-running process needs (StoreOptionsTest checks).
+     */
+    public static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+            + ";LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64;TRACE_LEVEL_FILE=0";
 
     private TestDatabases() {
     }
@@ -104,7 +107,7 @@ public final class TestDatabases {
         config.load().migrate();
     }
 
-    private static AgroalDataSource pool(String url, String user, String password, int maxSize) {
+    static AgroalDataSource pool(String url, String user, String password, int maxSize) {
         try {
             return AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
                     .connectionPoolConfiguration(p -> p.maxSize(maxSize).acquisitionTimeout(Duration.ofSeconds(10))

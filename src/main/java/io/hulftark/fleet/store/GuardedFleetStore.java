@@ -1,0 +1,169 @@
+package io.hulftark.fleet.store;
+
+import io.hulftark.fleet.report.Report;
+import io.hulftark.fleet.view.AckView;
+import io.hulftark.fleet.view.ClusterDetail;
+import io.hulftark.fleet.view.ClusterPage;
+import io.hulftark.fleet.view.ClusterQuery;
+import io.hulftark.fleet.view.EventQuery;
+import io.hulftark.fleet.view.FleetEvent;
+import io.hulftark.fleet.view.MaintenanceView;
+import io.hulftark.fleet.view.Summary;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The store as the service uses it, through a full disk or a lost database server: a failure of that kind
+ * ({@link StoreFault}) marks the store unavailable, drops the pool's dead connections, and from then on every
+ * write is refused at once with the same 503 until {@link #probe()} finds the store writable again (reads are
+ * still tried: what was kept can be shown). Nothing is answered as kept that was not committed: a write is
+ * only ever refused, never taken on trust.
+ */
+public final class GuardedFleetStore implements FleetStore {
+
+    /** Proves the store can write again: throws when it cannot. */
+    @FunctionalInterface
+    public interface Probe {
+        void run() throws Exception;
+    }
+
+    private final FleetStore delegate;
+    private final StoreAvailability availability;
+    private final Probe probe;
+    private final Runnable dropConnections;
+
+    /**
+     * @param probe           a real write where the store keeps its data (H2: a file next to the database; the
+     *                        server: a round trip), then a read through fresh connections
+     * @param dropConnections closes the pool's connections, which a closed H2 database or a lost server left dead
+     */
+    public GuardedFleetStore(FleetStore delegate, StoreAvailability availability, Probe probe,
+                             Runnable dropConnections) {
+        this.delegate = delegate;
+        this.availability = availability;
+        this.probe = probe;
+        this.dropConnections = dropConnections;
+    }
+
+    public StoreAvailability availability() {
+        return availability;
+    }
+
+    /**
+     * While unavailable: tries the probe and, when it passes, takes writes again. Called every second by the
+     * service, so the store recovers by itself when space returns or the server is back.
+     *
+     * @return true when the store takes writes
+     */
+    public boolean probe() {
+        Optional<StoreAvailability.Down> down = availability.down();
+        if (down.isEmpty()) {
+            return true;
+        }
+        try {
+            dropConnections.run();
+            probe.run();
+            availability.writable();
+            return true;
+        } catch (Exception e) {
+            StoreFault.of(e).ifPresent(availability::failed);
+            return false;
+        }
+    }
+
+    private <T> T write(String what, Supplier<T> work) {
+        availability.problem().ifPresent(p -> {
+            throw new FleetStoreException("fleet store: " + what + " refused: " + p, null,
+                    availability.down().map(StoreAvailability.Down::fault).orElse(null));
+        });
+        T result = guard(work);
+        availability.writable();
+        return result;
+    }
+
+    private <T> T guard(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (FleetStoreException e) {
+            if (e.fault().isPresent()) {
+                availability.failed(e.fault().get());
+                dropConnections.run();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public IngestResult ingest(Report report, Instant receivedAt) {
+        return write("ingest of " + report.cluster() + "/" + report.node(), () -> delegate.ingest(report, receivedAt));
+    }
+
+    @Override
+    public int reevaluateDue(Instant now) {
+        return write("reevaluation", () -> delegate.reevaluateDue(now));
+    }
+
+    @Override
+    public Summary summary(Instant now) {
+        return guard(() -> delegate.summary(now));
+    }
+
+    @Override
+    public ClusterPage clusters(ClusterQuery query, Instant now) {
+        return guard(() -> delegate.clusters(query, now));
+    }
+
+    @Override
+    public Optional<ClusterDetail> cluster(String name, int historyLimit, Instant now) {
+        return guard(() -> delegate.cluster(name, historyLimit, now));
+    }
+
+    @Override
+    public List<FleetEvent> events(EventQuery query) {
+        return guard(() -> delegate.events(query));
+    }
+
+    @Override
+    public long lastEventId() {
+        return guard(delegate::lastEventId);
+    }
+
+    @Override
+    public AckView acknowledge(String cluster, String by, String comment, Instant until, Instant now) {
+        return write("acknowledgement of " + cluster, () -> delegate.acknowledge(cluster, by, comment, until, now));
+    }
+
+    @Override
+    public boolean removeAcknowledgement(String cluster, long id, String by, Instant now) {
+        return write("removal of an acknowledgement", () -> delegate.removeAcknowledgement(cluster, id, by, now));
+    }
+
+    @Override
+    public MaintenanceView addMaintenance(String cluster, Instant from, Instant until, String reason, String by,
+                                          Instant now) {
+        return write("maintenance of " + cluster, () -> delegate.addMaintenance(cluster, from, until, reason, by, now));
+    }
+
+    @Override
+    public boolean removeMaintenance(String cluster, long id, String by, Instant now) {
+        return write("removal of a maintenance window", () -> delegate.removeMaintenance(cluster, id, by, now));
+    }
+
+    @Override
+    public boolean forgetNode(String cluster, String node, String by, Instant now) {
+        return write("forgetting " + cluster + "/" + node, () -> delegate.forgetNode(cluster, node, by, now));
+    }
+
+    @Override
+    public long prune(Instant before) {
+        return write("prune", () -> delegate.prune(before));
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
