@@ -40,12 +40,6 @@ public record Report(String cluster, String node, String agentVersion, Instant a
         this(cluster, node, agentVersion, agentStartedAt, seq, sentAt, resources, events, dropped, null);
     }
 
-    /** The agent process that sent this: its instance id, or for an agent without one, its start instant. */
-    @com.fasterxml.jackson.annotation.JsonIgnore
-    public String process() {
-        return instance != null ? instance : "started@" + agentStartedAt;
-    }
-
     /** The same report with other events. */
     public Report withEvents(List<Event> events) {
         return new Report(cluster, node, agentVersion, agentStartedAt, seq, sentAt, resources, events, dropped, instance);

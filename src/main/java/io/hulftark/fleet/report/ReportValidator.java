@@ -150,7 +150,8 @@ public final class ReportValidator {
     /**
      * The report with every agent time later than {@code receivedAt + maxAhead} replaced by {@code receivedAt}: an
      * agent's clock that runs ahead must not put history or a status's since into the future. {@code sentAt} is
-     * kept as sent: it is what shows the node's clock skew.
+     * kept as sent: it is what shows the node's clock skew. So is the start of an agent without an instance id,
+     * which names its process.
      */
     public static Report clockBounded(Report r, Instant receivedAt, Duration maxAhead) {
         Instant limit = receivedAt.plus(maxAhead);
@@ -163,13 +164,14 @@ public final class ReportValidator {
                 res.ports())).toList();
         List<Report.Event> events = r.events().stream().map(e -> e == null ? null
                 : new Report.Event(e.seq(), bound(e.at(), limit, receivedAt), e.tag(), e.type(), e.text())).toList();
-        return new Report(r.cluster(), r.node(), r.agentVersion(), bound(r.agentStartedAt(), limit, receivedAt),
+        return new Report(r.cluster(), r.node(), r.agentVersion(),
+                r.instance() == null ? r.agentStartedAt() : bound(r.agentStartedAt(), limit, receivedAt),
                 r.seq(), r.sentAt(), resources, events, r.dropped(), r.instance());
     }
 
     /** True when any time of the report but sentAt is later than {@code limit}. */
     private static boolean ahead(Report r, Instant limit) {
-        return after(r.agentStartedAt(), limit)
+        return r.instance() != null && after(r.agentStartedAt(), limit)
                 || r.resources().stream().anyMatch(x -> x != null && (after(x.since(), limit) || after(x.checkedAt(), limit)))
                 || r.events().stream().anyMatch(e -> e != null && after(e.at(), limit));
     }
