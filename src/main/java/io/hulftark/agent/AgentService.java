@@ -40,7 +40,8 @@ public class AgentService {
     private final String node;
     private final AgentReports reports;
     private final FleetPusher pusher;
-    private final Instant started = Instant.now();
+    private final Clock clock = agentClock();
+    private final Instant started = clock.instant();
     private volatile Instant lastRound = Instant.now();
 
     public AgentService(KitConfig kitConfig, AgentConfig config, AgentMetrics metrics, FleetConfig fleet) {
@@ -65,7 +66,7 @@ public class AgentService {
                         "hulftark.agent.action-mode=lifekeeper needs LKROOT or hulftark.agent.perform-action")),
                         new ProcessCommandRunner(), context.parameters().timeout().plusSeconds(60), direct);
         Checker checker = new Checker(context.parameters(), context.platform().services(),
-                Kit.probe(context.parameters(), context.platform().commands()), directory, Clock.systemUTC());
+                Kit.probe(context.parameters(), context.platform().commands()), directory, clock);
         try {
             this.journal = new LineJournal(context.stateDir().resolve("journal"), config.journal().maxFileBytes(),
                     config.journal().files());
@@ -74,11 +75,11 @@ public class AgentService {
                     : config.journal().eventsInMemory();
             History history = new History(journal, kept);
             this.reports = kitConfig.cluster().filter(c -> !c.isBlank())
-                    .map(c -> new AgentReports(c, node, version(), started, this::resources, history, Clock.systemUTC()))
+                    .map(c -> new AgentReports(c, node, version(), started, this::resources, history, clock))
                     .orElse(null);
-            this.pusher = pusher(fleet, reports);
+            this.pusher = pusher(fleet, reports, clock);
             this.core = new AgentCore(tags, checker, directory, executor, history, config.failuresBeforeFailed(),
-                    config.checksKept(), Clock.systemUTC(), pusher == null ? metrics : AgentCore.Listener.all(metrics, pusher));
+                    config.checksKept(), clock, pusher == null ? metrics : AgentCore.Listener.all(metrics, pusher));
             core.restore();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the agent's journal under " + context.stateDir() + ": "
@@ -92,7 +93,7 @@ public class AgentService {
     }
 
     /** The fleet push, or null when it is not configured or cannot be (one log line says why). */
-    private static FleetPusher pusher(FleetConfig fleet, AgentReports reports) {
+    private static FleetPusher pusher(FleetConfig fleet, AgentReports reports, Clock clock) {
         if (fleet.url().isEmpty()) {
             return null;
         }
@@ -107,7 +108,22 @@ public class AgentService {
             return null;
         }
         return new FleetPusher(new FleetPusher.Settings(fleet.url().get(), fleet.token().get(), fleet.heartbeat(),
-                fleet.backlog(), fleet.requestTimeout()), reports, Clock.systemUTC());
+                fleet.backlog(), fleet.requestTimeout()), reports, clock);
+    }
+
+    /**
+     * The agent's clock: the machine's, or for tests only shifted by {@code hulftark.test-only.agent-clock-offset}
+     * (a Duration, e.g. 24h), which proves that a fleet view survives an agent whose clock runs ahead. No site sets
+     * it; the agent says so loudly when it is set.
+     */
+    private static Clock agentClock() {
+        Duration offset = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("hulftark.test-only.agent-clock-offset", Duration.class).orElse(Duration.ZERO);
+        if (!offset.isZero()) {
+            LOG.warnf("hulftark.test-only.agent-clock-offset=%s: this agent's clock is shifted (a test-only setting)",
+                    offset);
+        }
+        return Clock.offset(Clock.systemUTC(), offset);
     }
 
     private List<ResourceView> resources() {
