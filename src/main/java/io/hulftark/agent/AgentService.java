@@ -40,8 +40,8 @@ public class AgentService {
     private final String node;
     private final AgentReports reports;
     private final FleetPusher pusher;
-    private final Clock clock = agentClock();
-    private final Instant started = clock.instant();
+    private final Clock clock;
+    private final Instant started;
     private volatile Instant lastRound = Instant.now();
 
     public AgentService(KitConfig kitConfig, AgentConfig config, AgentMetrics metrics, FleetConfig fleet) {
@@ -50,6 +50,8 @@ public class AgentService {
                     + config.checkInterval());
         }
         this.config = config;
+        this.clock = agentClock(config.testOnlyClockOffset().orElse(Duration.ZERO));
+        this.started = clock.instant();
         this.context = KitContext.create(kitConfig, System.getenv(), new PrintWriter(System.err, true));
         this.node = kitConfig.node().orElseGet(AgentService::hostName);
         List<String> tags = config.tags().orElseGet(() -> new ArrayList<>(config.service().keySet()));
@@ -112,15 +114,13 @@ public class AgentService {
     }
 
     /**
-     * The agent's clock: the machine's, or for tests only shifted by {@code hulftark.test-only.agent-clock-offset}
-     * (a Duration, e.g. 24h), which proves that a fleet view survives an agent whose clock runs ahead. No site sets
-     * it; the agent says so loudly when it is set.
+     * The agent's clock: the machine's, or for tests only shifted by {@code hulftark.agent.test-only-clock-offset}
+     * (e.g. 24h), which proves that a fleet view survives an agent whose clock runs ahead. No site sets it; the
+     * agent says so loudly when it is set.
      */
-    private static Clock agentClock() {
-        Duration offset = org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getOptionalValue("hulftark.test-only.agent-clock-offset", Duration.class).orElse(Duration.ZERO);
+    private static Clock agentClock(Duration offset) {
         if (!offset.isZero()) {
-            LOG.warnf("hulftark.test-only.agent-clock-offset=%s: this agent's clock is shifted (a test-only setting)",
+            LOG.warnf("hulftark.agent.test-only-clock-offset=%s: this agent's clock is shifted (a test-only setting)",
                     offset);
         }
         return Clock.offset(Clock.systemUTC(), offset);

@@ -85,7 +85,7 @@ class AgentFleetWireIT {
         p.put("hulftark.fleet.token", reporter);
         p.put("hulftark.fleet.heartbeat", "1s");
         if (!clockOffset.isZero()) {
-            p.put("hulftark.test-only.agent-clock-offset", clockOffset.toString());
+            p.put("hulftark.agent.test-only-clock-offset", clockOffset.toString());
         }
         return new AgentProcess(p, Map.of(), dir).start();
     }
