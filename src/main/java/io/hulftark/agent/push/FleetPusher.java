@@ -275,8 +275,12 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
             }
             if (!batch.isEmpty()) {
                 acked = Math.max(acked, batch.get(batch.size() - 1).seq());
-                aside.headSet(acked, true).clear();
             }
+            // Events set aside right after it are behind us too (else the newest one set aside looks pending).
+            while (aside.contains(acked + 1)) {
+                acked++;
+            }
+            aside.headSet(acked, true).clear();
             batchLimit = Math.min(AgentReports.MAX_EVENTS, batchLimit * 2);
             tookIt();
             // More waiting (a long outage's backlog, or a batch cut short): the rest go at once.
@@ -410,7 +414,8 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
     /** Events waiting for the fleet view. */
     public int backlog() {
         long a = acked;
-        return Math.min(settings.backlog(), history.since(e -> e.seq() > a, Integer.MAX_VALUE).size());
+        return Math.min(settings.backlog(),
+                history.since(e -> e.seq() > a && !aside.contains(e.seq()), Integer.MAX_VALUE).size());
     }
 
     public long dropped() {

@@ -320,6 +320,23 @@ class FleetPusherTest {
         assertThat(p.backlog()).isZero();
     }
 
+    /** The newest event refused: set aside, and the pusher goes back to its heartbeat rather than loop. */
+    @Test
+    void theNewestEventRefusedLeavesNoLoop() throws Exception {
+        fleet.judge = r -> holds(r, 2) ? problem(422, "events[1].tag holds U+202E (event seq 2)") : null;
+        transition(null, Status.RUNNING, Status.FAILED, "one");
+        transition(null, Status.FAILED, Status.RUNNING, "two");
+        FleetPusher p = pusher(Duration.ofSeconds(1), 100);
+        p.start();
+        await("the first delivered and the second set aside", () -> deliveredSeqs().equals(List.of(1L))
+                && p.dropped() == 1);
+        int before = fleet.received.size();
+        Thread.sleep(3000);
+        assertThat(fleet.received.size() - before).as("heartbeats, not a loop").isBetween(1, 5);
+        assertThat(p.backlog()).isZero();
+        assertThat(sentWith(2)).isEqualTo(1);
+    }
+
     /** A refusal naming no event: the batch is halved until the one refused event is alone, then set aside. */
     @Test
     void aRefusalNamingNoEventFindsTheEventByHalving() throws Exception {
