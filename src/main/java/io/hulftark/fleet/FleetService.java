@@ -60,6 +60,10 @@ public class FleetService implements ReportSink {
         if (ServerRole.current() != ServerRole.FLEET) {
             return;
         }
+        if (config.maxClockAhead().isNegative()) {
+            throw new IllegalArgumentException("hulftark.fleet.max-clock-ahead must be 0 or more, not "
+                    + config.maxClockAhead());
+        }
         store = stores.get();
         feed = new EventFeed(store, clock, Duration.ofSeconds(2));
         ingestTimer = Timer.builder("hulftark.fleet.ingest").description("Report ingest, validation to commit")
