@@ -45,6 +45,12 @@ public interface AgentConfig {
 
     enum ActionMode { LIFEKEEPER, DIRECT }
 
+    /**
+     * TEST ONLY, never on a site: shifts this agent's clock by this much (e.g. 24h), so that a test can run an
+     * agent whose clock is a day ahead and prove the fleet view keeps showing it. The agent warns when it is set.
+     */
+    Optional<Duration> testOnlyClockOffset();
+
     interface Journal {
         /** Size of one journal file before it is rotated. */
         @WithDefault("8388608")

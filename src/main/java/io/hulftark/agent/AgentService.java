@@ -41,7 +41,8 @@ public class AgentService {
     private final String node;
     private final AgentReports reports;
     private final FleetPusher pusher;
-    private final Instant started = Instant.now();
+    private final Clock clock;
+    private final Instant started;
     private volatile Instant lastRound = Instant.now();
 
     public AgentService(KitConfig kitConfig, AgentConfig config, AgentMetrics metrics, FleetConfig fleet) {
@@ -50,6 +51,8 @@ public class AgentService {
                     + config.checkInterval());
         }
         this.config = config;
+        this.clock = agentClock(config.testOnlyClockOffset().orElse(Duration.ZERO));
+        this.started = clock.instant();
         this.context = KitContext.create(kitConfig, System.getenv(), new PrintWriter(System.err, true));
         this.node = kitConfig.node().orElseGet(AgentService::hostName);
         List<String> tags = config.tags().orElseGet(() -> new ArrayList<>(config.service().keySet()));
@@ -66,7 +69,7 @@ public class AgentService {
                         "hulftark.agent.action-mode=lifekeeper needs LKROOT or hulftark.agent.perform-action")),
                         ProcessCommandRunner.untracked(), context.parameters().timeout().plusSeconds(60), direct);
         Checker checker = new Checker(context.parameters(), context.platform().services(),
-                Kit.probe(context.parameters(), context.platform().commands()), directory, Clock.systemUTC());
+                Kit.probe(context.parameters(), context.platform().commands()), directory, clock);
         try {
             this.journal = new LineJournal(context.stateDir().resolve("journal"), config.journal().maxFileBytes(),
                     config.journal().files());
@@ -75,11 +78,11 @@ public class AgentService {
                     : config.journal().eventsInMemory();
             History history = new History(journal, kept);
             this.reports = kitConfig.cluster().filter(c -> !c.isBlank())
-                    .map(c -> new AgentReports(c, node, version(), started, this::resources, history, Clock.systemUTC()))
+                    .map(c -> new AgentReports(c, node, version(), started, this::resources, history, clock))
                     .orElse(null);
-            this.pusher = pusher(fleet, reports);
+            this.pusher = pusher(fleet, reports, clock);
             this.core = new AgentCore(tags, checker, directory, executor, history, config.failuresBeforeFailed(),
-                    config.checksKept(), config.maxQueuedActions(), Clock.systemUTC(),
+                    config.checksKept(), config.maxQueuedActions(), clock,
                     pusher == null ? metrics : AgentCore.Listener.all(metrics, pusher));
             // Before any action: what a killed agent left running is ended, and its actions are INTERRUPTED.
             core.restore(new FileActionLocks(context.stateDir()).reapOrphans());
@@ -95,7 +98,7 @@ public class AgentService {
     }
 
     /** The fleet push, or null when it is not configured or cannot be (one log line says why). */
-    private static FleetPusher pusher(FleetConfig fleet, AgentReports reports) {
+    private static FleetPusher pusher(FleetConfig fleet, AgentReports reports, Clock clock) {
         if (fleet.url().isEmpty()) {
             return null;
         }
@@ -110,7 +113,20 @@ public class AgentService {
             return null;
         }
         return new FleetPusher(new FleetPusher.Settings(fleet.url().get(), fleet.token().get(), fleet.heartbeat(),
-                fleet.backlog(), fleet.requestTimeout()), reports, Clock.systemUTC());
+                fleet.backlog(), fleet.requestTimeout()), reports, clock);
+    }
+
+    /**
+     * The agent's clock: the machine's, or for tests only shifted by {@code hulftark.agent.test-only-clock-offset}
+     * (e.g. 24h), which proves that a fleet view survives an agent whose clock runs ahead. No site sets it; the
+     * agent says so loudly when it is set.
+     */
+    private static Clock agentClock(Duration offset) {
+        if (!offset.isZero()) {
+            LOG.warnf("hulftark.agent.test-only-clock-offset=%s: this agent's clock is shifted (a test-only setting)",
+                    offset);
+        }
+        return Clock.offset(Clock.systemUTC(), offset);
     }
 
     private List<ResourceView> resources() {

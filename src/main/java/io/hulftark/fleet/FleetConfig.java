@@ -53,6 +53,14 @@ public interface FleetConfig {
     @WithDefault("4")
     int flapChanges();
 
+    /**
+     * How far ahead of the fleet view's clock an agent's times are believed. Later ones (a status's since, an
+     * event's time, the agent's start) are kept as the time the report was received; the node's clock skew still
+     * shows. Reports are never ordered by the agent's clock.
+     */
+    @WithDefault("5m")
+    Duration maxClockAhead();
+
     /** Events older than this are deleted from the history. */
     @WithDefault("720h")
     Duration retention();

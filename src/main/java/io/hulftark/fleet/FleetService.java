@@ -66,6 +66,10 @@ public class FleetService implements ReportSink {
         if (ServerRole.current() != ServerRole.FLEET) {
             return;
         }
+        if (config.maxClockAhead().isNegative()) {
+            throw new IllegalArgumentException("hulftark.fleet.max-clock-ahead must be 0 or more, not "
+                    + config.maxClockAhead());
+        }
         store = stores.get();
         feed = new EventFeed(store, clock, Duration.ofSeconds(2));
         ingestTimer = Timer.builder("hulftark.fleet.ingest").description("Report ingest, validation to commit")
@@ -156,8 +160,11 @@ public class FleetService implements ReportSink {
         });
     }
 
+    /** Free texts neutralised and times beyond the clock bound taken as received: never a reason to refuse. */
     private IngestResult keep(Report report, long t0) {
-        IngestResult result = store().ingest(report, clock.instant());
+        Instant now = clock.instant();
+        Report safe = ReportValidator.clockBounded(ReportValidator.neutralised(report), now, config.maxClockAhead());
+        IngestResult result = store().ingest(safe, now);
         registry.counter("hulftark.fleet.reports", "outcome", result.outcome().name().toLowerCase(Locale.ROOT))
                 .increment();
         ingestTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);

@@ -40,7 +40,7 @@ import java.util.function.Predicate;
 public class AgentResource {
 
     static final int MAX_LIMIT = 1000;
-    static final int MAX_REASON = 500;
+    static final int MAX_REASON = ActionRequest.MAX_REASON;
 
     private final AgentService agent;
     private final CurrentCaller caller;
@@ -132,8 +132,8 @@ public class AgentResource {
                 .orElseThrow(() -> new ProblemException(400, "unknown-action", "Unknown action",
                         "unknown action '" + cut(request.action(), 40) + "': restore, remove, recover or quickCheck"));
         String reason = request.reason() == null ? "" : request.reason().strip();
-        if (reason.length() > MAX_REASON || reason.chars().anyMatch(c -> c < 0x20 && c != '\t')) {
-            throw ProblemException.badRequest("the reason must be one line of at most " + MAX_REASON + " characters");
+        if (request.reasonProblem() != null) {
+            throw ProblemException.badRequest(request.reasonProblem());
         }
         ActionRecord record;
         try {

@@ -7,19 +7,23 @@ import io.hulftark.agent.History;
 import io.hulftark.agent.ResourceState;
 import io.hulftark.agent.ResourceView;
 import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.WireText;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * Builds this agent's {@link Report}: who it is, its resources now, and history events as one-line texts.
- * The pusher and GET /api/v1/report share one instance, so their reports share one {@code seq}: a fleet view
- * that both polls and is pushed to still orders them right.
+ * The pusher and GET /api/v1/report share one instance, so their reports share one {@code seq} and one
+ * {@code instance} (random per agent process): a fleet view that both polls and is pushed to still orders them
+ * right, and never by this agent's clock. Every free text goes out neutralised by the wire's rule
+ * ({@link WireText}), so no text the agent took can make the fleet view refuse its reports.
  */
 public final class AgentReports {
 
@@ -35,6 +39,7 @@ public final class AgentReports {
     private final History history;
     private final Clock clock;
     private final AtomicLong seq = new AtomicLong();
+    private final String instance = UUID.randomUUID().toString();
 
     public AgentReports(String cluster, String node, String agentVersion, Instant agentStartedAt,
                         Supplier<List<ResourceView>> resources, History history, Clock clock) {
@@ -51,11 +56,16 @@ public final class AgentReports {
         return history;
     }
 
+    /** This agent process's id in its reports. */
+    public String instance() {
+        return instance;
+    }
+
     /** A report of the state now with these history events; {@code dropped} as the caller counts it. */
     public Report report(List<Event> events, long dropped) {
-        return new Report(cluster, node, agentVersion, agentStartedAt, seq.incrementAndGet(), clock.instant(),
-                resources.get().stream().map(AgentReports::resource).toList(),
-                events.stream().map(AgentReports::event).toList(), dropped);
+        return new Report(cluster, node, WireText.neutralise(agentVersion, 64), agentStartedAt, seq.incrementAndGet(),
+                clock.instant(), resources.get().stream().map(AgentReports::resource).toList(),
+                events.stream().map(AgentReports::event).toList(), dropped, instance);
     }
 
     /**
@@ -75,10 +85,10 @@ public final class AgentReports {
 
     static Report.Resource resource(ResourceView v) {
         CheckResult last = v.lastCheck();
-        return new Report.Resource(v.tag(), v.service(), v.status(), v.role(), v.since(), v.reason(),
-                last == null ? null : last.at(),
-                last == null ? List.of() : last.ports().stream()
-                        .map(p -> new Report.Port(p.key(), p.port(), p.ok(), p.latencyMicros(), p.detail())).toList());
+        return new Report.Resource(v.tag(), v.service(), v.status(), v.role(), v.since(),
+                WireText.neutralise(v.reason(), MAX_TEXT), last == null ? null : last.at(),
+                last == null ? List.of() : last.ports().stream().map(p -> new Report.Port(p.key(), p.port(), p.ok(),
+                        p.latencyMicros(), WireText.neutralise(p.detail(), MAX_TEXT))).toList());
     }
 
     static Report.Event event(Event e) {
@@ -114,9 +124,8 @@ public final class AgentReports {
         } else {
             text = e.type();
         }
-        // One line for people: no control characters, bounded.
-        String clean = text.replaceAll("\\p{Cntrl}", " ");
-        return clean.length() <= MAX_TEXT ? clean : clean.substring(0, MAX_TEXT - 3) + "...";
+        // One line for people, by the rule the fleet view applies: no control character (C1 included), bounded.
+        return WireText.neutralise(text, MAX_TEXT);
     }
 
     private static boolean blank(String s) {

@@ -9,6 +9,7 @@ import io.hulftark.agent.Event;
 import io.hulftark.agent.History;
 import io.hulftark.agent.Status;
 import io.hulftark.fleet.report.Report;
+import io.hulftark.fleet.report.ReportValidator;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 
@@ -23,7 +24,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -34,12 +39,25 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Sends the agent's full state to the fleet view: at once on a change (coalesced), else every heartbeat.
  * One thread sends, one request at a time. The backlog is the History itself: the events after the last
  * one a 2xx answer covered, of which the newest {@code backlog} are kept; older ones are counted as dropped.
  * So an agent restart during an outage loses nothing either: the journal gives the History back.
+ *
+ * <p>No content can stop the reports. Before sending, the report is checked by the rule the fleet view applies
+ * ({@link ReportValidator}); an answer 4xx that blames the content is never sent again as it was:
+ * <ul>
+ *   <li>an event the check or the answer names ("(event seq N)") is set aside: counted in {@code dropped},
+ *       logged once, still in this agent's journal and API, never sent again by this process;</li>
+ *   <li>413, or a 4xx naming no event: the batch is halved and sent again, down to one event, which is then set
+ *       aside, unless the state alone is refused as well (then the state is at fault, and the events wait);</li>
+ *   <li>401, 403, 404, 405, 406, 407 and 415 speak of the configuration (token, scope, URL): nothing is set aside,
+ *       the heartbeat retries and a fix delivers everything; 408, 425 and 429 are waited out (Retry-After).</li>
+ * </ul>
  */
 public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
 
@@ -66,6 +84,12 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
     }
 
     static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    /** Answers that blame the configuration (token, scope, address), not what the report holds. */
+    static final Set<Integer> CONFIGURATION = Set.of(401, 403, 404, 405, 406, 407, 415);
+    /** Answers that ask to come back later. */
+    static final Set<Integer> LATER = Set.of(408, 425, 429);
+    private static final Pattern EVENT_SEQ = Pattern.compile("\\(event seq (\\d{1,18})\\)");
+    private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
     static final String PATH = "/api/v1/fleet/reports";
     private static final Logger LOG = Logger.getLogger(FleetPusher.class);
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules()
@@ -98,6 +122,12 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
     private volatile long acked;
     private volatile long dropped;
     private volatile Instant lastSuccess;
+    /** Events set aside (refused for their content), not yet behind {@code acked}. */
+    private final NavigableSet<Long> aside = new java.util.concurrent.ConcurrentSkipListSet<>();
+    /** Events a report may carry now: halved while the fleet view refuses a batch, doubled back on success. */
+    private int batchLimit = AgentReports.MAX_EVENTS;
+    /** The one event suspected after a batch of it alone was refused: the state alone is tried before it is set aside. */
+    private Long suspect;
 
     public FleetPusher(Settings settings, AgentReports reports, Clock clock) {
         this.settings = settings;
@@ -186,16 +216,32 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
 
     /** One request; returns when to send the next. */
     private Duration pushOnce() throws InterruptedException {
-        List<Event> pending = history.since(e -> e.seq() > acked, Integer.MAX_VALUE);
+        List<Event> pending = history.since(e -> e.seq() > acked && !aside.contains(e.seq()), Integer.MAX_VALUE);
         int skip = Math.max(0, pending.size() - settings.backlog());
         long firstKept = skip < pending.size() ? pending.get(skip).seq() : history.lastSeq() + 1;
         if (firstKept - 1 > acked) {
-            // Beyond the bound, or gone from the History's memory: lost for the fleet view, said so in 'dropped'.
-            dropped += firstKept - 1 - acked;
+            // Beyond the bound, or gone from the History's memory: lost for the fleet view, said so in 'dropped'
+            // (those already set aside are counted once).
+            dropped += firstKept - 1 - acked - aside.subSet(acked, false, firstKept, false).size();
             acked = firstKept - 1;
+            aside.headSet(acked, true).clear();
         }
-        List<Event> batch = pending.subList(skip, Math.min(pending.size(), skip + AgentReports.MAX_EVENTS));
+        // While one event is suspected, the state goes alone: does the fleet view refuse it too?
+        List<Event> batch = suspect != null ? List.of()
+                : pending.subList(skip, Math.min(pending.size(), skip + batchLimit));
         Report report = reports.report(batch, dropped);
+        // The fleet view's own check, here: what it would refuse is never sent.
+        Optional<ReportValidator.Fault> fault = ReportValidator.fault(report);
+        if (fault.isPresent()) {
+            Long seq = fault.get().eventSeq();
+            if (seq != null && batch.stream().anyMatch(e -> e.seq() == seq)) {
+                setAside(List.of(seq), "this agent's own check: " + fault.get().detail());
+                return Duration.ZERO;
+            }
+            // The state itself (a name in the configuration): nothing to set aside; it is logged once.
+            return failure("this agent's report is not valid and is not sent (fix the configuration): "
+                    + fault.get().detail(), settings.heartbeat());
+        }
         byte[] body;
         try {
             body = JSON.writeValueAsBytes(report);
@@ -221,16 +267,82 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
         }
         int code = response.statusCode();
         if (code / 100 == 2) {
+            if (suspect != null) {
+                // The state alone is taken: the one event sent alone before was what the fleet view refused.
+                long s = suspect;
+                suspect = null;
+                setAside(List.of(s), "the fleet view refused it alone and took the state without it");
+            }
             if (!batch.isEmpty()) {
                 acked = Math.max(acked, batch.get(batch.size() - 1).seq());
             }
+            // Events set aside right after it are behind us too (else the newest one set aside looks pending).
+            while (aside.contains(acked + 1)) {
+                acked++;
+            }
+            aside.headSet(acked, true).clear();
+            batchLimit = Math.min(AgentReports.MAX_EVENTS, batchLimit * 2);
             tookIt();
-            // More waiting (a long outage's backlog): the rest go at once.
+            // More waiting (a long outage's backlog, or a batch cut short): the rest go at once.
             return history.lastSeq() > acked ? Duration.ZERO : settings.heartbeat();
         }
-        String cause = "the fleet view answered " + code + " to " + endpoint + detail(response.body());
-        // 4xx is ours to fix (token, cluster, body): the heartbeat is soon enough; 5xx and 429 may pass.
-        return failure(cause, code / 100 == 4 && code != 429 ? settings.heartbeat() : backoff());
+        String detail = detail(response.body());
+        String cause = "the fleet view answered " + code + " to " + endpoint + detail;
+        if (code / 100 != 4 || CONFIGURATION.contains(code)) {
+            // 5xx may pass; a configuration fault is fixed by a person: the heartbeat is soon enough for both.
+            suspect = null;
+            return failure(cause, code / 100 == 4 ? settings.heartbeat() : backoff());
+        }
+        if (LATER.contains(code)) {
+            return failure(cause, retryAfter(response).orElseGet(this::backoff));
+        }
+        return refused(code, cause, detail, batch);
+    }
+
+    /** A 4xx that blames what the report holds: never send the same content again. */
+    private Duration refused(int code, String cause, String detail, List<Event> batch) {
+        failed.incrementAndGet();
+        Matcher m = EVENT_SEQ.matcher(detail);
+        if (m.find()) {
+            long seq = Long.parseLong(m.group(1));
+            if (batch.stream().anyMatch(e -> e.seq() == seq)) {
+                setAside(List.of(seq), cause);
+                return Duration.ZERO;
+            }
+        }
+        if (suspect != null) {
+            // The state alone is refused too: the state is at fault, not the event. Keep every event; retry.
+            suspect = null;
+            return failure(cause, settings.heartbeat());
+        }
+        if (batch.size() > 1) {
+            // Find the part that is refused: half the batch at a time (413: smaller requests).
+            batchLimit = Math.max(1, batch.size() / 2);
+            LOG.infof("the fleet view answered %d to a report with %d events: sending at most %d a report", code,
+                    batch.size(), batchLimit);
+            return Duration.ZERO;
+        }
+        if (batch.size() == 1) {
+            suspect = batch.get(0).seq();
+            return Duration.ZERO;
+        }
+        // The state alone is refused: nothing to set aside; once a heartbeat, logged once.
+        return failure(cause, settings.heartbeat());
+    }
+
+    /** Sets events aside for good (for this process): counted as dropped, logged once, kept in the journal. */
+    private void setAside(List<Long> seqs, String why) {
+        aside.addAll(seqs);
+        dropped += seqs.size();
+        LOG.warnf("event %s set aside, not sent to the fleet view again (it stays in this agent's history): %s",
+                seqs.size() == 1 ? seqs.get(0) : seqs, why);
+    }
+
+    /** Retry-After in seconds, bounded. */
+    private static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").filter(v -> v.matches("\\d{1,9}"))
+                .map(v -> Duration.ofSeconds(Long.parseLong(v)))
+                .map(d -> d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d);
     }
 
     private synchronized void tookIt() {
@@ -279,8 +391,7 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
         try {
             JsonNode d = JSON.readTree(body).path("detail");
             if (d.isTextual()) {
-                String s = d.asText().replaceAll("\\p{Cntrl}", " ");
-                return ": " + (s.length() > 200 ? s.substring(0, 200) + "..." : s);
+                return ": " + io.hulftark.wire.WireText.neutralise(d.asText(), 300);
             }
         } catch (java.io.IOException | RuntimeException notJson) {
             // a body that is not a problem detail says nothing we can show on one line
@@ -303,7 +414,8 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
     /** Events waiting for the fleet view. */
     public int backlog() {
         long a = acked;
-        return Math.min(settings.backlog(), history.since(e -> e.seq() > a, Integer.MAX_VALUE).size());
+        return Math.min(settings.backlog(),
+                history.since(e -> e.seq() > a && !aside.contains(e.seq()), Integer.MAX_VALUE).size());
     }
 
     public long dropped() {

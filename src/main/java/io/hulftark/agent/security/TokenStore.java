@@ -44,7 +44,6 @@ import java.util.regex.Pattern;
 public final class TokenStore {
 
     public static final String PREFIX = "hak_";
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
     private static final Pattern HASH = Pattern.compile("[0-9a-fA-F]{64}");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long ACL_RECHECK_NANOS = 5_000_000_000L;
@@ -166,8 +165,9 @@ public final class TokenStore {
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /** A token's name, and a reporter's cluster and node: an identifier by the wire's rule. */
     public static boolean validName(String name) {
-        return name != null && NAME.matcher(name).matches();
+        return io.hulftark.wire.WireText.isId(name);
     }
 
     /**

@@ -143,7 +143,7 @@ public class FleetResource {
             throw ProblemException.badRequest("send {\"comment\": \"...\", \"until\": \"2026-01-01T00:00:00Z\"}");
         }
         Instant now = fleet.now();
-        text("comment", body.comment());
+        text(body.commentProblem(MAX_TEXT));
         future("until", body.until(), now);
         try {
             AckView ack = fleet.store().acknowledge(name, caller.get().name(), body.comment().strip(), body.until(), now);
@@ -175,7 +175,7 @@ public class FleetResource {
         }
         Instant now = fleet.now();
         Instant from = body.from() == null ? now : body.from();
-        text("reason", body.reason());
+        text(body.reasonProblem(MAX_TEXT));
         future("until", body.until(), now);
         if (!body.until().isAfter(from)) {
             throw ProblemException.badRequest("until must be after from");
@@ -236,15 +236,10 @@ public class FleetResource {
         }
     }
 
-    private static void text(String field, String value) {
-        if (value == null || value.isBlank()) {
-            throw ProblemException.badRequest(field + " is missing");
-        }
-        if (value.length() > MAX_TEXT) {
-            throw ProblemException.badRequest(field + " is too long: at most " + MAX_TEXT + " characters");
-        }
-        if (value.chars().anyMatch(Character::isISOControl)) {
-            throw ProblemException.badRequest(field + " must be one line without control characters");
+    /** A free text's problem by the wire's rule (WireText), as a 400. */
+    private static void text(String problem) {
+        if (problem != null) {
+            throw ProblemException.badRequest(problem);
         }
     }
 

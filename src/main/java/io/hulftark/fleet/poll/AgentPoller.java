@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hulftark.fleet.report.Report;
 import io.hulftark.fleet.report.ReportSink;
+import io.hulftark.fleet.report.ReportValidator;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -34,6 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * configured agent for GET /api/v1/report?after=N with a viewer token and hands the report to the same sink as a
  * pushed one. N is the highest event seq the sink took from that agent, so each event comes once (the store
  * skips the few a restart sends again). One request in flight per agent; one log line per change of cause.
+ * An event the wire's rule refuses ({@link ReportValidator}) is set aside here, logged once and counted in the
+ * report's {@code dropped}, and polling goes on after it: no event can block an agent's polling.
  */
 public final class AgentPoller implements AutoCloseable {
 
@@ -62,7 +65,10 @@ public final class AgentPoller implements AutoCloseable {
         volatile long after;
         volatile String cause;
         volatile String identity;
-        volatile Instant agentStartedAt;
+        volatile String process;
+        /** Events of the current agent process set aside here: added to what its reports say they dropped. */
+        volatile long setAside;
+        volatile long setAsideInPage;
         volatile Instant lastTaken;
 
         Polled(Target target) {
@@ -169,6 +175,13 @@ public final class AgentPoller implements AutoCloseable {
         if (blank(report.cluster()) || blank(report.node()) || report.agentStartedAt() == null) {
             return failed(a, "the agent's report has no cluster, node or agentStartedAt");
         }
+        String process = report.instance() != null ? report.instance() : "started@" + report.agentStartedAt();
+        boolean restarted = a.process != null && !a.process.equals(process);
+        if (restarted) {
+            a.setAside = 0;
+        }
+        long highest = report.events().stream().mapToLong(Report.Event::seq).max().orElse(a.after);
+        report = withoutRefusedEvents(a, report);
         String identity = report.cluster() + "/" + report.node();
         if (a.identity != null && !a.identity.equals(identity)) {
             // Passed on all the same: the store decides whether that node may report for that cluster.
@@ -182,15 +195,38 @@ public final class AgentPoller implements AutoCloseable {
         a.identity = identity;
         a.lastTaken = Instant.now();
         recovered(a);
-        boolean restarted = a.agentStartedAt != null && !a.agentStartedAt.equals(report.agentStartedAt());
-        a.agentStartedAt = report.agentStartedAt();
+        a.process = process;
         if (restarted) {
             // A restarted agent may have lost its journal and count from 0 again: take its whole history once more.
             a.after = 0;
             return true;
         }
-        a.after = Math.max(a.after, report.events().stream().mapToLong(Report.Event::seq).max().orElse(a.after));
-        return report.events().size() >= MAX_EVENTS;
+        // Past every event of the page, those set aside included: the next poll never asks for them again.
+        a.after = Math.max(a.after, highest);
+        return report.events().size() + (int) Math.min(MAX_EVENTS, a.setAsideInPage) >= MAX_EVENTS;
+    }
+
+    /**
+     * The report without the events the wire's rule refuses (each logged once, counted in dropped). A fault of the
+     * report itself is left for the sink to refuse: it names it.
+     */
+    private static Report withoutRefusedEvents(Polled a, Report report) {
+        a.setAsideInPage = 0;
+        for (int i = 0; i <= report.events().size(); i++) {
+            Optional<ReportValidator.Fault> fault = ReportValidator.fault(report);
+            Long seq = fault.map(ReportValidator.Fault::eventSeq).orElse(null);
+            if (seq == null) {
+                break;
+            }
+            LOG.warnf("agent %s: event %d set aside, not taken (it stays in the agent's history): %s",
+                    a.target.name(), seq, fault.get().detail());
+            a.setAside++;
+            a.setAsideInPage++;
+            report = report.withEvents(report.events().stream().filter(e -> e == null || e.seq() != seq).toList());
+        }
+        return a.setAside == 0 ? report : new Report(report.cluster(), report.node(), report.agentVersion(),
+                report.agentStartedAt(), report.seq(), report.sentAt(), report.resources(), report.events(),
+                report.dropped() + a.setAside, report.instance());
     }
 
     private static boolean failed(Polled a, String cause) {

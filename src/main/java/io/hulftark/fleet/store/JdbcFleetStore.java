@@ -100,7 +100,7 @@ public final class JdbcFleetStore implements FleetStore {
     private static final String ROW_COLUMNS =
             "name, state, since, reason, problem_count, flapping, ack_until, nodes, serving, last_report_at";
     private static final String NODE_COLUMNS = "name, forgotten, received_at, sent_at, agent_version, "
-            + "agent_started_at, seq, dropped, resources";
+            + "agent_started_at, seq, dropped, resources, instance";
     private static final String EVENT_COLUMNS = "id, at, cluster, node, kind, tag, text, state";
     private static final String INSERT_EVENT = "INSERT INTO fleet_event (at, cluster, node, kind, tag, text, state, "
             + "agent_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
@@ -156,8 +156,15 @@ public final class JdbcFleetStore implements FleetStore {
     private record Ingested(IngestResult result, Known known) {
     }
 
+    /** @param instance the agent process of the latest report (V6); null in a row from before it */
     private record NodeRow(String name, boolean forgotten, Instant receivedAt, Instant sentAt, String agentVersion,
-                           Instant agentStartedAt, long seq, long dropped, List<Report.Resource> resources) {
+                           Instant agentStartedAt, long seq, long dropped, List<Report.Resource> resources,
+                           String instance) {
+
+        /** The agent process of the row's report: an agent without an instance id is one process per start. */
+        String process() {
+            return instance != null ? instance : "started@" + agentStartedAt;
+        }
 
         NodeReport toNodeReport() {
             return new NodeReport(name, receivedAt, resources.stream().map(r -> new ResourceReport(r.tag(),
@@ -251,7 +258,7 @@ public final class JdbcFleetStore implements FleetStore {
                     + UPDATE_NODE_SET + "WHERE cluster_id = (SELECT id FROM c) AND name = ?")) {
                 int i = bindCluster(ps, 1, cluster, d, now);
                 setNodeReport(ps, i, row);
-                ps.setString(i + 7, row.name());
+                ps.setString(i + 8, row.name());
                 return ps.executeUpdate() > 0;
             }
         }
@@ -275,8 +282,8 @@ public final class JdbcFleetStore implements FleetStore {
         try (PreparedStatement ps = c.prepareStatement(WRITE_REPORT)) {
             int i = bindCluster(ps, 1, cluster, d, now);
             setNodeReport(ps, i, row);
-            ps.setString(i + 7, row.name());
-            i += 8;
+            ps.setString(i + 8, row.name());
+            i += 9;
             String[][] columns = new String[8][events.size()];
             for (int k = 0; k < events.size(); k++) {
                 NewEvent e = events.get(k);
@@ -310,13 +317,18 @@ public final class JdbcFleetStore implements FleetStore {
 
     /** What the agent dropped since the kept report: dropped counts since the agent process started. */
     private static long newlyDropped(NodeRow kept, NodeRow row) {
-        long before = kept != null && kept.agentStartedAt().equals(row.agentStartedAt()) ? kept.dropped() : 0;
+        long before = kept != null && !kept.forgotten() && kept.process().equals(row.process()) ? kept.dropped() : 0;
         return Math.max(0, row.dropped() - before);
     }
 
     private static NodeRow row(Report report, Instant now) {
         return new NodeRow(report.node(), false, now, micros(report.sentAt()), report.agentVersion(),
-                micros(report.agentStartedAt()), report.seq(), report.dropped(), report.resources());
+                micros(report.agentStartedAt()), report.seq(), report.dropped(), report.resources(), process(report));
+    }
+
+    /** The agent process that sent the report: an agent without an instance id is one process per start. */
+    private static String process(Report report) {
+        return report.instance() != null ? report.instance() : "started@" + micros(report.agentStartedAt());
     }
 
     /** The cluster as a write that derived {@code ev} from {@code nodes} leaves it. */
@@ -363,9 +375,19 @@ public final class JdbcFleetStore implements FleetStore {
                 known(cluster, ev, nodes));
     }
 
+    /**
+     * Whether a report replaces the node's kept one. Never by the agent's clock, which may run ahead or be forged:
+     * within one agent process by its seq; a report of another process is newer, because the fleet view received
+     * it later (an agent restarted). Remembering replaced processes as old would let one forged report silence the
+     * real agent until it restarts; a late report of a process before a restart is shown until the next one, a
+     * heartbeat at most. A forgotten node has no order left: any report is its first.
+     */
     private static boolean newer(Report report, NodeRow kept) {
-        int started = micros(report.agentStartedAt()).compareTo(kept.agentStartedAt());
-        return started > 0 || started == 0 && report.seq() > kept.seq();
+        if (kept.forgotten()) {
+            return true;
+        }
+        String process = process(report);
+        return !process.equals(kept.process()) || report.seq() > kept.seq();
     }
 
     /** Locks the cluster's row, creating it first if it is new (a concurrent creator wins or waits, never both). */
@@ -422,7 +444,7 @@ public final class JdbcFleetStore implements FleetStore {
                     NodeRow n = new NodeRow(rs.getString("name"), rs.getBoolean("forgotten"),
                             getInstant(rs, "received_at"), getInstant(rs, "sent_at"), rs.getString("agent_version"),
                             getInstant(rs, "agent_started_at"), rs.getLong("seq"), rs.getLong("dropped"),
-                            json(rs.getString("resources"), RESOURCES));
+                            json(rs.getString("resources"), RESOURCES), rs.getString("instance"));
                     nodes.put(n.name(), n);
                 }
             }
@@ -432,8 +454,8 @@ public final class JdbcFleetStore implements FleetStore {
 
     private void insertNode(Connection c, long clusterId, NodeRow n, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO fleet_node (cluster_id, name, first_seen_at, "
-                + "received_at, sent_at, agent_version, agent_started_at, seq, dropped, resources) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "received_at, sent_at, agent_version, agent_started_at, seq, dropped, resources, instance) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setLong(1, clusterId);
             ps.setString(2, n.name());
             setInstant(ps, 3, now);
@@ -445,8 +467,8 @@ public final class JdbcFleetStore implements FleetStore {
     private void updateNode(Connection c, long clusterId, NodeRow n) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(UPDATE_NODE_SET + "WHERE cluster_id = ? AND name = ?")) {
             setNodeReport(ps, 1, n);
-            ps.setLong(8, clusterId);
-            ps.setString(9, n.name());
+            ps.setLong(9, clusterId);
+            ps.setString(10, n.name());
             ps.executeUpdate();
         }
     }
@@ -459,6 +481,7 @@ public final class JdbcFleetStore implements FleetStore {
         ps.setLong(i + 4, n.seq());
         ps.setLong(i + 5, n.dropped());
         ps.setString(i + 6, toJson(n.resources()));
+        ps.setString(i + 7, n.instance());
     }
 
     /** One batch for all of a write's events; an agent event already kept counts 0. */
@@ -527,7 +550,7 @@ public final class JdbcFleetStore implements FleetStore {
             + "WHERE id = ? AND version = ?";
     /** A node's row as reported; its WHERE follows. */
     private static final String UPDATE_NODE_SET = "UPDATE fleet_node SET forgotten = FALSE, received_at = ?, "
-            + "sent_at = ?, agent_version = ?, agent_started_at = ?, seq = ?, dropped = ?, resources = ? ";
+            + "sent_at = ?, agent_version = ?, agent_started_at = ?, seq = ?, dropped = ?, resources = ?, instance = ? ";
 
     /**
      * {@link #writeReport}'s statement: {@link #UPDATE_CLUSTER}, then the node's row (its name last), then the
@@ -1006,12 +1029,18 @@ public final class JdbcFleetStore implements FleetStore {
         });
     }
 
+    /**
+     * Forgets everything known of the node but that it was there: its state, its agent process and seq (so the
+     * next report of any agent is taken as its first, whatever report came before), its drop count. The row stays,
+     * marked, so that a node reporting again is said to be back; its history stays history.
+     */
     @Override
     public boolean forgetNode(String cluster, String node, String by, Instant now) {
         Instant at = micros(now);
-        return Sql.transaction(dataSource, "forgetting " + cluster + "/" + node, c -> {
+        boolean forgotten = Sql.transaction(dataSource, "forgetting " + cluster + "/" + node, c -> {
             Locked locked = lockExisting(c, cluster);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_node SET forgotten = TRUE "
+            try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_node SET forgotten = TRUE, instance = NULL, "
+                    + "seq = 0, dropped = 0, resources = '[]', sent_at = NULL, agent_version = NULL "
                     + "WHERE cluster_id = ? AND name = ? AND NOT forgotten")) {
                 ps.setLong(1, locked.id());
                 ps.setString(2, node);
@@ -1024,6 +1053,11 @@ public final class JdbcFleetStore implements FleetStore {
             reevaluateAfterWrite(c, locked, at);
             return true;
         });
+        if (forgotten) {
+            // Committed: this instance's rows of the cluster are stale (its version moved on anyway).
+            known.remove(cluster);
+        }
+        return forgotten;
     }
 
     /** After an operator's write: the latest expiry of acknowledgements and of windows again, then the state. */

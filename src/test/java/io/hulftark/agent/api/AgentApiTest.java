@@ -343,6 +343,10 @@ class AgentApiTest {
         problem(act(operator(), TAG, action("quickCheck", "r".repeat(AgentResource.MAX_REASON + 1))), 400, "bad-request")
                 .body("detail", containsString(Integer.toString(AgentResource.MAX_REASON)));
         problem(act(operator(), TAG, action("quickCheck", "one\\ntwo")), 400, "bad-request");
+        // Issue 11: a C1 control once went into a report and made the fleet view refuse every report after it.
+        problem(act(operator(), TAG, action("quickCheck", "next\u0085line")), 400, "bad-request")
+                .body("detail", equalTo("reason holds a control character U+0085 at character 4"));
+        problem(act(operator(), TAG, action("quickCheck", "del\u007F")), 400, "bad-request");
     }
 
     @Test

@@ -61,7 +61,32 @@ class AgentReportsTest {
     @Test
     void aTextIsOneBoundedLine() {
         String text = AgentReports.text(transition(Status.RUNNING, Status.FAILED, "a\nb\r" + "x".repeat(2000)));
-        assertThat(text).doesNotContain("\n", "\r").hasSize(500).endsWith("...");
+        assertThat(text).doesNotContain("\n", "\r").hasSize(500).endsWith("\u2026");
+    }
+
+    /** Issue 11: a reason with U+0085 made the fleet view refuse every report of the agent, for good. */
+    @Test
+    void aReasonWithAC1ControlGoesOutNeutralisedAndTheReportIsValid() {
+        ActionRecord poison = new ActionRecord("id2", "hulft", "restore", "x\u0085y\u009B\u001B\uD800z", "alice",
+                "direct", "QUEUED", T, null, null, null, null, List.of());
+        String text = AgentReports.text(action(poison));
+        assertThat(text).isEqualTo("restore by alice: QUEUED (reason: x\uFFFDy\uFFFD\uFFFD\uFFFDz)");
+        Report r = new AgentReports("c", "n", "v", T, List::of, null, Clock.systemUTC())
+                .report(List.of(action(poison)), 0);
+        assertThat(io.hulftark.fleet.report.ReportValidator.problem(r)).isEmpty();
+        assertThat(r.instance()).isNotBlank();
+        assertThat(r.events().get(0).text()).isEqualTo(text);
+    }
+
+    @Test
+    void everyReportOfOneProcessHasItsInstanceAndAnotherProcessAnother() {
+        AgentReports a = new AgentReports("c", "n", "v", T, List::of, null, Clock.systemUTC());
+        AgentReports b = new AgentReports("c", "n", "v", T, List::of, null, Clock.systemUTC());
+        Report first = a.report(List.of(), 0);
+        Report second = a.report(List.of(), 0);
+        assertThat(second.instance()).isEqualTo(first.instance()).isEqualTo(a.instance());
+        assertThat(second.seq()).isGreaterThan(first.seq());
+        assertThat(b.report(List.of(), 0).instance()).isNotEqualTo(first.instance());
     }
 
     @Test

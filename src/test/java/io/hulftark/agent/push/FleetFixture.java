@@ -34,6 +34,10 @@ final class FleetFixture implements AutoCloseable {
     volatile int status = 200;
     volatile String answer = "{}";
     volatile long delayMillis;
+    /** Answers a report its own way when it returns an answer (null: as {@code status} and {@code answer} say). */
+    volatile java.util.function.Function<Report, Answer> judge;
+
+    record Answer(int status, String body) { }
     private final int port;
     // Many threads, so that the fixture itself never serialises requests: concurrency would show.
     private final ExecutorService pool = Executors.newCachedThreadPool();
@@ -106,9 +110,16 @@ final class FleetFixture implements AutoCloseable {
             } catch (IOException notAReport) {
                 code = 400;
             }
+            String text = answer;
+            java.util.function.Function<Report, Answer> j = judge;
+            Answer a = j == null || report == null ? null : j.apply(report);
+            if (a != null) {
+                code = a.status();
+                text = a.body();
+            }
             received.add(new Received(x.getRequestHeaders().getFirst("Authorization"),
                     x.getRequestHeaders().getFirst("Content-Type"), body, report, code, Instant.now()));
-            byte[] out = answer.getBytes(StandardCharsets.UTF_8);
+            byte[] out = text.getBytes(StandardCharsets.UTF_8);
             x.getResponseHeaders().add("Content-Type", code / 100 == 2 ? "application/json" : "application/problem+json");
             x.sendResponseHeaders(code, out.length);
             x.getResponseBody().write(out);

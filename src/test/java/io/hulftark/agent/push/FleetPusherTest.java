@@ -285,6 +285,122 @@ class FleetPusherTest {
         assertThat(p.failed()).isGreaterThanOrEqualTo(2);
     }
 
+    private static FleetFixture.Answer problem(int status, String detail) {
+        return new FleetFixture.Answer(status, "{\"type\":\"https://hulft-ark.io/problems/invalid-report\",\"status\":"
+                + status + ",\"detail\":\"" + detail + "\"}");
+    }
+
+    private static boolean holds(Report r, long seq) {
+        return r.events().stream().anyMatch(e -> e.seq() == seq);
+    }
+
+    private long sentWith(long seq) {
+        return fleet.received.stream().filter(r -> r.report() != null && holds(r.report(), seq)).count();
+    }
+
+    /** Issue 11: a 422 for one event's content once stopped every report of the agent, for good. */
+    @Test
+    void anEventTheFleetViewRefusesIsSetAsideOnceAndTheRestFlow() throws Exception {
+        fleet.judge = r -> holds(r, 3) ? problem(422, "events[2].type must be transition or action (event seq 3)") : null;
+        for (int i = 0; i < 5; i++) {
+            transition(null, Status.RUNNING, Status.FAILED, "change " + i);
+        }
+        FleetPusher p = pusher(Duration.ofSeconds(1), 100);
+        p.start();
+        await("the others delivered", () -> deliveredSeqs().equals(List.of(1L, 2L, 4L, 5L)));
+        transition(p, Status.FAILED, Status.RUNNING, "after it");
+        await("later events flow", () -> deliveredSeqs().contains(6L));
+        Thread.sleep(1500);
+        assertThat(sentWith(3)).as("never sent again").isEqualTo(1);
+        assertThat(p.dropped()).isEqualTo(1);
+        assertThat(fleet.taken().get(fleet.taken().size() - 1).dropped()).isEqualTo(1);
+        assertThat(history.since(e -> e.seq() == 3, 1)).as("kept in the agent's own history").hasSize(1);
+        assertThat(warnings()).filteredOn(w -> w.contains("set aside")).singleElement()
+                .satisfies(w -> assertThat(w).contains("event 3").contains("422"));
+        assertThat(p.backlog()).isZero();
+    }
+
+    /** The newest event refused: set aside, and the pusher goes back to its heartbeat rather than loop. */
+    @Test
+    void theNewestEventRefusedLeavesNoLoop() throws Exception {
+        fleet.judge = r -> holds(r, 2) ? problem(422, "events[1].tag holds U+202E (event seq 2)") : null;
+        transition(null, Status.RUNNING, Status.FAILED, "one");
+        transition(null, Status.FAILED, Status.RUNNING, "two");
+        FleetPusher p = pusher(Duration.ofSeconds(1), 100);
+        p.start();
+        await("the first delivered and the second set aside", () -> deliveredSeqs().equals(List.of(1L))
+                && p.dropped() == 1);
+        int before = fleet.received.size();
+        Thread.sleep(3000);
+        assertThat(fleet.received.size() - before).as("heartbeats, not a loop").isBetween(1, 5);
+        assertThat(p.backlog()).isZero();
+        assertThat(sentWith(2)).isEqualTo(1);
+    }
+
+    /** A refusal naming no event: the batch is halved until the one refused event is alone, then set aside. */
+    @Test
+    void aRefusalNamingNoEventFindsTheEventByHalving() throws Exception {
+        fleet.judge = r -> r.events().stream().anyMatch(e -> e.text().contains("poison"))
+                ? problem(400, "the body does not parse") : null;
+        for (int i = 1; i <= 40; i++) {
+            transition(null, Status.RUNNING, Status.FAILED, i == 23 ? "poison" : "change " + i);
+        }
+        FleetPusher p = pusher(Duration.ofSeconds(1), 100);
+        p.start();
+        await("all but the refused one delivered", () -> deliveredSeqs().size() == 39);
+        assertThat(deliveredSeqs()).doesNotContain(23L);
+        Thread.sleep(1200);
+        assertThat(sentWith(23)).as("a few halvings, not a loop").isBetween(1L, 8L);
+        assertThat(p.dropped()).isEqualTo(1);
+        transition(p, Status.FAILED, Status.RUNNING, "after it");
+        await("later events flow", () -> deliveredSeqs().contains(41L));
+    }
+
+    @Test
+    void a413SplitsTheBatchAndLosesNothing() throws Exception {
+        fleet.judge = r -> r.events().size() > 3 ? problem(413, "the report is too large") : null;
+        for (int i = 0; i < 20; i++) {
+            transition(null, Status.RUNNING, Status.FAILED, "change " + i);
+        }
+        FleetPusher p = pusher(Duration.ofSeconds(1), 100);
+        p.start();
+        await("everything delivered", () -> deliveredSeqs().size() == 20);
+        assertThat(p.dropped()).isZero();
+        assertThat(fleet.taken()).allSatisfy(r -> assertThat(r.events().size()).isLessThanOrEqualTo(3));
+    }
+
+    /** When the state alone is refused too, the events are not to blame: none is set aside, all wait. */
+    @Test
+    void aRefusedStateSetsNoEventAside() throws Exception {
+        fleet.judge = r -> problem(422, "cluster is not a name");
+        for (int i = 0; i < 4; i++) {
+            transition(null, Status.RUNNING, Status.FAILED, "change " + i);
+        }
+        FleetPusher p = pusher(Duration.ofSeconds(1), 100);
+        p.start();
+        Thread.sleep(3000);
+        assertThat(p.dropped()).isZero();
+        assertThat(p.backlog()).isEqualTo(4);
+        assertThat(fleet.received.size()).as("at the heartbeat, not in a loop").isLessThan(15);
+        fleet.judge = null;
+        await("everything delivered once the fleet view takes it", () -> deliveredSeqs().size() == 4);
+        assertThat(p.dropped()).isZero();
+    }
+
+    /** What the fleet view's rule refuses (a bidi override in a tag) is never sent: the agent checks first. */
+    @Test
+    void anEventItsOwnCheckRefusesIsNeverSent() throws Exception {
+        history.transition(new ResourceState.Transition("hul\u202Eft", Status.RUNNING, Status.FAILED, Instant.now(), "x"));
+        transition(null, Status.FAILED, Status.RUNNING, "fine");
+        FleetPusher p = pusher(Duration.ofSeconds(1), 100);
+        p.start();
+        await("the good one delivered", () -> deliveredSeqs().equals(List.of(2L)));
+        assertThat(sentWith(1)).isZero();
+        assertThat(p.dropped()).isEqualTo(1);
+        assertThat(warnings()).filteredOn(w -> w.contains("set aside")).singleElement()
+                .satisfies(w -> assertThat(w).contains("own check").contains("U+202E"));
+    }
+
     @Test
     void closeEndsItsThreads() throws Exception {
         // Others' pushers may run in this JVM (a Quarkus test's agent): only this one's threads count.

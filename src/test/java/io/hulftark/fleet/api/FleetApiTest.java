@@ -31,6 +31,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 /** The fleet view's REST API over real HTTP, on the embedded store. */
 @QuarkusTest
@@ -119,7 +121,7 @@ class FleetApiTest {
         as(FleetProfile.ALPHA).contentType(ContentType.JSON).body(report("alpha", "a1", now, 1, Status.RUNNING, now,
                         List.of(new Report.Event(1, Instant.parse("+10000-01-01T00:00:00Z"), "HULFT", "transition", "x"))))
                 .post(API + "/reports").then().statusCode(422)
-                .body("detail", equalTo("events[0].at +10000-01-01T00:00:00Z is not between 1970 and 9999"));
+                .body("detail", equalTo("events[0].at +10000-01-01T00:00:00Z is not between 1970 and 9999 (event seq 1)"));
         byte[] huge = ("{\"cluster\":\"alpha\",\"node\":\"" + "x".repeat(1_100_000) + "\"}").getBytes(StandardCharsets.UTF_8);
         as(FleetProfile.ALPHA).contentType(ContentType.JSON).body(huge)
                 .post(API + "/reports").then().statusCode(413).body("detail", containsString("at most 1048576"));
@@ -159,6 +161,67 @@ class FleetApiTest {
         as(FleetProfile.VIEWER).get(API + "/clusters/beta").then().statusCode(200)
                 .body("nodes[0].fresh", equalTo(true))
                 .body("nodes[0].skewMillis", greaterThanOrEqualTo(3_500_000));
+    }
+
+    /** Issue 11: one event's text with a C1 control made the fleet view refuse every report of its agent. */
+    @Test
+    void freeTextsAreStoredNeutralisedAndNeverRefuseAReport() {
+        Instant now = Instant.now();
+        List<Report.Event> events = List.of(
+                new Report.Event(1, now, "HULFT", "action", "restore by ops: QUEUED (reason: a\u0085b\u001B[31m)"),
+                new Report.Event(2, now, "HULFT", "action", "restore by ops: QUEUED (reason: \u202Eevil\u200B)"));
+        Report r = new Report("alpha", "a5", "t\u0085", now, 1, now, List.of(new Report.Resource("HULFT", "HULFT8",
+                Status.STOPPED, "standby", now, "why\u0085not", now, List.of())), events, 0);
+        as(FleetProfile.ALPHA).contentType(ContentType.JSON).body(r).post(API + "/reports").then().statusCode(202)
+                .body("outcome", equalTo("ACCEPTED")).body("newEvents", equalTo(2));
+        List<String> texts = as(FleetProfile.VIEWER).queryParam("cluster", "alpha").queryParam("limit", 1000)
+                .get(API + "/events").then().extract().path("text");
+        assertThat(texts).contains("restore by ops: QUEUED (reason: a\uFFFDb\uFFFD[31m)",
+                "restore by ops: QUEUED (reason: \u202Eevil\u200B)");
+        as(FleetProfile.VIEWER).get(API + "/clusters/alpha").then()
+                .body("nodes.find { it.node == 'a5' }.resources[0].reason", equalTo("why\uFFFDnot"));
+        // A name that could disguise itself is still refused, naming the field and the character.
+        as(FleetProfile.ALPHA).contentType(ContentType.JSON).body(new Report("alpha", "a5", "t", now, 2, now,
+                        List.of(new Report.Resource("HUL\u202EFT", null, Status.STOPPED, "standby", now, null, now, null)),
+                        List.of(), 0)).post(API + "/reports").then().statusCode(422)
+                .body("detail", equalTo("resources[0].tag holds U+202E at character 3 (a name may hold no bidi control, "
+                        + "zero-width character or line separator)"));
+        as(FleetProfile.OPERATOR).delete(API + "/clusters/alpha/nodes/a5").then().statusCode(204);
+    }
+
+    /** Issue 11: a report from the year 9999 with the greatest seq made every later report of the node OUTDATED. */
+    @Test
+    void aForgedFarFutureReportDoesNotSilenceTheNode() {
+        Instant now = Instant.now();
+        Instant doom = Instant.parse("9999-12-31T00:00:00Z");
+        Report forged = new Report("alpha", "a6", "t", doom, Long.MAX_VALUE, doom, List.of(new Report.Resource("HULFT",
+                "HULFT8", Status.FAILED, "active", doom, "forged", doom, List.of())), List.of(), 0, "forged");
+        post(FleetProfile.ALPHA, forged, 202);
+        // Its times were beyond the clock bound: kept as received, but its sentAt shows the node's clock skew.
+        as(FleetProfile.VIEWER).get(API + "/clusters/alpha").then()
+                .body("nodes.find { it.node == 'a6' }.agentStartedAt", not(startsWith("9999")))
+                .body("nodes.find { it.node == 'a6' }.resources[0].since", not(startsWith("9999")))
+                .body("nodes.find { it.node == 'a6' }.sentAt", startsWith("9999"));
+        Report real = new Report("alpha", "a6", "t", now, 1, now, List.of(new Report.Resource("HULFT", "HULFT8",
+                Status.STOPPED, "standby", now, null, now, List.of())), List.of(), 0, "real-1");
+        as(FleetProfile.ALPHA).contentType(ContentType.JSON).body(real).post(API + "/reports").then().statusCode(202)
+                .body("outcome", equalTo("ACCEPTED"));
+        as(FleetProfile.VIEWER).get(API + "/clusters/alpha").then()
+                .body("nodes.find { it.node == 'a6' }.resources[0].status", equalTo("STOPPED"));
+        as(FleetProfile.OPERATOR).delete(API + "/clusters/alpha/nodes/a6").then().statusCode(204);
+    }
+
+    @Test
+    void operatorTextsFollowTheWireRule() {
+        Instant until = Instant.now().plus(Duration.ofHours(1));
+        as(FleetProfile.OPERATOR).contentType(ContentType.JSON)
+                .body("{\"comment\":\"known\u0085issue\",\"until\":\"" + until + "\"}")
+                .post(API + "/clusters/alpha/acknowledgements").then().statusCode(400)
+                .body("detail", equalTo("comment holds a control character U+0085 at character 5"));
+        as(FleetProfile.OPERATOR).contentType(ContentType.JSON)
+                .body("{\"until\":\"" + until + "\",\"reason\":\"lone \\uD800 surrogate\"}")
+                .post(API + "/clusters/alpha/maintenance").then().statusCode(400)
+                .body("detail", containsString("lone surrogate U+D800"));
     }
 
     @Test

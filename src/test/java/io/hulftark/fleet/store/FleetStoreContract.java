@@ -260,11 +260,88 @@ abstract class FleetStoreContract {
         assertThat(events("c1", "TRANSITION")).extracting(FleetEvent::text).containsExactly(
                 "STOPPED → STARTING", "STARTING → RUNNING", "RUNNING → FAILED: port 30000 does not answer");
 
-        // A restarted agent starts its seq again: a later agentStartedAt wins whatever the seq.
+        // A restarted agent starts its seq again: another process wins whatever the seq (and whatever its clock),
+        // and its own reports are then ordered by their seq.
         Report restarted = report("c1", "n1", T0, 1, T0.plusSeconds(3), FAILED, 0);
         assertThat(store.ingest(restarted, T0.plusSeconds(3))).isEqualTo(new IngestResult(ACCEPTED, 0, DOWN, true));
-        assertThat(store.ingest(report("c1", "n1", 6, RUNNING), T0.plusSeconds(4)).outcome()).isEqualTo(OUTDATED);
+        assertThat(store.ingest(report("c1", "n1", T0, 1, T0.plusSeconds(4), RUNNING, 0), T0.plusSeconds(4)).outcome())
+                .isEqualTo(OUTDATED);
         assertThat(row("c1", T0.plusSeconds(4)).state()).isEqualTo(DOWN);
+    }
+
+    /** A report of agent process {@code instance}, its clock at {@code clock}. */
+    static Report of(String instance, long seq, Instant clock, Status status, long dropped, Report.Event... events) {
+        Report r = report("c1", "n1", clock, seq, clock, status, dropped, events);
+        return new Report(r.cluster(), r.node(), r.agentVersion(), r.agentStartedAt(), r.seq(), r.sentAt(),
+                r.resources(), r.events(), r.dropped(), instance);
+    }
+
+    /** Issue 11: a forged report from the year 9999 with the greatest seq once made every later report OUTDATED. */
+    @Test
+    void aForgedFarFutureReportDoesNotSilenceTheRealAgent() {
+        Instant doom = Instant.parse("9999-12-31T00:00:00Z");
+        assertThat(store.ingest(of("real", 1, T0, RUNNING, 0), T0).outcome()).isEqualTo(ACCEPTED);
+        assertThat(store.ingest(of("forged", Long.MAX_VALUE, doom, FAILED, 0), T0.plusSeconds(1)).outcome())
+                .isEqualTo(ACCEPTED);
+        // The real agent's next report is newer: the fleet view received it later, whatever the other one said.
+        assertThat(store.ingest(of("real", 2, T0.plusSeconds(2), RUNNING, 0), T0.plusSeconds(2)))
+                .isEqualTo(new IngestResult(ACCEPTED, 0, OK, true));
+        assertThat(store.ingest(of("real", 3, T0.plusSeconds(12), RUNNING, 0), T0.plusSeconds(12)).outcome())
+                .isEqualTo(ACCEPTED);
+        // A forgery without an instance id (as agents before it) is no better.
+        Report old = report("c1", "n1", doom, Long.MAX_VALUE, doom, FAILED, 0);
+        assertThat(store.ingest(old, T0.plusSeconds(13)).outcome()).isEqualTo(ACCEPTED);
+        assertThat(store.ingest(of("real", 4, T0.plusSeconds(14), RUNNING, 0), T0.plusSeconds(14)).outcome())
+                .isEqualTo(ACCEPTED);
+        store.reevaluateDue(T0.plusSeconds(30));
+        // Shown as the real agent said last (the flips the forgeries caused count as flapping, as they should).
+        ClusterDetail d = store.cluster("c1", 0, T0.plusSeconds(30)).orElseThrow();
+        assertThat(d.cluster().state()).isNotEqualTo(STALE).isNotEqualTo(DOWN);
+        assertThat(d.nodes()).singleElement().satisfies(n -> {
+            assertThat(n.fresh()).isTrue();
+            assertThat(n.resources().get(0).status()).isEqualTo(RUNNING);
+        });
+    }
+
+    /** An agent whose clock ran a day ahead, then was corrected: in the same process (NTP) or by a restart. */
+    @Test
+    void aClockADayAheadThenCorrectedKeepsTheNodeShown() {
+        Instant ahead = T0.plus(Duration.ofDays(1));
+        assertThat(store.ingest(of("p1", 1, ahead, RUNNING, 0), T0).outcome()).isEqualTo(ACCEPTED);
+        assertThat(store.ingest(of("p1", 2, ahead.plusSeconds(10), RUNNING, 0), T0.plusSeconds(10)).outcome())
+                .isEqualTo(ACCEPTED);
+        // The clock steps back a day within the process: its seq still orders it.
+        assertThat(store.ingest(of("p1", 3, T0.plusSeconds(20), FAILED, 0), T0.plusSeconds(20)))
+                .isEqualTo(new IngestResult(ACCEPTED, 0, DOWN, true));
+        // Restarted with a right clock: its start is a day before the last one's, and it is taken.
+        assertThat(store.ingest(of("p2", 1, T0.plusSeconds(30), RUNNING, 0), T0.plusSeconds(30)))
+                .isEqualTo(new IngestResult(ACCEPTED, 0, OK, true));
+        // The same process again: ordered by its seq, not by its start a day before the last one's.
+        assertThat(store.ingest(of("p2", 1, T0.plusSeconds(31), FAILED, 0), T0.plusSeconds(31)).outcome())
+                .isEqualTo(OUTDATED);
+        assertThat(store.ingest(of("p2", 2, T0.plusSeconds(40), RUNNING, 0), T0.plusSeconds(40)).outcome())
+                .isEqualTo(ACCEPTED);
+        assertThat(store.cluster("c1", 0, T0.plusSeconds(40)).orElseThrow().nodes()).singleElement()
+                .satisfies(n -> {
+                    assertThat(n.fresh()).isTrue();
+                    assertThat(n.receivedAt()).isEqualTo(T0.plusSeconds(40));
+                });
+    }
+
+    /** Forgetting a node resets what was known of it: its order (any report is its first again) and drop count. */
+    @Test
+    void forgetNodeResetsItsOrderAndDropCount() {
+        assertThat(store.ingest(of("p1", Long.MAX_VALUE, T0, FAILED, 40), T0).outcome()).isEqualTo(ACCEPTED);
+        assertThat(store.ingest(of("p1", 5, T0, RUNNING, 40), T0.plusSeconds(1)).outcome()).isEqualTo(OUTDATED);
+        assertThat(store.forgetNode("c1", "n1", "alice", T0.plusSeconds(2))).isTrue();
+        // The same process, a lower seq: taken, as the node's first report after it was forgotten.
+        assertThat(store.ingest(of("p1", 5, T0, RUNNING, 40), T0.plusSeconds(3)))
+                .isEqualTo(new IngestResult(ACCEPTED, 0, OK, true));
+        assertThat(store.ingest(of("p1", 6, T0, RUNNING, 41), T0.plusSeconds(4)).outcome()).isEqualTo(ACCEPTED);
+        assertThat(events("c1", "NODE")).extracting(FleetEvent::text).containsExactly("node n1 first seen",
+                "agent dropped 40 events", "node n1 forgotten by alice",
+                "node n1 reports again after it was forgotten", "agent dropped 40 events", "agent dropped 1 events");
+        assertThat(store.cluster("c1", 0, T0.plusSeconds(4)).orElseThrow().nodes().get(0).dropped()).isEqualTo(41);
     }
 
     /** Texts are kept as sent, whatever they hold (PostgreSQL passes a report's events as text arrays). */
