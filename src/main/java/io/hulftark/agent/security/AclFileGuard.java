@@ -1,5 +1,6 @@
 package io.hulftark.agent.security;
 
+import io.hulftark.platform.windows.WindowsAccounts;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystem;

@@ -166,4 +166,10 @@ public final class GuardedFleetStore implements FleetStore {
     public void close() {
         delegate.close();
     }
+
+    /** The store it guards, as logs and tests name it. */
+    @Override
+    public String toString() {
+        return delegate.toString();
+    }
 }

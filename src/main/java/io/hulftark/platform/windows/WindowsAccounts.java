@@ -1,4 +1,4 @@
-package io.hulftark.agent.security;
+package io.hulftark.platform.windows;
 
 import com.sun.jna.platform.win32.Advapi32Util;
 
@@ -8,15 +8,15 @@ import java.util.List;
  * The names of SYSTEM and Administrators on this Windows, from their well-known SIDs: the names are
  * localised ("VORDEFINIERT\Administratoren"), the SIDs are not.
  */
-final class WindowsAccounts {
+public final class WindowsAccounts {
 
-    static final String SYSTEM = "S-1-5-18";
-    static final String ADMINISTRATORS = "S-1-5-32-544";
+    public static final String SYSTEM = "S-1-5-18";
+    public static final String ADMINISTRATORS = "S-1-5-32-544";
 
     private WindowsAccounts() {
     }
 
-    static List<String> systemAndAdministrators() {
+    public static List<String> systemAndAdministrators() {
         return List.of(Advapi32Util.getAccountBySid(SYSTEM).fqn, Advapi32Util.getAccountBySid(ADMINISTRATORS).fqn);
     }
 }
