@@ -9,6 +9,8 @@ import io.hulftark.fleet.report.ReportSink;
 import io.hulftark.fleet.report.ReportValidator;
 import io.hulftark.fleet.store.FleetStore;
 import io.hulftark.fleet.store.IngestResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -64,7 +66,8 @@ public class FleetService implements ReportSink {
         feed = new EventFeed(store, clock, Duration.ofSeconds(2));
         ingestTimer = Timer.builder("hulftark.fleet.ingest").description("Report ingest, validation to commit")
                 .publishPercentiles(0.5, 0.99).register(registry);
-        registry.gauge("hulftark.fleet.streams", feed, EventFeed::subscribers);
+        Gauge.builder("hulftark.fleet.streams", feed, EventFeed::subscribers)
+                .description("Clients reading the live stream now").register(registry);
         background = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "fleet-background");
             t.setDaemon(true);
@@ -134,8 +137,8 @@ public class FleetService implements ReportSink {
 
     private IngestResult keep(Report report, long t0) {
         IngestResult result = store().ingest(report, clock.instant());
-        registry.counter("hulftark.fleet.reports", "outcome", result.outcome().name().toLowerCase(Locale.ROOT))
-                .increment();
+        Counter.builder("hulftark.fleet.reports").tag("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
+                .description("Reports taken, by outcome").register(registry).increment();
         ingestTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         return result;
     }
