@@ -17,6 +17,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,12 +35,13 @@ import java.util.regex.Pattern;
  * </ul>
  * A request without a known credential reads nothing: the authentication filter answers 401 on the event loop,
  * and its unread body may take no longer than the timeout either. Each refusal is one WARN line: a client's
- * fault is no error of ours.
+ * fault is no error of ours. It also counts the API's exchanges in progress, for {@link CapacityHealth}.
  */
 @ApplicationScoped
 public class UploadRoutes {
 
     static final int ORDER = RoleRoutes.ORDER + 1;
+    static final String STREAM = "/api/v1/fleet/stream";
     /** How long a refused upload is still drained, so that the client reads the answer rather than a reset. */
     static final long DRAIN_MILLIS = 1000;
     private static final Logger LOG = Logger.getLogger(UploadRoutes.class);
@@ -48,11 +50,13 @@ public class UploadRoutes {
     private final HttpConfig config;
     private final TokenStore tokens;
     private final UploadGate gate;
+    private final AtomicInteger inFlight;
 
-    public UploadRoutes(HttpConfig config, TokenStore tokens, UploadGate gate) {
+    public UploadRoutes(HttpConfig config, TokenStore tokens, UploadGate gate, CapacityHealth capacity) {
         this.config = config;
         this.tokens = tokens;
         this.gate = gate;
+        this.inFlight = capacity.inFlight();
     }
 
     @Produces
@@ -68,6 +72,10 @@ public class UploadRoutes {
     void handle(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         String path = ctx.normalizedPath();
+        if (RoleRoutes.underApi(path) && !path.equals(STREAM)) { // a stream holds no worker while it lasts
+            inFlight.incrementAndGet();
+            ctx.addEndHandler(done -> inFlight.decrementAndGet());
+        }
         if (!RoleRoutes.underApi(path) || !hasBody(req) || ctx.getBody() != null) {
             ctx.next();
             return;

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  */
 public final class WorkCapacity {
 
-    /** What the worker pool says of itself; absent when the pool is not one we can read. */
+    /** The worker pool: threads taken, its size, and requests waiting for a thread. */
     public record Pool(int busy, int max, long queued) {
     }
 
