@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 import java.util.Optional;
@@ -52,7 +53,7 @@ public class UploadRoutes {
     private final UploadGate gate;
     private final AtomicInteger inFlight;
 
-    public UploadRoutes(HttpConfig config, TokenStore tokens, UploadGate gate, CapacityHealth capacity) {
+    public UploadRoutes(HttpConfig config, TokenStore tokens, UploadGate gate, @Readiness CapacityHealth capacity) {
         this.config = config;
         this.tokens = tokens;
         this.gate = gate;
@@ -148,6 +149,9 @@ public class UploadRoutes {
                             + config.bodyTimeout().toMillis() + " ms (" + body.length() + " bytes so far)", null, 0);
                 }
             });
+            if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT))) {
+                ctx.response().writeContinue(); // admitted: curl, for one, waits a second for this before a large body
+            }
             req.resume();
         }
 
