@@ -17,6 +17,8 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -226,8 +228,7 @@ public class UploadRoutes {
             req.connection().close();
             return;
         }
-        String path = ctx.normalizedPath();
-        Problem p = Problem.of(status, kind, title, detail, Problem.instance(path));
+        Problem p = Problem.of(status, kind, title, detail, Problem.instance(decoded(ctx.normalizedPath())));
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .putHeader(HttpHeaders.CONNECTION, "close");
         if (retryAfter != null) {
@@ -266,9 +267,18 @@ public class UploadRoutes {
         }
     }
 
+    /** The path as JAX-RS gives it (decoded), so that {@link Problem#instance} encodes it once, as REST's answers do. */
+    static String decoded(String path) {
+        try {
+            return URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return path;
+        }
+    }
+
     private static String who(RoutingContext ctx, String credential) {
         HttpServerRequest req = ctx.request();
-        return req.method() + " " + Problem.instance(ctx.normalizedPath()) + " from "
+        return req.method() + " " + Problem.instance(decoded(ctx.normalizedPath())) + " from "
                 + (req.remoteAddress() == null ? "?" : req.remoteAddress().hostAddress())
                 + (credential == null ? "" : " (" + credential + ")");
     }
