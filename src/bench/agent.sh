@@ -14,6 +14,7 @@ HEAP=(-Xmx48m -Xss256k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCode
 export MALLOC_ARENA_MAX=2
 WORK=$(mktemp -d)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+MPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cleanup() { [ -n "${AGENT:-}" ] && kill "$AGENT" 2>/dev/null; java -jar "$APP" sim stop "$WORK/hulft" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
@@ -34,10 +35,11 @@ hulftark.agent.failures-before-failed=2
 hulftark.security.tokens-file=$WORK/tokens
 quarkus.http.port=$PORT
 quarkus.http.host=127.0.0.1
+quarkus.management.port=$MPORT
 PROPS
 java "${HEAP[@]}" -Dquarkus.config.locations="$WORK/agent.properties" -jar "$APP" agent > "$WORK/agent.log" 2>&1 &
 AGENT=$!
-until curl -sf "http://127.0.0.1:$PORT/q/health/live" >/dev/null; do sleep 0.2; done
+until curl -sf "http://127.0.0.1:$MPORT/q/health/live" >/dev/null; do sleep 0.2; done
 curl -sf -o /dev/null -X POST -H "Authorization: Bearer $OPERATOR" -H 'Content-Type: application/json' \
   -d '{"action":"restore","reason":"benchmark"}' "http://127.0.0.1:$PORT/api/v1/resources/hulft/actions"
 sleep 3

@@ -56,6 +56,8 @@ run() {
   WORK=$(mktemp -d)
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  local mport
+  mport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   java -cp "$CP" io.hulftark.bench.FleetBench tokens "$WORK/tokens" "$WORK/secrets" "$nodes"
   local store_opts=()
   if [ "$STORE" = postgresql ]; then
@@ -66,10 +68,10 @@ run() {
   fi
   java "${JVM[@]}" -Xlog:gc:file="$WORK/gc.log" -Dhulftark.state-dir="$WORK/state" \
     -Dhulftark.security.tokens-file="$WORK/tokens" -Dhulftark.fleet.store="$STORE" "${store_opts[@]}" \
-    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" -jar "$APP" fleet > "$WORK/fleet.log" 2>&1 &
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" -Dquarkus.management.port="$mport" -jar "$APP" fleet > "$WORK/fleet.log" 2>&1 &
   FLEET=$!
   for _ in $(seq 600); do
-    curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready" && break
+    curl -sf -o /dev/null "http://127.0.0.1:$mport/q/health/ready" && break
     kill -0 "$FLEET" 2>/dev/null || { echo "the fleet view ended at start-up:" >&2; tail -20 "$WORK/fleet.log" >&2; return 1; }
     sleep 0.2
   done

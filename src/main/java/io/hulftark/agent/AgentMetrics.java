@@ -1,6 +1,7 @@
 package io.hulftark.agent;
 
 import io.hulftark.agent.push.FleetPusher;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,9 +47,11 @@ public class AgentMetrics implements AgentCore.Listener {
                 .description("events dropped because the backlog was full").register(registry);
         Gauge.builder("hulftark.fleet.backlog", pusher, FleetPusher::backlog)
                 .description("transitions and actions waiting for the fleet view").register(registry);
-        Gauge.builder("hulftark.fleet.last.success", pusher,
+        // Prometheus's convention for an instant: a _timestamp_seconds gauge of seconds since the epoch.
+        Gauge.builder("hulftark.fleet.last.success.timestamp", pusher,
                         p -> p.lastSuccess() == null ? Double.NaN : p.lastSuccess().toEpochMilli() / 1000.0)
-                .description("when the fleet view last took a report (epoch seconds)").register(registry);
+                .baseUnit("seconds")
+                .description("when the fleet view last took a report (seconds since the epoch)").register(registry);
     }
 
     @Override
@@ -66,7 +69,9 @@ public class AgentMetrics implements AgentCore.Listener {
 
     @Override
     public void transition(ResourceState.Transition t) {
-        registry.counter("hulftark.resource.transitions", "tag", t.tag(), "to", t.to().name()).increment();
+        Counter.builder("hulftark.resource.transitions").tag("tag", t.tag()).tag("to", t.to().name())
+                .description("changes of a resource's status, by the status it changed to").register(registry)
+                .increment();
     }
 
     @Override

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import java.util.concurrent.Callable;
 
 @Command(name = "agent", header = "Run the node agent until stopped: scheduled checks, REST API, health, metrics.",
-        description = "Listens on quarkus.http.port (default 8686). See README.md, \"Node agent\", for its keys.")
+        description = "Listens on quarkus.http.port (default 8686); health, metrics and OpenAPI on 127.0.0.1:9686 "
+                + "(quarkus.management.host, quarkus.management.port). See README.md, \"Node agent\", for its keys.")
 public class AgentCommand implements Callable<Integer> {
 
     @Override

@@ -15,7 +15,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "fleet", header = "Run the fleet view until stopped: reports of many agents, cluster states, history, REST, dashboard.",
-        description = {"Listens on quarkus.http.port (default 8690 in the fleet profile) and serves the dashboard at /.",
+        description = {"Listens on quarkus.http.port (default 8690 in the fleet profile) and serves the dashboard at /; "
+                        + "health, metrics and OpenAPI on 127.0.0.1:9690 (quarkus.management.host, quarkus.management.port).",
                 "Store: hulftark.fleet.store=embedded (default, a file database under hulftark.state-dir) or postgresql "
                         + "(quarkus.datasource.postgresql.*). Keys may be given as %%fleet.KEY to apply to the fleet view only.",
                 "See README.md, \"Fleet view\"."})

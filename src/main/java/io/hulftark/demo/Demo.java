@@ -256,6 +256,7 @@ public final class Demo implements AutoCloseable {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("quarkus.http.host", LOOPBACK_A);
         p.put("quarkus.http.port", Integer.toString(s.fleetPort()));
+        p.put("quarkus.management.port", "0"); // health and metrics: any free port (the demo waits on the API's)
         p.put("hulftark.fleet.store", "embedded");
         p.put("hulftark.state-dir", dir.resolve("fleet").toString());
         p.put("hulftark.security.tokens-file", tokens.toString());
@@ -268,6 +269,7 @@ public final class Demo implements AutoCloseable {
         Map<String, String> p = new LinkedHashMap<>(SimSettings.of(n.sim(), home.resolve("state")));
         p.put("quarkus.http.host", LOOPBACK_A);
         p.put("quarkus.http.port", Integer.toString(n.agentPort()));
+        p.put("quarkus.management.port", "0");
         p.put("hulftark.cluster", n.cluster());
         p.put("hulftark.node", n.name());
         p.put("hulftark.probe", "tcp");
@@ -304,7 +306,8 @@ public final class Demo implements AutoCloseable {
     }
 
     private boolean awaitLive(ChildProcesses.Child c, int port, long untilNanos) throws InterruptedException {
-        URI uri = URI.create("http://" + LOOPBACK_A + ":" + port + "/q/health/live");
+        // Quarkus opens the API's port once started; any answer there (a 401 without a token) means it is up.
+        URI uri = URI.create("http://" + LOOPBACK_A + ":" + port + "/api/v1");
         while (System.nanoTime() < untilNanos) {
             if (!c.process().isAlive()) {
                 log.line("cannot start the demo: " + c.label() + " exited with " + c.process().exitValue() + ": "
@@ -314,7 +317,7 @@ public final class Demo implements AutoCloseable {
             try {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
+                if (r.statusCode() < 500) {
                     return true;
                 }
             } catch (IOException notYet) {

@@ -12,6 +12,8 @@ import io.hulftark.fleet.store.FleetStoreException;
 import io.hulftark.fleet.store.GuardedFleetStore;
 import io.hulftark.fleet.store.StoreAvailability;
 import io.hulftark.fleet.store.IngestResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -74,7 +76,8 @@ public class FleetService implements ReportSink {
         feed = new EventFeed(store, clock, Duration.ofSeconds(2));
         ingestTimer = Timer.builder("hulftark.fleet.ingest").description("Report ingest, validation to commit")
                 .publishPercentiles(0.5, 0.99).register(registry);
-        registry.gauge("hulftark.fleet.streams", feed, EventFeed::subscribers);
+        Gauge.builder("hulftark.fleet.streams", feed, EventFeed::subscribers)
+                .description("Clients reading the live stream now").register(registry);
         background = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "fleet-background");
             t.setDaemon(true);
@@ -165,8 +168,8 @@ public class FleetService implements ReportSink {
         Instant now = clock.instant();
         Report safe = ReportValidator.clockBounded(ReportValidator.neutralised(report), now, config.maxClockAhead());
         IngestResult result = store().ingest(safe, now);
-        registry.counter("hulftark.fleet.reports", "outcome", result.outcome().name().toLowerCase(Locale.ROOT))
-                .increment();
+        Counter.builder("hulftark.fleet.reports").tag("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
+                .description("Reports taken, by outcome").register(registry).increment();
         ingestTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         return result;
     }

@@ -40,6 +40,7 @@ class DeployFleetTest {
                 .map(n -> "hulftark.fleet." + n.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase())
                 .collect(Collectors.toSet());
         keys.addAll(List.of("hulftark.security.tokens-file", "hulftark.state-dir", "quarkus.http.port",
+                "quarkus.management.port", "quarkus.management.host",
                 "quarkus.datasource.postgresql.jdbc.url", "quarkus.datasource.postgresql.username",
                 "quarkus.datasource.postgresql.password"));
         return keys;
@@ -59,6 +60,12 @@ class DeployFleetTest {
         assertThat(c.path("ports").get(0).path("containerPort").asInt()).isEqualTo(8690);
         assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
         assertThat(c.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/ready");
+        // Health is on the management interface, a port the Service does not expose.
+        assertThat(c.path("ports").get(1).path("name").asText()).isEqualTo("management");
+        assertThat(c.path("ports").get(1).path("containerPort").asInt()).isEqualTo(9690);
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            assertThat(c.path(probe).path("httpGet").path("port").asText()).as(probe).isEqualTo("management");
+        }
 
         JsonNode secret = yaml("secret.yaml");
         String secretName = secret.path("metadata").path("name").asText();
@@ -148,6 +155,7 @@ class DeployFleetTest {
         JsonNode selector = service.get(0).path("spec").path("selector");
         selector.fieldNames().forEachRemaining(k -> assertThat(labels.path(k).asText()).isEqualTo(selector.path(k).asText()));
         assertThat(service.get(0).path("spec").path("ports").get(0).path("targetPort").asText()).isEqualTo("http");
+        assertThat(service.get(0).path("spec").path("ports")).as("the management port is not exposed").hasSize(1);
         assertThat(yaml("ingress.yaml").findValue("service").path("name").asText())
                 .isEqualTo(service.get(0).path("metadata").path("name").asText());
         assertThat(yaml("ingress.yaml").path("metadata").path("annotations")
@@ -159,7 +167,7 @@ class DeployFleetTest {
         String openapi = Files.readString(Path.of("openapi", "fleet.yaml"));
         assertThat(openapi).contains("\n  /api/v1/fleet/stream:", "\n  /api/v1/fleet/reports:");
         String haproxy = Files.readString(DIR.resolve("haproxy").resolve("haproxy.cfg"));
-        assertThat(haproxy).contains("option httpchk GET /q/health/ready", "timeout tunnel 1h");
+        assertThat(haproxy).contains("option httpchk GET /q/health/ready", "timeout tunnel 1h", "port 9690");
         String nginx = Files.readString(DIR.resolve("nginx").resolve("fleet.conf"));
         String stream = nginx.substring(nginx.indexOf("location = /api/v1/fleet/stream"));
         assertThat(stream).contains("proxy_buffering off;", "proxy_read_timeout 1h;");

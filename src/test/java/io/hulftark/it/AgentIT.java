@@ -172,12 +172,15 @@ class AgentIT {
     @Test
     void healthShowsAStandbyAsUp() throws Exception {
         await(r -> r.path("status").asText().equals("STOPPED"), 10_000);
-        HttpResponse<String> group = agent.get("/q/health/group/hulft", null);
+        HttpResponse<String> group = agent.manage("/q/health/group/hulft");
         assertThat(group.statusCode()).isEqualTo(200);
         JsonNode check = JSON.readTree(group.body()).path("checks").get(0);
         assertThat(check.path("status").asText()).isEqualTo("UP");
         assertThat(check.path("data").path("status").asText()).isEqualTo("STOPPED");
-        assertThat(agent.get("/q/health/ready", null).statusCode()).isEqualTo(200);
-        assertThat(agent.get("/q/metrics", null).body()).contains("hulftark_resource_status{status=\"STOPPED\",tag=\"hulft\"} 1.0");
+        assertThat(agent.manage("/q/health/ready").statusCode()).isEqualTo(200);
+        // Ports, service names and reasons are on the management interface only, never on the API's port.
+        assertThat(agent.get("/q/health/group/hulft", null).statusCode()).isEqualTo(404);
+        assertThat(agent.manage("/q/metrics").body())
+                .containsPattern("hulftark_resource_status\\{status=\"STOPPED\",tag=\"hulft\",?} 1.0");
     }
 }

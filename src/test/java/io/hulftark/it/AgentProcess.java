@@ -31,6 +31,8 @@ final class AgentProcess implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final int port;
+    /** Health, metrics and OpenAPI: the management interface's own port (loopback). */
+    final int managementPort;
     final Path log;
     private final Map<String, String> properties;
     private final Map<String, String> env;
@@ -39,6 +41,7 @@ final class AgentProcess implements AutoCloseable {
 
     AgentProcess(Map<String, String> properties, Map<String, String> env, Path dir) throws IOException {
         this.port = freePort();
+        this.managementPort = freePort();
         this.log = dir.resolve("agent.log");
         Path tokens = dir.resolve("tokens");
         Files.writeString(tokens, "# test tokens\nviewer-bot viewer " + sha256(VIEWER) + "\nops operator "
@@ -46,6 +49,7 @@ final class AgentProcess implements AutoCloseable {
         this.properties = new java.util.LinkedHashMap<>(properties);
         this.properties.put("hulftark.security.tokens-file", tokens.toString());
         this.properties.put("quarkus.http.port", Integer.toString(port));
+        this.properties.put("quarkus.management.port", Integer.toString(managementPort));
         this.properties.put("quarkus.http.host", "127.0.0.1");
         this.env = env;
     }
@@ -65,7 +69,7 @@ final class AgentProcess implements AutoCloseable {
                 throw new AssertionError("the agent exited with " + process.exitValue() + ": " + Files.readString(log));
             }
             try {
-                if (get("/q/health/live", null).statusCode() == 200) {
+                if (manage("/q/health/live").statusCode() == 200) {
                     return this;
                 }
             } catch (IOException notYet) {
@@ -87,6 +91,17 @@ final class AgentProcess implements AutoCloseable {
             assertThat(System.nanoTime()).as("action still " + a).isLessThan(until);
             Thread.sleep(50);
         }
+    }
+
+    /** The process's id, e.g. to read /proc/PID/status. */
+    long pid() {
+        return process.pid();
+    }
+
+    /** GET on the management interface (no token: it is loopback only). */
+    HttpResponse<String> manage(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {

@@ -26,6 +26,8 @@ final class FleetProcess implements AutoCloseable {
     static final String OPERATOR = "hak_fleet-operator-for-its-0123456789abcdef";
 
     final int port;
+    /** Health, metrics and OpenAPI: the management interface's own port (loopback). */
+    final int managementPort;
     final Path log;
     private final Map<String, String> properties;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -39,6 +41,7 @@ final class FleetProcess implements AutoCloseable {
     /** On a given port: a restarted fleet view where the agents expect it. */
     FleetProcess(Map<String, String> properties, Path stateDir, Path tokens, int port) throws IOException {
         this.port = port;
+        this.managementPort = AgentProcess.freePort();
         Files.createDirectories(stateDir);
         this.log = stateDir.resolve("fleet-" + port + ".log");
         if (!Files.exists(tokens)) {
@@ -50,6 +53,7 @@ final class FleetProcess implements AutoCloseable {
         this.properties.put("hulftark.state-dir", stateDir.toAbsolutePath().toString());
         this.properties.put("hulftark.security.tokens-file", tokens.toAbsolutePath().toString());
         this.properties.put("quarkus.http.port", Integer.toString(port));
+        this.properties.put("quarkus.management.port", Integer.toString(managementPort));
         this.properties.put("quarkus.http.host", "127.0.0.1");
     }
 
@@ -73,7 +77,7 @@ final class FleetProcess implements AutoCloseable {
                 throw new AssertionError("the fleet view exited with " + process.exitValue() + ": " + Files.readString(log));
             }
             try {
-                if (get("/q/health/ready", null).statusCode() == 200) {
+                if (manage("/q/health/ready").statusCode() == 200) {
                     return this;
                 }
             } catch (IOException notYet) {
@@ -86,6 +90,17 @@ final class FleetProcess implements AutoCloseable {
 
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** The process's id, e.g. to read /proc/PID/status. */
+    long pid() {
+        return process.pid();
+    }
+
+    /** GET on the management interface (no token: it is loopback only). */
+    HttpResponse<String> manage(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {

@@ -7,7 +7,6 @@ import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
-import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -16,18 +15,17 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * Every error of the REST API as an RFC 9457 problem ({@code application/problem+json}), in one
- * place: our own {@link ProblemException}s, JAX-RS's 404/405/415/406, unreadable JSON, bodies that
- * are too large, and anything unexpected (500, logged here with its stack trace, never sent).
+ * place: our own {@link ProblemException}s, JAX-RS's 404/405/415/406, unreadable JSON, and anything
+ * unexpected (500, logged here with its stack trace, never sent). Bodies that are too large, too slow
+ * or too many are refused before REST sees them, by io.hulftark.app.UploadRoutes.
  */
 public class ProblemMappers {
 
@@ -35,31 +33,16 @@ public class ProblemMappers {
     public static final long MAX_BODY_BYTES = 16 * 1024;
     /** A fleet-view report: an agent's state and up to 1,000 events of its backlog. */
     public static final long MAX_REPORT_BYTES = 1024 * 1024;
-    static final String REPORTS = "/api/v1/fleet/reports";
+    public static final String REPORTS = "/api/v1/fleet/reports";
     static final int MAX_DETAIL = 200;
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
-    /** Refuses a declared oversized body before anything reads it; chunked bodies meet quarkus.http.limits.max-body-size. */
-    @ServerRequestFilter(preMatching = true, priority = Priorities.HEADER_DECORATOR)
-    public Optional<RestResponse<Problem>> tooLarge(ContainerRequestContext request) {
-        String path = request.getUriInfo().getPath();
-        String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
-        if (length == null || !(path.equals("/api/v1") || path.startsWith("/api/v1/"))) {
-            return Optional.empty();
-        }
-        long bytes;
-        try {
-            bytes = Long.parseLong(length.strip());
-        } catch (NumberFormatException e) {
-            return Optional.empty(); // the HTTP layer has already judged the header
-        }
-        long max = path.equals(REPORTS) ? MAX_REPORT_BYTES : MAX_BODY_BYTES;
-        if (bytes <= max) {
-            return Optional.empty();
-        }
-        return Optional.of(response(Problem.of(413, "too-large", "Request body too large",
-                "the body has " + bytes + " bytes; this API takes at most " + max,
-                Problem.instance(request.getUriInfo())), Map.of()));
+    /**
+     * The most bytes a request body to {@code path} may have, whether its length is declared or it is chunked;
+     * io.hulftark.app.UploadRoutes applies it while it reads the body, before any of this code runs.
+     */
+    public static long maxBodyBytes(String path) {
+        return REPORTS.equals(path) ? MAX_REPORT_BYTES : MAX_BODY_BYTES;
     }
 
     @ServerExceptionMapper

@@ -1,5 +1,7 @@
 package io.hulftark.agent.api;
 
+import io.hulftark.app.Management;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,7 +11,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A file under openapi/ is a contract: it must equal what the running service serves at /q/openapi. After a
+ * A file under openapi/ is a contract: it must equal what the running service serves at /q/openapi (on the
+ * management interface). After a
  * deliberate change of an API, rewrite the files with {@code ./mvnw test -Dtest='*OpenApiContractTest'
  * -Dopenapi.update=true} and review the diff.
  */
@@ -20,7 +23,7 @@ public final class OpenApiContract {
 
     /** @return the served document, equal to {@code contract} */
     public static String check(Path contract) throws IOException {
-        String served = given().accept("application/yaml").get("/q/openapi").then().statusCode(200).extract().asString();
+        String served = given().accept("application/yaml").get(Management.url("/q/openapi")).then().statusCode(200).extract().asString();
         if (Boolean.getBoolean("openapi.update")) {
             Files.writeString(contract, served, StandardCharsets.UTF_8);
         }

@@ -1,5 +1,6 @@
 package io.hulftark.agent.security;
 
+import io.hulftark.app.Management;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
@@ -190,10 +191,14 @@ class ApiSecurityTest {
     }
 
     @Test
-    void healthNeedsNoToken() {
+    void healthNeedsNoTokenOnTheManagementInterfaceOnly() {
         // Not ready (this profile watches no resource: 503), but answered without a token, never 401.
-        given().get("/q/health").then().statusCode(503).body("status", equalTo("DOWN"));
-        given().get("/q/health/live").then().statusCode(200);
+        given().get(Management.url("/q/health")).then().statusCode(503).body("status", equalTo("DOWN"));
+        given().get(Management.url("/q/health/live")).then().statusCode(200);
+        // The API's port shows none of it: ports, service names and reasons are not public.
+        for (String path : new String[] {"/q/health", "/q/health/group/hulft", "/q/metrics", "/q/openapi"}) {
+            given().get(path).then().statusCode(404);
+        }
     }
 
     @Test

@@ -24,6 +24,8 @@ final class AppProcess implements AutoCloseable {
 
     final String command;
     final int port;
+    /** Health, metrics and OpenAPI: the management interface's own port. */
+    final int managementPort;
     final Path log;
     private final Map<String, String> properties;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -32,9 +34,11 @@ final class AppProcess implements AutoCloseable {
     AppProcess(String command, Map<String, String> properties, Path log) throws IOException {
         this.command = command;
         this.port = freePort();
+        this.managementPort = freePort();
         this.log = log;
         this.properties = new LinkedHashMap<>(properties);
         this.properties.put("quarkus.http.port", Integer.toString(port));
+        this.properties.put("quarkus.management.port", Integer.toString(managementPort));
         this.properties.put("quarkus.http.host", "127.0.0.1");
     }
 
@@ -57,7 +61,8 @@ final class AppProcess implements AutoCloseable {
                 throw new AssertionError(command + " exited with " + process.exitValue() + ": " + Files.readString(log));
             }
             try {
-                if (get("/q/health/live", null).statusCode() == 200) {
+                if (get(URI.create("http://127.0.0.1:" + managementPort + "/q/health/live").toString(), null)
+                        .statusCode() == 200) {
                     return this;
                 }
             } catch (IOException notYet) {
