@@ -122,10 +122,6 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** The agent's process id (it runs). */
-    long pid() {
-        return process.pid();
-    }
-
     /** SIGKILL: no shutdown hook, no cleanup, as a crash or an OOM killer ends it. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
