@@ -27,7 +27,8 @@ class AgentSecurityHeadersTest {
         secured(given().header("Authorization", "Bearer " + SecurityProfile.VIEWER_TOKEN).get("/api/v1/test-read").then(), 200);
         secured(given().get("/api/v1/test-read").then(), 401);
         secured(given().header("Authorization", "Bearer " + SecurityProfile.VIEWER_TOKEN).get("/api/v1/fleet/summary").then(), 404);
-        secured(given().get("/q/health/live").then(), 200);
+        secured(given().get(io.hulftark.app.Management.url("/q/health/live")).then(), 200); // the management interface
+        secured(given().get("/q/health/live").then(), 404); // not on the API port
         // The dashboard is the fleet view's: here a 404, still with the headers (revalidated, not stored for a day).
         given().get("/index.html").then().statusCode(404).header("Content-Security-Policy", org.hamcrest.Matchers.startsWith("default-src 'self'"))
                 .header("Cache-Control", "no-cache");

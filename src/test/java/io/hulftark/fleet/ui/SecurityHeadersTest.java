@@ -65,7 +65,9 @@ class SecurityHeadersTest {
         secured("API problem 401", get("/api/v1/fleet/summary", null, Map.of()), 401, "no-store");
         secured("API problem 404", get("/api/v1/fleet/clusters/no-such-cluster-xyz", DashboardProfile.VIEWER, Map.of()), 404, "no-store");
         secured("the agent's API on the fleet view (RoleRoutes)", get("/api/v1/resources", DashboardProfile.VIEWER, Map.of()), 404, "no-store");
-        secured("health", get("/q/health/live", null, Map.of()), 200, "no-store");
+        secured("health (management interface)", get(io.hulftark.app.Management.url("/q/health/live"), null, Map.of()), 200,
+                "no-store");
+        secured("health on the API port (not served there)", get("/q/health/live", null, Map.of()), 404, "no-store");
     }
 
     @Test
