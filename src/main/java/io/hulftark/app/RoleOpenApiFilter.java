@@ -58,7 +58,43 @@ public class RoleOpenApiFilter implements OASFilter {
             }
         }
         completeProblems(api);
+        tidyProperties(api);
         keepUsedSchemas(api);
+    }
+
+    /** Marks a {@code @SchemaProperty} as nullable, which its own {@code nullable} does not do (SmallRye OpenAPI 4.2). */
+    public static final String NULLABLE = "x-hulftark-nullable";
+
+    /**
+     * Nullable where a property says so (see {@link #NULLABLE}), never a stray {@code nullable: false}; an instant
+     * property inline as a date-time string, so that it may be null (a nullable next to a $ref would not count).
+     */
+    private static void tidyProperties(OpenAPI api) {
+        if (api.getComponents() == null || api.getComponents().getSchemas() == null) {
+            return;
+        }
+        for (Schema schema : api.getComponents().getSchemas().values()) {
+            if (schema.getProperties() == null) {
+                continue;
+            }
+            for (Schema p : schema.getProperties().values()) {
+                if ((SCHEMAS + "Instant").equals(p.getRef())) { // a 3.0 writer makes a $ref with siblings an allOf
+                    p.setRef(null);
+                    p.setType(List.of(Schema.SchemaType.STRING));
+                    p.setFormat("date-time");
+                }
+                if (Boolean.FALSE.equals(p.get("nullable"))) {
+                    p.set("nullable", null);
+                }
+                if (p.getExtensions() != null && p.getExtensions().containsKey(NULLABLE)) {
+                    p.removeExtension(NULLABLE);
+                    // the 3.1 model's way; written as "nullable: true" in a 3.0 document
+                    p.setType(p.getType() == null ? List.of(Schema.SchemaType.NULL)
+                            : java.util.stream.Stream.concat(p.getType().stream(), java.util.stream.Stream.of(
+                                    Schema.SchemaType.NULL)).distinct().toList());
+                }
+            }
+        }
     }
 
     private static void completeProblems(OpenAPI api) {

@@ -4,6 +4,11 @@ import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.restassured.OpenApiValidationFilter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.hulftark.app.ServerRole;
+import io.restassured.RestAssured;
+import io.restassured.config.ObjectMapperConfig;
 import io.restassured.filter.Filter;
 import io.restassured.filter.FilterContext;
 import io.restassured.filter.OrderedFilter;
@@ -20,8 +25,9 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * Every REST-assured request of every test, and its response, checked against the contract of the API it calls:
- * {@code /api/v1/fleet/**} against openapi/fleet.yaml, the rest of {@code /api/v1/**} against openapi/agent.yaml.
+ * Every REST-assured request of every test, and its response, checked against the contract of the service the
+ * test runs: openapi/fleet.yaml in the fleet role, openapi/agent.yaml in the agent's (a path of the other role is
+ * not in the contract: an invalid request).
  * A request or response the contract does not describe fails the test ({@code OpenApiValidationException}).
  * {@link ContractValidation} installs it for every test class (JUnit extension autodetection).
  *
@@ -38,11 +44,26 @@ public final class Contract implements OrderedFilter {
 
     /** Path prefixes that a test class serves itself and that no contract describes (see {@link NotInContract}). */
     static volatile Set<String> outside = Set.of();
+    static volatile boolean fleetRole;
 
     private final Api agent = new Api(Path.of("openapi", "agent.yaml"));
     private final Api fleet = new Api(Path.of("openapi", "fleet.yaml"));
 
     private Contract() {
+    }
+
+    /** Makes the contract a default filter of REST-assured for the tests of {@code test}. */
+    public static void install(Class<?> test) {
+        NotInContract own = test.getAnnotation(NotInContract.class);
+        outside = own == null ? Set.of() : Set.of(own.value());
+        fleetRole = ServerRole.current() == ServerRole.FLEET; // the application of this @QuarkusTest (its config)
+        // The contract types instants as ISO-8601 strings; REST-assured's own Jackson would send numbers.
+        RestAssured.config = RestAssured.config().objectMapperConfig(ObjectMapperConfig.objectMapperConfig()
+                .jackson2ObjectMapperFactory((type, charset) -> new ObjectMapper().findAndRegisterModules()
+                        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)));
+        if (!RestAssured.filters().contains(INSTANCE)) {
+            RestAssured.filters(INSTANCE);
+        }
     }
 
     @Override
@@ -57,7 +78,7 @@ public final class Contract implements OrderedFilter {
         if (!(path.equals("/api/v1") || path.startsWith("/api/v1/")) || outside.stream().anyMatch(path::startsWith)) {
             return ctx.next(request, response);
         }
-        Api api = path.startsWith("/api/v1/fleet") ? fleet : agent;
+        Api api = fleetRole ? fleet : agent;
         boolean invalid = request.getDefinedFilters().stream().anyMatch(f -> f == INVALID_REQUEST);
         return (invalid ? api.responseOnly() : api.full()).filter(request, response, ctx);
     }

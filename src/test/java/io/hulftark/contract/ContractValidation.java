@@ -1,10 +1,7 @@
 package io.hulftark.contract;
 
-import io.restassured.RestAssured;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import java.util.Set;
 
 /**
  * Registered for every test class (META-INF/services, junit-platform.properties): before each test, makes
@@ -13,11 +10,11 @@ import java.util.Set;
 public class ContractValidation implements BeforeEachCallback {
 
     @Override
-    public void beforeEach(ExtensionContext context) {
-        NotInContract own = context.getRequiredTestClass().getAnnotation(NotInContract.class);
-        Contract.outside = own == null ? Set.of() : Set.of(own.value());
-        if (!RestAssured.filters().contains(Contract.INSTANCE)) {
-            RestAssured.filters(Contract.INSTANCE);
-        }
+    public void beforeEach(ExtensionContext context) throws ReflectiveOperationException {
+        // Through the test class's own class loader: a @QuarkusTest runs in Quarkus's, with a RestAssured (and its
+        // static defaults) of its own, not the one this extension was loaded with.
+        Class<?> test = context.getRequiredTestClass();
+        Class.forName(Contract.class.getName(), true, test.getClassLoader())
+                .getMethod("install", Class.class).invoke(null, test);
     }
 }
