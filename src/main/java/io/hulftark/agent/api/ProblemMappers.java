@@ -94,7 +94,8 @@ public class ProblemMappers {
     @ServerRequestFilter(priority = Priorities.HEADER_DECORATOR)
     public Optional<RestResponse<Problem>> contentType(ContainerRequestContext request, ResourceInfo resource) {
         Method m = resource.getResourceMethod();
-        if (m == null || request.getMediaType() != null) {
+        String type = request.getHeaderString(HttpHeaders.CONTENT_TYPE);
+        if (m == null || (type != null && !type.isBlank())) {
             return Optional.empty();
         }
         Consumes consumes = m.isAnnotationPresent(Consumes.class) ? m.getAnnotation(Consumes.class)
@@ -165,6 +166,18 @@ public class ProblemMappers {
             return internal(e, uri, null);
         }
         String what = e.getOriginalMessage() == null ? "unreadable JSON" : e.getOriginalMessage();
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
+            // name the member, e.g. "events[0].at: ...", as the report's own checks do
+            StringBuilder field = new StringBuilder();
+            for (var ref : m.getPath()) {
+                if (ref.getFieldName() != null) {
+                    field.append(field.isEmpty() ? "" : ".").append(ref.getFieldName());
+                } else if (ref.getIndex() >= 0) {
+                    field.append('[').append(ref.getIndex()).append(']');
+                }
+            }
+            what = field + ": " + what;
+        }
         if (e.getLocation() != null) {
             what += " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
         }

@@ -28,6 +28,12 @@ import java.time.Instant;
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {
 
+    /** Last, after Quarkus's own customizers: its Java time module would otherwise replace the instants' reader. */
+    @Override
+    public int priority() {
+        return MINIMUM_PRIORITY;
+    }
+
     @Override
     public void customize(ObjectMapper mapper) {
         apply(mapper);

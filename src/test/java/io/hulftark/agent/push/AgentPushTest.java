@@ -117,7 +117,7 @@ class AgentPushTest {
     @Test
     void aBadAfterIsAProblem() {
         for (String bad : List.of("x", "-1", "1.5", "99999999999999999999")) {
-            as(VIEWER_TOKEN).get("/api/v1/report?after=" + bad).then().statusCode(400)
+            as(VIEWER_TOKEN).filter(Contract.INVALID_REQUEST).get("/api/v1/report?after=" + bad).then().statusCode(400)
                     .contentType(startsWith("application/problem+json"))
                     .body("detail", startsWith("after must be an event's seq"));
         }
