@@ -228,8 +228,10 @@ class AgentApiTest {
         assertThat(restored.getString("requestedBy")).isEqualTo(OPERATOR);
         assertThat(restored.getList("messages")).isNotNull(); // a restore that goes well says nothing, like the ARK
 
-        JsonPath running = awaitStatus("RUNNING");
-        assertThat(running.getString("role")).isEqualTo("active");
+        // A scheduled check between the restore's end and the agent taking the node as active sees RUNNING on a
+        // standby for one period: wait for the check after it.
+        JsonPath running = await("RUNNING and active", AgentApiTest::resource,
+                r -> "RUNNING".equals(r.getString("status")) && "active".equals(r.getString("role")), CHECK_BOUND);
         assertThat(running.getList("lastCheck.ports.key")).containsExactlyElementsOf(SimSpec.PORT_KEYS);
         assertThat(running.getList("lastCheck.ports.ok", Boolean.class)).containsOnly(true);
         assertThat(running.getList("lastCheck.ports.latencyMicros", Long.class)).allSatisfy(l -> assertThat(l).isPositive());
