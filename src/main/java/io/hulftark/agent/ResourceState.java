@@ -1,5 +1,7 @@
 package io.hulftark.agent;
 
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -12,6 +14,12 @@ import java.util.Optional;
 public final class ResourceState {
 
     /** A status change, for the journal and the events. */
+    @Schema(description = "A status change", requiredProperties = {"tag", "from", "to", "at", "reason"}, properties = {
+            @SchemaProperty(name = "tag", description = "The resource's tag"),
+            @SchemaProperty(name = "from", description = "The status before"),
+            @SchemaProperty(name = "to", description = "The status after"),
+            @SchemaProperty(name = "at", description = "When"),
+            @SchemaProperty(name = "reason", description = "Why, one line")})
     public record Transition(String tag, Status from, Status to, Instant at, String reason) { }
 
     private final String tag;

@@ -23,6 +23,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -37,10 +44,23 @@ import java.util.function.Predicate;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "agent")
 @SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = CommonProblems.UNAUTHORIZED,
+        headers = @Header(name = "WWW-Authenticate", description = "How to authenticate: " + CommonProblems.CHALLENGE,
+                required = true, schema = @Schema(type = SchemaType.STRING)),
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = CommonProblems.FORBIDDEN,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "413", description = CommonProblems.TOO_LARGE,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "503", description = CommonProblems.UNAVAILABLE,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class AgentResource {
 
     static final int MAX_LIMIT = 1000;
     static final int MAX_REASON = ActionRequest.MAX_REASON;
+    static final String TAG_PARAM = "The resource's LifeKeeper tag";
+    static final String NO_TAG = "This agent manages no resource with this tag";
+    static final String BAD_LIMIT = "limit is not a whole number from 1 to 1000";
 
     private final AgentService agent;
     private final CurrentCaller caller;
@@ -53,6 +73,7 @@ public class AgentResource {
     @GET
     @Path("/node")
     @Operation(summary = "This agent: node, cluster, version, platform, action mode, resources")
+    @APIResponse(responseCode = "200", description = "Who this agent is")
     public NodeView node() {
         return new NodeView(agent.node(), agent.context().config().cluster().orElse(null), AgentService.version(),
                 agent.context().platform().name(),
@@ -63,6 +84,7 @@ public class AgentResource {
     @GET
     @Path("/resources")
     @Operation(summary = "Every resource with its status, since when, and its last check")
+    @APIResponse(responseCode = "200", description = "Every resource this agent manages, in tag order")
     public List<ResourceView> resources() {
         return agent.core().resources();
     }
@@ -70,38 +92,70 @@ public class AgentResource {
     @GET
     @Path("/resources/{tag}")
     @Operation(summary = "One resource with its status, since when, and its last check")
-    public ResourceView resource(@PathParam("tag") String tag) {
+    @APIResponse(responseCode = "200", description = "The resource")
+    @APIResponse(responseCode = "404", description = NO_TAG)
+    public ResourceView resource(@Parameter(description = TAG_PARAM) @PathParam("tag") String tag) {
         return agent.core().resource(tag).orElseThrow(() -> unknownTag(tag));
     }
 
     @GET
     @Path("/resources/{tag}/checks")
     @Operation(summary = "The resource's latest checks, newest first")
-    public List<CheckResult> checks(@PathParam("tag") String tag, @QueryParam("limit") @DefaultValue("20") int limit) {
+    @APIResponse(responseCode = "200", description = "The checks, newest first")
+    @APIResponse(responseCode = "400", description = BAD_LIMIT)
+    @APIResponse(responseCode = "404", description = NO_TAG)
+    public List<CheckResult> checks(@Parameter(description = TAG_PARAM) @PathParam("tag") String tag,
+                                    @Parameter(description = "How many at most", schema = @Schema(type = SchemaType.INTEGER, format = "int32",
+                                              minimum = "1", maximum = "1000", defaultValue = "20"))
+                                    @QueryParam("limit") String limit) {
+        int n = limit(limit, 20);
         known(tag);
-        return agent.core().checks(tag, limit(limit));
+        return agent.core().checks(tag, n);
     }
 
     @GET
     @Path("/resources/{tag}/actions")
     @Operation(summary = "The resource's latest actions, newest first")
-    public List<ActionRecord> actions(@PathParam("tag") String tag, @QueryParam("limit") @DefaultValue("20") int limit) {
+    @APIResponse(responseCode = "200", description = "The actions, newest first")
+    @APIResponse(responseCode = "400", description = BAD_LIMIT)
+    @APIResponse(responseCode = "404", description = NO_TAG)
+    public List<ActionRecord> actions(@Parameter(description = TAG_PARAM) @PathParam("tag") String tag,
+                                      @Parameter(description = "How many at most", schema = @Schema(type = SchemaType.INTEGER, format = "int32",
+                                                  minimum = "1", maximum = "1000", defaultValue = "20"))
+                                      @QueryParam("limit") String limit) {
+        int n = limit(limit, 20);
         known(tag);
-        return agent.core().history().actions(tag, limit(limit));
+        return agent.core().history().actions(tag, n);
     }
 
     @GET
     @Path("/events")
     @Operation(summary = "Transitions and action steps after `since` (an event's seq, or an ISO-8601 instant), oldest first")
-    public List<Event> events(@QueryParam("since") String since, @QueryParam("limit") @DefaultValue("100") int limit) {
-        return agent.core().history().since(after(since), limit(limit));
+    @APIResponse(responseCode = "200", description = "The events, oldest first")
+    @APIResponse(responseCode = "400", description = "limit out of range, or since neither a seq nor an instant")
+    public List<Event> events(@Parameter(description = "Only events after this: an event's seq (0 or more, at most 18 "
+                                      + "digits) or an ISO-8601 instant; absent: from the oldest kept",
+                                      schema = @Schema(type = SchemaType.STRING, maxLength = 64,
+                                              examples = {"42", "2026-11-25T10:00:00Z"}))
+                              @QueryParam("since") String since,
+                              @Parameter(description = "How many at most", schema = @Schema(type = SchemaType.INTEGER,
+                                      format = "int32", minimum = "1", maximum = "1000", defaultValue = "100"))
+                              @QueryParam("limit") String limit) {
+        return agent.core().history().since(after(since), limit(limit, 100));
     }
 
     @GET
     @Path("/report")
     @Operation(summary = "This node's report for a polling fleet view: its state now and the history events after "
             + "`after` (an event's seq; at most 500, oldest first). The same document the agent pushes.")
-    public Report report(@QueryParam("after") @DefaultValue("0") String after) {
+    @APIResponse(responseCode = "200", description = "The report")
+    @APIResponse(responseCode = "400", description = "after is not an event's seq")
+    @APIResponse(responseCode = "409", description = "This agent has no cluster name (hulftark.cluster), so it reports "
+            + "to no fleet view")
+    public Report report(@Parameter(description = "Only events with a greater seq (0: every event kept)",
+                                 schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "0",
+                                         defaultValue = "0"))
+                         @QueryParam("after") @DefaultValue("0") String after) {
         if (after.isEmpty() || after.length() > 18 || !after.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw ProblemException.badRequest("after must be an event's seq (0 or more), not '" + cut(after, 40) + "'");
         }
@@ -113,7 +167,9 @@ public class AgentResource {
     @POST
     @Path("/resources/{tag}/check")
     @Operation(summary = "Check the resource now and answer with the result")
-    public CheckResult checkNow(@PathParam("tag") String tag) {
+    @APIResponse(responseCode = "200", description = "The check's result (it also counts towards the status)")
+    @APIResponse(responseCode = "404", description = NO_TAG)
+    public CheckResult checkNow(@Parameter(description = TAG_PARAM) @PathParam("tag") String tag) {
         known(tag);
         return agent.core().checkNow(tag);
     }
@@ -122,8 +178,21 @@ public class AgentResource {
     @Path("/resources/{tag}/actions")
     @Consumes(MediaType.APPLICATION_JSON)
     @OperatorOnly
-    @Operation(summary = "Run restore, remove, recover or quickCheck on the resource (202; follow Location)")
-    public Response act(@PathParam("tag") String tag, ActionRequest request, @jakarta.ws.rs.core.Context UriInfo uri) {
+    @Operation(summary = "Run restore, remove, recover or quickCheck on the resource (202; follow Location)",
+            description = "Actions on one resource run one at a time, in order; a waiting one is QUEUED.")
+    @APIResponse(responseCode = "202", description = "Accepted: the action as recorded; follow Location for its progress",
+            headers = @Header(name = "Location", description = "The action's URL (GET /api/v1/actions/{id})",
+                    required = true, schema = @Schema(type = SchemaType.STRING, format = "uri")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ActionRecord.class)))
+    @APIResponse(responseCode = "400", description = "No action, an unknown action, or a reason that is not one line of "
+            + "at most 500 characters; or the body is not such JSON")
+    @APIResponse(responseCode = "404", description = NO_TAG)
+    @APIResponse(responseCode = "429", description = "Too many actions already wait for this resource; try again after "
+            + "Retry-After seconds", headers = @Header(name = "Retry-After", description = "Seconds to wait",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "0")))
+    public Response act(@Parameter(description = TAG_PARAM) @PathParam("tag") String tag,
+                        @RequestBody(required = true, description = "The action and why") ActionRequest request,
+                        @jakarta.ws.rs.core.Context UriInfo uri) {
         known(tag);
         if (request == null || request.action() == null) {
             throw ProblemException.badRequest("the body must be {\"action\": \"restore|remove|recover|quickCheck\", \"reason\": \"...\"}");
@@ -152,7 +221,10 @@ public class AgentResource {
     @GET
     @Path("/actions/{id}")
     @Operation(summary = "An action's progress and result")
-    public ActionRecord action(@PathParam("id") String id) {
+    @APIResponse(responseCode = "200", description = "The action")
+    @APIResponse(responseCode = "404", description = "No action with this id is known to this agent")
+    public ActionRecord action(@Parameter(description = "The action's id, as in the Location of its POST",
+            schema = @Schema(type = SchemaType.STRING, maxLength = 64)) @PathParam("id") String id) {
         return agent.core().history().actionById(id)
                 .orElseThrow(() -> ProblemException.notFound("no action " + cut(id, 64) + " is known to this agent"));
     }
@@ -167,11 +239,8 @@ public class AgentResource {
         return ProblemException.notFound("this agent manages no resource " + cut(tag, 64));
     }
 
-    private static int limit(int limit) {
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw ProblemException.badRequest("limit must be from 1 to " + MAX_LIMIT + ", not " + limit);
-        }
-        return limit;
+    private static int limit(String limit, int fallback) {
+        return Params.whole("limit", limit, fallback, 1, MAX_LIMIT);
     }
 
     private static Predicate<io.hulftark.agent.Event> after(String since) {

@@ -2,6 +2,7 @@ package io.hulftark.agent.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hulftark.agent.push.FleetPusher;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 import java.util.List;
@@ -12,7 +13,19 @@ import java.util.List;
  * @param fleetPush the push to the fleet view (absent when it does not push): where, last success, last error,
  *                  events waiting and dropped
  */
-public record NodeView(String node, String cluster, String version, String platform, String platformReason,
-                       String actionMode, List<String> tags, Instant startedAt,
-                       @JsonInclude(JsonInclude.Include.NON_NULL) FleetPusher.State fleetPush) {
+@Schema(description = "Who this agent is", requiredProperties = {"node", "cluster", "version", "platform",
+        "platformReason", "actionMode", "tags", "startedAt"})
+public record NodeView(
+        @Schema(description = "This node's name (hulftark.node, else the host name)") String node,
+        @Schema(description = "The cluster's name (hulftark.cluster); null when not set, and then the agent reports to "
+                + "no fleet view", nullable = true) String cluster,
+        @Schema(description = "The agent's version") String version,
+        @Schema(description = "The platform that controls services: windows, linux or command") String platform,
+        @Schema(description = "Why that platform was chosen") String platformReason,
+        @Schema(description = "How actions run: direct (the kit in this process) or lifekeeper (perform_action)",
+                enumeration = {"direct", "lifekeeper"}) String actionMode,
+        @Schema(description = "The tags of the resources it manages") List<String> tags,
+        @Schema(description = "When this agent process started") Instant startedAt,
+        @Schema(description = "The push to the fleet view; absent when it does not push")
+        @JsonInclude(JsonInclude.Include.NON_NULL) FleetPusher.State fleetPush) {
 }

@@ -1,6 +1,7 @@
 package io.hulftark.agent.api;
 
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.nio.charset.StandardCharsets;
 
@@ -8,7 +9,16 @@ import java.nio.charset.StandardCharsets;
  * An RFC 9457 problem detail, the body of every error of the REST API
  * ({@code application/problem+json}). {@code type} is a URI naming the kind of problem.
  */
-public record Problem(String type, String title, int status, String detail, String instance) {
+@Schema(name = "Problem", description = "An RFC 9457 problem detail (application/problem+json)",
+        requiredProperties = {"type", "title", "status", "detail"})
+public record Problem(
+        @Schema(description = "A URI naming the kind of problem, e.g. https://hulft-ark.io/problems/not-found",
+                format = "uri") String type,
+        @Schema(description = "The kind of problem in a few words") String title,
+        @Schema(description = "The HTTP status code", minimum = "400", maximum = "599") int status,
+        @Schema(description = "One line saying what is wrong with this request", maxLength = 200) String detail,
+        @Schema(description = "The request's path, percent-encoded and cut to 200 characters", maxLength = 200,
+                nullable = true) String instance) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
     static final String TYPE_BASE = "https://hulft-ark.io/problems/";

@@ -1,5 +1,8 @@
 package io.hulftark.agent.push;
 
+import io.hulftark.app.RoleOpenApiFilter;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -400,7 +403,13 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
     }
 
     /** What GET /api/v1/node shows of the push. */
-    @Schema(name = "FleetPushState")
+    @Schema(name = "FleetPushState", description = "The push to the fleet view", requiredProperties = {"url", "backlog",
+            "dropped"}, properties = {
+            @SchemaProperty(name = "url", description = "Where it pushes"),
+            @SchemaProperty(name = "lastSuccess", description = "When a report was last taken; null before the first", extensions = @Extension(name = RoleOpenApiFilter.NULLABLE, value = "true")),
+            @SchemaProperty(name = "lastError", description = "Why the last push failed, one line; null after a success", extensions = @Extension(name = RoleOpenApiFilter.NULLABLE, value = "true")),
+            @SchemaProperty(name = "backlog", description = "Events waiting to be sent", minimum = "0"),
+            @SchemaProperty(name = "dropped", description = "Events dropped since the agent started", minimum = "0")})
     public record State(URI url, Instant lastSuccess, String lastError, int backlog, long dropped) { }
 
     public State state() {

@@ -29,7 +29,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import io.hulftark.agent.api.Params;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import io.hulftark.agent.api.CommonProblems;
+import io.hulftark.agent.api.Problem;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -45,10 +55,22 @@ import java.util.Optional;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "fleet")
 @SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = CommonProblems.UNAUTHORIZED,
+        headers = @Header(name = "WWW-Authenticate", description = "How to authenticate: " + CommonProblems.CHALLENGE,
+                required = true, schema = @Schema(type = SchemaType.STRING)),
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = CommonProblems.FORBIDDEN,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "413", description = CommonProblems.TOO_LARGE,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "503", description = CommonProblems.UNAVAILABLE,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class FleetResource {
 
     static final Duration LONGEST = Duration.ofDays(30);
     static final int MAX_TEXT = 500;
+    static final String NAME = "The cluster's name";
+    static final String NO_CLUSTER = "No cluster of this name has reported to this fleet view";
 
     private final FleetService fleet;
     private final CurrentCaller caller;
@@ -61,6 +83,7 @@ public class FleetResource {
     @GET
     @Path("/whoami")
     @Operation(summary = "The caller's name and role")
+    @APIResponse(responseCode = "200", description = "The caller")
     public WhoAmI whoami() {
         return new WhoAmI(caller.get().name(), caller.get().role().name());
     }
@@ -69,6 +92,7 @@ public class FleetResource {
     @Path("/summary")
     @Operation(summary = "Clusters per state", description = "Counted at 'at', at most 1 s ago: a summary is "
             + "reused for up to a second while no event is recorded, so every change on the stream is in the next one.")
+    @APIResponse(responseCode = "200", description = "The summary")
     public Summary summary() {
         return fleet.store().summary(fleet.now());
     }
@@ -76,16 +100,26 @@ public class FleetResource {
     @GET
     @Path("/clusters")
     @Operation(summary = "A page of the cluster table; problem clusters first unless sort says otherwise")
-    public ClusterPage clusters(@QueryParam("state") String state, @QueryParam("q") String q,
+    @APIResponse(responseCode = "200", description = "The page")
+    @APIResponse(responseCode = "400", description = "A parameter is out of its range or not one of its values")
+    public ClusterPage clusters(@Parameter(description = "Only clusters in this state (case-insensitive); absent: every "
+                                        + "state", schema = @Schema(implementation = ClusterState.class))
+                                @QueryParam("state") String state,
+                                @Parameter(description = "Only clusters whose name, or one of whose nodes' names, holds "
+                                        + "this (case-insensitive)", schema = @Schema(type = SchemaType.STRING, maxLength = 64))
+                                @QueryParam("q") String q,
+                                @Parameter(description = "The order (case-insensitive): PROBLEM (problem clusters first, "
+                                        + "longest-standing first), NAME, or SINCE (latest change first)",
+                                        schema = @Schema(implementation = ClusterQuery.Sort.class, defaultValue = "PROBLEM"))
                                 @QueryParam("sort") @DefaultValue("PROBLEM") String sort,
-                                @QueryParam("page") @DefaultValue("0") int page,
-                                @QueryParam("size") @DefaultValue("50") int size) {
-        if (page < 0 || page > 1_000_000) {
-            throw ProblemException.badRequest("page must be 0 or more, not " + page);
-        }
-        if (size < 1 || size > 500) {
-            throw ProblemException.badRequest("size must be 1 to 500, not " + size);
-        }
+                                @Parameter(description = "The page, from 0", schema = @Schema(type = SchemaType.INTEGER,
+                                        format = "int32", minimum = "0", maximum = "1000000", defaultValue = "0"))
+                                @QueryParam("page") String pageParam,
+                                @Parameter(description = "Clusters per page", schema = @Schema(type = SchemaType.INTEGER,
+                                        format = "int32", minimum = "1", maximum = "500", defaultValue = "50"))
+                                @QueryParam("size") String sizeParam) {
+        int page = Params.whole("page", pageParam, 0, 0, 1_000_000);
+        int size = Params.whole("size", sizeParam, 50, 1, 500);
         if (q != null && q.length() > 64) {
             throw ProblemException.badRequest("q is too long: at most 64 characters");
         }
@@ -99,10 +133,15 @@ public class FleetResource {
     @GET
     @Path("/clusters/{name}")
     @Operation(summary = "One cluster: nodes, resources, ports, problems, acknowledgements, maintenance, recent history")
-    public ClusterDetail cluster(@PathParam("name") String name, @QueryParam("history") @DefaultValue("100") int history) {
-        if (history < 0 || history > 1000) {
-            throw ProblemException.badRequest("history must be 0 to 1000, not " + history);
-        }
+    @APIResponse(responseCode = "200", description = "The cluster")
+    @APIResponse(responseCode = "400", description = "history is not a whole number from 0 to 1000")
+    @APIResponse(responseCode = "404", description = NO_CLUSTER)
+    public ClusterDetail cluster(@Parameter(description = NAME) @PathParam("name") String name,
+                                 @Parameter(description = "How many of its latest events to include",
+                                         schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "0",
+                                                 maximum = "1000", defaultValue = "100"))
+                                 @QueryParam("history") String historyParam) {
+        int history = Params.whole("history", historyParam, 100, 0, 1000);
         return fleet.store().cluster(name, history, fleet.now())
                 .orElseThrow(() -> ProblemException.notFound("no cluster named '" + cut(name) + "'"));
     }
@@ -110,15 +149,22 @@ public class FleetResource {
     @GET
     @Path("/events")
     @Operation(summary = "History in id order: after an id, since an instant, of one cluster")
-    public List<FleetEvent> events(@QueryParam("afterId") @DefaultValue("0") long afterId,
-                                   @QueryParam("since") String since, @QueryParam("cluster") String cluster,
-                                   @QueryParam("limit") @DefaultValue("100") int limit) {
-        if (afterId < 0) {
-            throw ProblemException.badRequest("afterId must be 0 or more");
-        }
-        if (limit < 1 || limit > 1000) {
-            throw ProblemException.badRequest("limit must be 1 to 1000, not " + limit);
-        }
+    @APIResponse(responseCode = "200", description = "The events, oldest first")
+    @APIResponse(responseCode = "400", description = "A parameter is out of its range or not of its type")
+    public List<FleetEvent> events(@Parameter(description = "Only events with a greater id (0: from the oldest kept)",
+                                           schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "0",
+                                                   defaultValue = "0"))
+                                   @QueryParam("afterId") String afterIdParam,
+                                   @Parameter(description = "Only events at or after this ISO-8601 instant",
+                                           schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+                                   @QueryParam("since") String since,
+                                   @Parameter(description = "Only events of this cluster", schema = @Schema(type = SchemaType.STRING, maxLength = 256))
+                                   @QueryParam("cluster") String cluster,
+                                   @Parameter(description = "How many at most", schema = @Schema(type = SchemaType.INTEGER,
+                                           format = "int32", minimum = "1", maximum = "1000", defaultValue = "100"))
+                                   @QueryParam("limit") String limitParam) {
+        long afterId = Params.whole("afterId", afterIdParam, 0L, 0L, Long.MAX_VALUE);
+        int limit = Params.whole("limit", limitParam, 100, 1, 1000);
         return fleet.store().events(new EventQuery(afterId, Optional.ofNullable(since).map(s -> instant("since", s)),
                 Optional.ofNullable(cluster).filter(c -> !c.isBlank()), limit));
     }
@@ -128,7 +174,13 @@ public class FleetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @ReporterOnly
     @Operation(summary = "An agent's report: its full state and its new transitions and actions (reporter credential)")
-    public Response report(Report report) {
+    @APIResponse(responseCode = "202", description = "Taken and kept: what the report changed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = IngestResult.class)))
+    @APIResponse(responseCode = "400", description = "The body is not JSON, or not JSON of a report's shape")
+    @APIResponse(responseCode = "403", description = "Not a reporter credential, or one for another cluster or node")
+    @APIResponse(responseCode = "422", description = "A report's shape, but a field is missing or out of its bounds "
+            + "(the detail names it)")
+    public Response report(@RequestBody(required = true, description = "The report") Report report) {
         IngestResult result = fleet.ingest(caller.get(), report);
         return Response.accepted(result).build();
     }
@@ -138,7 +190,13 @@ public class FleetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @OperatorOnly
     @Operation(summary = "Acknowledge the cluster's problem until an instant (operator)")
-    public Response acknowledge(@PathParam("name") String name, AckRequest body) {
+    @APIResponse(responseCode = "201", description = "The acknowledgement",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AckView.class)))
+    @APIResponse(responseCode = "400", description = "comment missing, too long or not one line; until missing, past "
+            + "or more than 30 days ahead; or the body is not such JSON")
+    @APIResponse(responseCode = "404", description = NO_CLUSTER)
+    public Response acknowledge(@Parameter(description = NAME) @PathParam("name") String name,
+                                @RequestBody(required = true, description = "The acknowledgement") AckRequest body) {
         if (body == null) {
             throw ProblemException.badRequest("send {\"comment\": \"...\", \"until\": \"2026-01-01T00:00:00Z\"}");
         }
@@ -157,7 +215,14 @@ public class FleetResource {
     @Path("/clusters/{name}/acknowledgements/{id}")
     @OperatorOnly
     @Operation(summary = "Withdraw an acknowledgement (operator)")
-    public Response unacknowledge(@PathParam("name") String name, @PathParam("id") long id) {
+    @APIResponse(responseCode = "204", description = "Withdrawn")
+    @APIResponse(responseCode = "400", description = "id is not a whole number of 1 or more")
+    @APIResponse(responseCode = "404", description = "No such cluster, or it has no acknowledgement of this id")
+    public Response unacknowledge(@Parameter(description = NAME) @PathParam("name") String name,
+                                  @Parameter(description = "The acknowledgement's id", schema = @Schema(
+                                          type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+                                  @PathParam("id") String idParam) {
+        long id = Params.whole("id", idParam, 0L, 1L, Long.MAX_VALUE);
         if (!fleet.store().removeAcknowledgement(name, id, caller.get().name(), fleet.now())) {
             throw ProblemException.notFound("cluster '" + cut(name) + "' has no acknowledgement " + id);
         }
@@ -169,7 +234,13 @@ public class FleetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @OperatorOnly
     @Operation(summary = "Set a maintenance window (operator); one that covers now makes the cluster MAINTENANCE at once")
-    public Response maintenance(@PathParam("name") String name, MaintenanceRequest body) {
+    @APIResponse(responseCode = "201", description = "The window",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MaintenanceView.class)))
+    @APIResponse(responseCode = "400", description = "reason missing, too long or not one line; until missing, past, "
+            + "not after from, or more than 30 days ahead or after from; or the body is not such JSON")
+    @APIResponse(responseCode = "404", description = NO_CLUSTER)
+    public Response maintenance(@Parameter(description = NAME) @PathParam("name") String name,
+                                @RequestBody(required = true, description = "The window") MaintenanceRequest body) {
         if (body == null) {
             throw ProblemException.badRequest("send {\"from\": ..., \"until\": ..., \"reason\": \"...\"}");
         }
@@ -196,7 +267,14 @@ public class FleetResource {
     @Path("/clusters/{name}/maintenance/{id}")
     @OperatorOnly
     @Operation(summary = "End or cancel a maintenance window (operator)")
-    public Response endMaintenance(@PathParam("name") String name, @PathParam("id") long id) {
+    @APIResponse(responseCode = "204", description = "Ended or cancelled")
+    @APIResponse(responseCode = "400", description = "id is not a whole number of 1 or more")
+    @APIResponse(responseCode = "404", description = "No such cluster, or it has no window of this id")
+    public Response endMaintenance(@Parameter(description = NAME) @PathParam("name") String name,
+                                   @Parameter(description = "The window's id", schema = @Schema(
+                                           type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+                                   @PathParam("id") String idParam) {
+        long id = Params.whole("id", idParam, 0L, 1L, Long.MAX_VALUE);
         if (!fleet.store().removeMaintenance(name, id, caller.get().name(), fleet.now())) {
             throw ProblemException.notFound("cluster '" + cut(name) + "' has no maintenance window " + id);
         }
@@ -207,7 +285,10 @@ public class FleetResource {
     @Path("/clusters/{name}/nodes/{node}")
     @OperatorOnly
     @Operation(summary = "Forget a decommissioned node, so that its silence no longer degrades the cluster (operator)")
-    public Response forget(@PathParam("name") String name, @PathParam("node") String node) {
+    @APIResponse(responseCode = "204", description = "Forgotten")
+    @APIResponse(responseCode = "404", description = "No such cluster, or it has no such node")
+    public Response forget(@Parameter(description = NAME) @PathParam("name") String name,
+                           @Parameter(description = "The node's name") @PathParam("node") String node) {
         try {
             if (!fleet.store().forgetNode(name, node, caller.get().name(), fleet.now())) {
                 throw ProblemException.notFound("cluster '" + cut(name) + "' has no node '" + cut(node) + "'");

@@ -2,7 +2,7 @@ package io.hulftark.fleet.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hulftark.agent.api.ProblemException;
+import io.hulftark.agent.api.Params;
 import io.hulftark.fleet.EventFeed;
 import io.hulftark.fleet.FleetService;
 import io.hulftark.fleet.view.FleetEvent;
@@ -17,6 +17,14 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import io.hulftark.agent.api.CommonProblems;
+import io.hulftark.agent.api.Problem;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -31,6 +39,16 @@ import java.util.Optional;
 @Path("/api/v1/fleet/stream")
 @Tag(name = "fleet")
 @SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = CommonProblems.UNAUTHORIZED,
+        headers = @Header(name = "WWW-Authenticate", description = "How to authenticate: " + CommonProblems.CHALLENGE,
+                required = true, schema = @Schema(type = SchemaType.STRING)),
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = CommonProblems.FORBIDDEN,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "413", description = CommonProblems.TOO_LARGE,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "503", description = CommonProblems.UNAVAILABLE,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class FleetStream {
 
     private final FleetService fleet;
@@ -44,8 +62,19 @@ public class FleetStream {
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Operation(summary = "Server-Sent Events of every change (state changes, transitions, actions, acknowledgements, windows)")
-    public void stream(@Context SseEventSink sink, @Context Sse sse, @HeaderParam("Last-Event-ID") String lastEventId,
-                       @QueryParam("afterId") Long afterId) {
+    @APIResponse(responseCode = "200", description = "An endless text/event-stream: for each new event `id:` its id and "
+            + "`data:` the FleetEvent as one line of JSON; an event named `ping` with data `{}` every 15 s",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING,
+                    description = "Server-Sent Events (https://html.spec.whatwg.org/multipage/server-sent-events.html)")))
+    @APIResponse(responseCode = "400", description = "Last-Event-ID or afterId is not an event id")
+    public void stream(@Context SseEventSink sink, @Context Sse sse,
+                       @Parameter(description = "The id of the last event seen: the stream first replays the events "
+                               + "after it (up to 1,000); wins over afterId", schema = @Schema(type = SchemaType.INTEGER,
+                               format = "int64", minimum = "0"))
+                       @HeaderParam("Last-Event-ID") String lastEventId,
+                       @Parameter(description = "As Last-Event-ID, for clients that cannot set a header",
+                               schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "0"))
+                       @QueryParam("afterId") String afterId) {
         long after = resumeFrom(lastEventId, afterId);
         EventFeed feed = fleet.feed();
         Subscriber subscriber = new Subscriber(sink, sse);
@@ -58,21 +87,11 @@ public class FleetStream {
         subscriber.ping();
     }
 
-    private static long resumeFrom(String lastEventId, Long afterId) {
-        String value = lastEventId != null && !lastEventId.isBlank() ? lastEventId.strip()
-                : afterId != null ? afterId.toString() : null;
-        if (value == null) {
-            return -1;
+    private static long resumeFrom(String lastEventId, String afterId) {
+        if (lastEventId != null && !lastEventId.isBlank()) {
+            return Params.whole("Last-Event-ID", lastEventId, -1L, 0L, Long.MAX_VALUE);
         }
-        try {
-            long id = Long.parseLong(value);
-            if (id < 0) {
-                throw new NumberFormatException();
-            }
-            return id;
-        } catch (NumberFormatException e) {
-            throw ProblemException.badRequest("Last-Event-ID and afterId must be an event id (0 or more)");
-        }
+        return Params.whole("afterId", afterId, -1L, 0L, Long.MAX_VALUE);
     }
 
     private final class Subscriber implements EventFeed.Subscriber {

@@ -3,6 +3,7 @@ package io.hulftark.fleet.report;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hulftark.agent.Status;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
 
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +26,18 @@ import java.util.List;
  * @param instance       random per agent process; absent from agents before it, which count as one process per
  *                       agentStartedAt
  */
+@Schema(description = "An agent's report: its full state now and the events the fleet view has not acknowledged",
+        requiredProperties = {"cluster", "node", "agentStartedAt", "seq", "sentAt"}, properties = {
+        @SchemaProperty(name = "cluster", description = "The cluster's name", pattern = "^[A-Za-z0-9._@-]{1,64}$"),
+        @SchemaProperty(name = "node", description = "The node's name", pattern = "^[A-Za-z0-9._@-]{1,64}$"),
+        @SchemaProperty(name = "agentVersion", description = "The agent's version", maxLength = 64),
+        @SchemaProperty(name = "agentStartedAt", description = "When the agent process started (its clock; 1970 to 9999)"),
+        @SchemaProperty(name = "seq", description = "Grows with every report of one agent process", minimum = "0"),
+        @SchemaProperty(name = "sentAt", description = "The agent's clock when sent (1970 to 9999): only shown as clock "
+                + "skew"),
+        @SchemaProperty(name = "resources", description = "Every resource of the node, each tag once", maxItems = 64),
+        @SchemaProperty(name = "events", description = "Transitions and actions in seq order", maxItems = 1000),
+        @SchemaProperty(name = "dropped", description = "Events the agent had to drop since it started", minimum = "0")})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Report(String cluster, String node, String agentVersion, Instant agentStartedAt, long seq,
                      Instant sentAt, List<Resource> resources, List<Event> events, long dropped, String instance) {
@@ -47,7 +60,16 @@ public record Report(String cluster, String node, String agentVersion, Instant a
 
     /** One LifeKeeper resource (a HULFT service) as the agent sees it now. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @Schema(name = "ReportResource")
+    @Schema(name = "ReportResource", description = "One resource as the agent sees it now",
+            requiredProperties = {"tag", "status", "role"}, properties = {
+            @SchemaProperty(name = "tag", description = "Its LifeKeeper tag", minLength = 1, maxLength = 64),
+            @SchemaProperty(name = "service", description = "Its service's name", maxLength = 256),
+            @SchemaProperty(name = "status", description = "Its status"),
+            @SchemaProperty(name = "role", description = "active, standby or unknown", minLength = 1, maxLength = 64),
+            @SchemaProperty(name = "since", description = "Since when it has this status"),
+            @SchemaProperty(name = "reason", description = "Why this status, one line", maxLength = 1000),
+            @SchemaProperty(name = "checkedAt", description = "When it was last checked"),
+            @SchemaProperty(name = "ports", description = "Its ports in the last check", maxItems = 64)})
     public record Resource(String tag, String service, Status status, String role, Instant since, String reason,
                            Instant checkedAt, List<Port> ports) {
         public Resource {
@@ -57,7 +79,12 @@ public record Report(String cluster, String node, String agentVersion, Instant a
 
     /** One port of the last check. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @Schema(name = "ReportPort")
+    @Schema(name = "ReportPort", description = "One port of the last check", properties = {
+            @SchemaProperty(name = "key", description = "Its key in hulenv.cnf", maxLength = 64),
+            @SchemaProperty(name = "port", description = "The port number", minimum = "0", maximum = "65535"),
+            @SchemaProperty(name = "ok", description = "Whether it answered"),
+            @SchemaProperty(name = "latencyMicros", description = "How long the probe took", minimum = "0"),
+            @SchemaProperty(name = "detail", description = "Why not, when it did not answer", maxLength = 1000)})
     public record Port(String key, int port, boolean ok, long latencyMicros, String detail) {
     }
 
@@ -68,7 +95,13 @@ public record Report(String cluster, String node, String agentVersion, Instant a
      * @param text one line for people: "RUNNING → FAILED: port 30000 does not answer", "restore by alice: SUCCEEDED (exit 0, 2.1 s)"
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @Schema(name = "ReportEvent")
+    @Schema(name = "ReportEvent", description = "A transition or an action step from the agent's history",
+            requiredProperties = {"seq", "at", "type", "text"}, properties = {
+            @SchemaProperty(name = "seq", description = "The agent's durable event seq", minimum = "0"),
+            @SchemaProperty(name = "at", description = "When it happened (the agent's clock; 1970 to 9999)"),
+            @SchemaProperty(name = "tag", description = "The resource's tag", maxLength = 64),
+            @SchemaProperty(name = "type", description = "What it is", enumeration = {"transition", "action"}),
+            @SchemaProperty(name = "text", description = "One line for people", minLength = 1, maxLength = 1000)})
     public record Event(long seq, Instant at, String tag, String type, String text) {
     }
 }

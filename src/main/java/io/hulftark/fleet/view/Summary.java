@@ -1,5 +1,6 @@
 package io.hulftark.fleet.view;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import io.hulftark.fleet.state.ClusterState;
 
 import java.time.Instant;
@@ -12,6 +13,16 @@ import java.util.Map;
  * @param acknowledged clusters not OK whose problem an operator acknowledged (and the acknowledgement has not expired)
  * @param lastEventId  the newest event's id: a client that then reads the stream from here misses nothing
  */
-public record Summary(Instant at, int clusters, Map<ClusterState, Integer> byState, int acknowledged, int flapping,
-                      long lastEventId) {
+@Schema(description = "Clusters per state", requiredProperties = {"at", "clusters", "byState", "acknowledged",
+        "flapping", "lastEventId"})
+public record Summary(@Schema(description = "When counted (at most 1 s ago)") Instant at,
+                      @Schema(description = "Clusters known", minimum = "0") int clusters,
+                      @Schema(description = "Clusters per state: every state is present, 0 when none is in it",
+                              requiredProperties = {"OK", "DEGRADED", "DOWN", "SPLIT", "STALE", "MAINTENANCE"})
+                      Map<ClusterState, Integer> byState,
+                      @Schema(description = "Clusters not OK whose problem an operator acknowledged (not expired)",
+                              minimum = "0") int acknowledged,
+                      @Schema(description = "Clusters whose state changed often lately", minimum = "0") int flapping,
+                      @Schema(description = "The newest event's id (0 when none): a client that then reads the stream "
+                              + "from here misses nothing", minimum = "0") long lastEventId) {
 }

@@ -1,6 +1,7 @@
 package io.hulftark.agent.push;
 
 import io.hulftark.app.Management;
+import io.hulftark.contract.Contract;
 import io.hulftark.fleet.report.Report;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -75,7 +76,7 @@ class AgentPushTest {
 
     @Test
     void theReportNeedsACredential() {
-        given().get("/api/v1/report").then().statusCode(401).contentType(startsWith("application/problem+json"));
+        given().filter(Contract.INVALID_REQUEST).get("/api/v1/report").then().statusCode(401).contentType(startsWith("application/problem+json"));
         as("hak_not-a-token").get("/api/v1/report").then().statusCode(401);
     }
 
@@ -117,7 +118,7 @@ class AgentPushTest {
     @Test
     void aBadAfterIsAProblem() {
         for (String bad : List.of("x", "-1", "1.5", "99999999999999999999")) {
-            as(VIEWER_TOKEN).get("/api/v1/report?after=" + bad).then().statusCode(400)
+            as(VIEWER_TOKEN).filter(Contract.INVALID_REQUEST).get("/api/v1/report?after=" + bad).then().statusCode(400)
                     .contentType(startsWith("application/problem+json"))
                     .body("detail", startsWith("after must be an event's seq"));
         }

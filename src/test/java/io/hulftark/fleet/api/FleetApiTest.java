@@ -2,6 +2,7 @@ package io.hulftark.fleet.api;
 
 import io.hulftark.agent.Status;
 import io.hulftark.fleet.report.Report;
+import io.hulftark.contract.Contract;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -48,6 +49,11 @@ class FleetApiTest {
         return given().header("Authorization", "Bearer " + token);
     }
 
+    /** A request that breaks the contract on purpose: only its answer is validated (see {@link Contract}). */
+    static RequestSpecification invalid(String token) {
+        return as(token).filter(Contract.INVALID_REQUEST);
+    }
+
     /** A report of node {@code node} of cluster alpha-like clusters: one resource HULFT with {@code status}. */
     static Report report(String cluster, String node, Instant startedAt, long seq, Status status, Instant sentAt,
                          List<Report.Event> events) {
@@ -92,7 +98,7 @@ class FleetApiTest {
     @Test
     void credentialsAreCheckedAndScoped() {
         Instant now = Instant.now();
-        given().get(API + "/summary").then().statusCode(401).contentType("application/problem+json");
+        given().filter(Contract.INVALID_REQUEST).get(API + "/summary").then().statusCode(401).contentType("application/problem+json");
         as("hak_nobody").contentType(ContentType.JSON).body(report("alpha", "a1", now, 1, Status.RUNNING, now, List.of()))
                 .post(API + "/reports").then().statusCode(401);
         as(FleetProfile.VIEWER).contentType(ContentType.JSON).body(report("alpha", "a1", now, 1, Status.RUNNING, now, List.of()))
@@ -111,21 +117,21 @@ class FleetApiTest {
     @Test
     void badBodiesGetAProblemAndChangeNothing() {
         String before = as(FleetProfile.VIEWER).get(API + "/summary").then().extract().path("clusters").toString();
-        as(FleetProfile.ALPHA).contentType(ContentType.JSON).body("{\"cluster\": \"alpha\", ")
+        invalid(FleetProfile.ALPHA).contentType(ContentType.JSON).body("{\"cluster\": \"alpha\", ")
                 .post(API + "/reports").then().statusCode(400).body("type", containsString("malformed-json"));
-        as(FleetProfile.ALPHA).contentType(ContentType.JSON).body("{\"cluster\":\"alpha\",\"seq\":1}")
+        invalid(FleetProfile.ALPHA).contentType(ContentType.JSON).body("{\"cluster\":\"alpha\",\"seq\":1}")
                 .post(API + "/reports").then().statusCode(422).body("detail", equalTo("node is missing"));
-        as(FleetProfile.ALPHA).contentType(ContentType.JSON).body("[1,2,3]")
+        invalid(FleetProfile.ALPHA).contentType(ContentType.JSON).body("[1,2,3]")
                 .post(API + "/reports").then().statusCode(400);
         Instant now = Instant.now();
-        as(FleetProfile.ALPHA).contentType(ContentType.JSON).body(report("alpha", "a1", now, 1, Status.RUNNING, now,
+        invalid(FleetProfile.ALPHA).contentType(ContentType.JSON).body(report("alpha", "a1", now, 1, Status.RUNNING, now,
                         List.of(new Report.Event(1, Instant.parse("+10000-01-01T00:00:00Z"), "HULFT", "transition", "x"))))
                 .post(API + "/reports").then().statusCode(422)
                 .body("detail", equalTo("events[0].at +10000-01-01T00:00:00Z is not between 1970 and 9999 (event seq 1)"));
         byte[] huge = ("{\"cluster\":\"alpha\",\"node\":\"" + "x".repeat(1_100_000) + "\"}").getBytes(StandardCharsets.UTF_8);
-        as(FleetProfile.ALPHA).contentType(ContentType.JSON).body(huge)
+        invalid(FleetProfile.ALPHA).contentType(ContentType.JSON).body(huge)
                 .post(API + "/reports").then().statusCode(413).body("detail", containsString("at most 1048576"));
-        as(FleetProfile.ALPHA).contentType(ContentType.TEXT).body("cluster=alpha")
+        invalid(FleetProfile.ALPHA).contentType(ContentType.TEXT).body("cluster=alpha")
                 .post(API + "/reports").then().statusCode(415);
         assertThat(as(FleetProfile.VIEWER).get(API + "/summary").then().extract().path("clusters").toString())
                 .isEqualTo(before);
@@ -260,17 +266,17 @@ class FleetApiTest {
 
     @Test
     void queryParametersAreChecked() {
-        as(FleetProfile.VIEWER).queryParam("state", "BROKEN").get(API + "/clusters").then().statusCode(400)
+        invalid(FleetProfile.VIEWER).queryParam("state", "BROKEN").get(API + "/clusters").then().statusCode(400)
                 .body("detail", containsString("state must be one of"));
-        as(FleetProfile.VIEWER).queryParam("size", 0).get(API + "/clusters").then().statusCode(400);
-        as(FleetProfile.VIEWER).queryParam("sort", "random").get(API + "/clusters").then().statusCode(400);
-        as(FleetProfile.VIEWER).queryParam("since", "yesterday").get(API + "/events").then().statusCode(400);
+        invalid(FleetProfile.VIEWER).queryParam("size", 0).get(API + "/clusters").then().statusCode(400);
+        invalid(FleetProfile.VIEWER).queryParam("sort", "random").get(API + "/clusters").then().statusCode(400);
+        invalid(FleetProfile.VIEWER).queryParam("since", "yesterday").get(API + "/events").then().statusCode(400);
         as(FleetProfile.VIEWER).get(API + "/clusters/nope").then().statusCode(404);
     }
 
     @Test
     void theAgentsRoutesAreNotServedHere() {
-        as(FleetProfile.VIEWER).get("/api/v1/node").then().statusCode(404).contentType("application/problem+json")
+        invalid(FleetProfile.VIEWER).get("/api/v1/node").then().statusCode(404).contentType("application/problem+json")
                 .body("detail", containsString("fleet view"));
     }
 
