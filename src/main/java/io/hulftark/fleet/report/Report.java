@@ -30,14 +30,20 @@ import java.util.List;
         requiredProperties = {"cluster", "node", "agentStartedAt", "seq", "sentAt"}, properties = {
         @SchemaProperty(name = "cluster", description = "The cluster's name", pattern = "^[A-Za-z0-9._@-]{1,64}$"),
         @SchemaProperty(name = "node", description = "The node's name", pattern = "^[A-Za-z0-9._@-]{1,64}$"),
-        @SchemaProperty(name = "agentVersion", description = "The agent's version", maxLength = 64),
-        @SchemaProperty(name = "agentStartedAt", description = "When the agent process started (its clock; 1970 to 9999)"),
+        @SchemaProperty(name = "agentVersion", description = "The agent's version (free text: controls are neutralised, "
+                + "more than 64 characters cut)"),
+        @SchemaProperty(name = "agentStartedAt", description = "When the agent process started (its clock; 1970 to 9999): "
+                + "shown, never used to order reports"),
         @SchemaProperty(name = "seq", description = "Grows with every report of one agent process", minimum = "0"),
         @SchemaProperty(name = "sentAt", description = "The agent's clock when sent (1970 to 9999): only shown as clock "
                 + "skew"),
         @SchemaProperty(name = "resources", description = "Every resource of the node, each tag once", maxItems = 64),
         @SchemaProperty(name = "events", description = "Transitions and actions in seq order", maxItems = 1000),
-        @SchemaProperty(name = "dropped", description = "Events the agent had to drop since it started", minimum = "0")})
+        @SchemaProperty(name = "dropped", description = "Events the agent had to drop or set aside since it started "
+                + "(backlog full, or refused)", minimum = "0"),
+        @SchemaProperty(name = "instance", description = "Random per agent process: reports of one process are "
+                + "ordered by seq, a report of another process is newer when the fleet view receives it later; "
+                + "absent from older agents (one process per agentStartedAt)", pattern = "^[A-Za-z0-9._@-]{1,64}$")})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Report(String cluster, String node, String agentVersion, Instant agentStartedAt, long seq,
                      Instant sentAt, List<Resource> resources, List<Event> events, long dropped, String instance) {
@@ -67,7 +73,8 @@ public record Report(String cluster, String node, String agentVersion, Instant a
             @SchemaProperty(name = "status", description = "Its status"),
             @SchemaProperty(name = "role", description = "active, standby or unknown", minLength = 1, maxLength = 64),
             @SchemaProperty(name = "since", description = "Since when it has this status"),
-            @SchemaProperty(name = "reason", description = "Why this status, one line", maxLength = 1000),
+            @SchemaProperty(name = "reason", description = "Why this status, one line (free text: controls are "
+                    + "neutralised, more than 1000 characters cut)"),
             @SchemaProperty(name = "checkedAt", description = "When it was last checked"),
             @SchemaProperty(name = "ports", description = "Its ports in the last check", maxItems = 64)})
     public record Resource(String tag, String service, Status status, String role, Instant since, String reason,
@@ -84,7 +91,8 @@ public record Report(String cluster, String node, String agentVersion, Instant a
             @SchemaProperty(name = "port", description = "The port number", minimum = "0", maximum = "65535"),
             @SchemaProperty(name = "ok", description = "Whether it answered"),
             @SchemaProperty(name = "latencyMicros", description = "How long the probe took", minimum = "0"),
-            @SchemaProperty(name = "detail", description = "Why not, when it did not answer", maxLength = 1000)})
+            @SchemaProperty(name = "detail", description = "Why not, when it did not answer (free text: controls "
+                    + "are neutralised, more than 1000 characters cut)")})
     public record Port(String key, int port, boolean ok, long latencyMicros, String detail) {
     }
 
@@ -96,12 +104,13 @@ public record Report(String cluster, String node, String agentVersion, Instant a
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Schema(name = "ReportEvent", description = "A transition or an action step from the agent's history",
-            requiredProperties = {"seq", "at", "type", "text"}, properties = {
+            requiredProperties = {"seq", "at", "type"}, properties = {
             @SchemaProperty(name = "seq", description = "The agent's durable event seq", minimum = "0"),
             @SchemaProperty(name = "at", description = "When it happened (the agent's clock; 1970 to 9999)"),
             @SchemaProperty(name = "tag", description = "The resource's tag", maxLength = 64),
             @SchemaProperty(name = "type", description = "What it is", enumeration = {"transition", "action"}),
-            @SchemaProperty(name = "text", description = "One line for people", minLength = 1, maxLength = 1000)})
+            @SchemaProperty(name = "text", description = "One line for people (free text: controls are neutralised, "
+                    + "more than 1000 characters cut; absent or empty is kept as \"(no text)\")")})
     public record Event(long seq, Instant at, String tag, String type, String text) {
     }
 }
