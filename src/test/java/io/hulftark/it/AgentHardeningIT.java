@@ -159,7 +159,9 @@ class AgentHardeningIT {
 
     @Test
     void aBurstOfActionsIsBoundedAnsweredWith429AndWaitsQueuedNotRunningWhileTheCliHoldsTheLock() throws Exception {
-        start(dir.resolve("state"), Map.of("hulftark.agent.max-queued-actions", "5"));
+        // The burst comes from one credential: its own bound (SlowClientIT tests it) is raised, so the queue is what answers.
+        start(dir.resolve("state"), Map.of("hulftark.agent.max-queued-actions", "5",
+                "hulftark.http.uploads-per-credential", "200", "hulftark.http.max-uploads", "500"));
         sim.fault(Fault.SLOW_START, "12000");
         // The CLI's restore holds the resource's lock for about 12 s from when it launches the service.
         Process restore = cli.start("restore", "-t", TAG);
@@ -292,7 +294,7 @@ class AgentHardeningIT {
         start(mount, Map.of());
         await("a first check", () -> JSON.readTree(agent.get("/api/v1/resources/" + TAG, AgentProcess.VIEWER).body())
                 .path("status").asText().equals("STOPPED"), 20_000);
-        assertThat(agent.get("/q/health/ready", null).statusCode()).isEqualTo(200);
+        assertThat(agent.manage("/q/health/ready").statusCode()).isEqualTo(200);
 
         Path filler = mount.resolve("filler");
         fill(filler);
@@ -319,7 +321,7 @@ class AgentHardeningIT {
         await("RUNNING", () -> JSON.readTree(agent.get("/api/v1/resources/" + TAG, AgentProcess.VIEWER).body())
                 .path("status").asText().equals("RUNNING"), 20_000);
 
-        HttpResponse<String> ready = agent.get("/q/health/ready", null);
+        HttpResponse<String> ready = agent.manage("/q/health/ready");
         assertThat(ready.statusCode()).isEqualTo(503);
         JsonNode journal = checkNamed(JSON.readTree(ready.body()), "journal");
         assertThat(journal.path("status").asText()).isEqualTo("DOWN");
@@ -331,7 +333,7 @@ class AgentHardeningIT {
         assertThat(warnings).as("one line per outage, not per write").isEqualTo(1);
 
         Files.delete(filler);
-        await("readiness UP", () -> agent.get("/q/health/ready", null).statusCode() == 200, 15_000);
+        await("readiness UP", () -> agent.manage("/q/health/ready").statusCode() == 200, 15_000);
         assertThat(action(restore.path("id").asText()).path("journal").asText()).isEqualTo("WRITTEN");
         // Space again, then full again: the records written between stay good, and a failed append tears nothing.
         JsonNode more = accepted("quickCheck");
@@ -340,7 +342,7 @@ class AgentHardeningIT {
         JsonNode late = accepted("quickCheck");
         awaitAction(late.path("id").asText(), a -> a.path("endedAt").isTextual(), 30_000);
         Files.delete(filler);
-        await("readiness UP again", () -> agent.get("/q/health/ready", null).statusCode() == 200, 15_000);
+        await("readiness UP again", () -> agent.manage("/q/health/ready").statusCode() == 200, 15_000);
 
         agent.stop();
         List<JsonNode> lines = journalLines(mount.resolve("journal"));

@@ -209,7 +209,7 @@ class FleetDurabilityIT {
                 assertThat(refused.headers().firstValue("Retry-After")).isPresent();
                 assertThat(FleetIT.JSON.readTree(refused.body()).path("detail").asText())
                         .isEqualTo("the fleet view's store at " + store.toRealPath() + " cannot write: no space left on device");
-                HttpResponse<String> ready = fleet.get("/q/health/ready", null);
+                HttpResponse<String> ready = fleet.manage("/q/health/ready");
                 assertThat(ready.statusCode()).isEqualTo(503);
                 assertThat(ready.body()).contains("no space left on device").contains(store.toRealPath().toString());
                 assertThat(senders.statuses.keySet()).as("only 202 or 503, never a bare 500: " + senders.statuses)
@@ -222,10 +222,10 @@ class FleetDurabilityIT {
                 // Space returns: the fleet view takes reports again without a restart, and fills no space with traces.
                 Files.delete(filler);
                 until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (fleet.get("/q/health/ready", null).statusCode() != 200 && System.nanoTime() < until) {
+                while (fleet.manage("/q/health/ready").statusCode() != 200 && System.nanoTime() < until) {
                     Thread.sleep(200);
                 }
-                assertThat(fleet.get("/q/health/ready", null).statusCode()).as("ready again by itself").isEqualTo(200);
+                assertThat(fleet.manage("/q/health/ready").statusCode()).as("ready again by itself").isEqualTo(200);
                 int accepted = senders.count(202);
                 senders.start(fleet, "");
                 Thread.sleep(2000);

@@ -114,12 +114,7 @@ public final class AclFileGuard implements FileGuard {
 
     @Override
     public void createPrivateFolders(Path folder) throws IOException {
-        Path abs = folder.toAbsolutePath();
-        List<Path> missing = new ArrayList<>();
-        for (Path p = abs; p != null && !Files.exists(p); p = p.getParent()) {
-            missing.add(0, p);
-        }
-        for (Path p : missing) {
+        for (Path p : FileGuard.missingFolders(folder)) {
             try {
                 Files.createDirectory(p, creation(true));
                 // setAcl writes the DACL as given: entries the parent would pass on are not merged in.

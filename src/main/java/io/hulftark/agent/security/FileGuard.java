@@ -2,7 +2,10 @@ package io.hulftark.agent.security;
 
 import java.io.IOException;
 import java.nio.file.FileSystem;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -23,6 +26,15 @@ public interface FileGuard {
 
     /** A new empty file in {@code folder} that only this user can read or write from the moment it exists. */
     Path createPrivateTempFile(Path folder, String prefix) throws IOException;
+
+    /** The folder and its parents that do not exist yet, outermost first: each is created private in turn. */
+    static List<Path> missingFolders(Path folder) {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = folder.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+            missing.add(0, p);
+        }
+        return missing;
+    }
 
     /** POSIX permissions where the file system has them, else ACLs (Windows), else nothing to check. */
     static FileGuard of(FileSystem fs) {

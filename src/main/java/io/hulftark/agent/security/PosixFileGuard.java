@@ -10,8 +10,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -101,12 +99,7 @@ public final class PosixFileGuard implements FileGuard {
 
     @Override
     public void createPrivateFolders(Path folder) throws IOException {
-        Path abs = folder.toAbsolutePath();
-        List<Path> missing = new ArrayList<>();
-        for (Path p = abs; p != null && !Files.exists(p); p = p.getParent()) {
-            missing.add(0, p);
-        }
-        for (Path p : missing) {
+        for (Path p : FileGuard.missingFolders(folder)) {
             try {
                 Files.createDirectory(p, PosixFilePermissions.asFileAttribute(FOLDER));
                 Files.setPosixFilePermissions(p, FOLDER);  // a umask such as 0277 would leave it unusable

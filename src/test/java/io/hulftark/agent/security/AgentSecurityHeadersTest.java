@@ -1,5 +1,6 @@
 package io.hulftark.agent.security;
 
+import io.hulftark.contract.NotInContract;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ValidatableResponse;
@@ -11,6 +12,7 @@ import static org.hamcrest.Matchers.equalTo;
 /** The node agent sends the same security headers as the fleet view, on answers, problems and RoleRoutes' 404s. */
 @QuarkusTest
 @TestProfile(SecurityProfile.class)
+@NotInContract({"/api/v1/test-", "/api/v1/fleet/"}) // ProbeResource's own paths, and the fleet view's (a 404 here)
 class AgentSecurityHeadersTest {
 
     private static void secured(ValidatableResponse r, int status) {
