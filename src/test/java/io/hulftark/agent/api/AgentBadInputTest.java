@@ -103,6 +103,22 @@ class AgentBadInputTest {
                 .put(RESOURCE + "/check").header("Allow")).isEqualTo("OPTIONS, POST");
     }
 
+    /** Java's HttpClient sends no Content-Type unless told: the body is refused, not read as JSON anyway. */
+    @Test
+    void aBodyWithoutContentTypeIs415() throws Exception {
+        int before = actions();
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://127.0.0.1:" + io.restassured.RestAssured.port + RESOURCE + "/actions"))
+                .header("Authorization", "Bearer " + OPERATOR_TOKEN)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"action\":\"quickCheck\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.headers().firstValue("Content-Type")).as(r.body()).hasValueSatisfying(t -> assertThat(t)
+                .startsWith(Problem.MEDIA_TYPE));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(415);
+        assertThat(r.body()).contains("Content-Type is missing");
+        assertThat(actions()).as("actions recorded").isEqualTo(before);
+    }
+
     static int actions() {
         return given().header("Authorization", "Bearer " + VIEWER_TOKEN).queryParam("limit", 1000)
                 .get(RESOURCE + "/actions").then().statusCode(200).extract().path("size()");

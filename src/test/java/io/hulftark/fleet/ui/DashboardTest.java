@@ -431,10 +431,12 @@ class DashboardTest {
         browser.script("""
                 const delays = arguments[0];
                 window.__answered = [];
+                window.__asked = [];
                 const realFetch = window.fetch;
                 window.fetch = (url, options) => {
                   const hit = Object.keys(delays).find((c) => String(url).includes('/clusters/' + c + '?'));
                   if (!hit) return realFetch(url, options);
+                  window.__asked.push(hit);
                   const {signal, ...rest} = options || {};
                   return realFetch(url, rest).then((res) => new Promise((resolve) => setTimeout(() => {
                     window.__answered.push(hit);
@@ -443,9 +445,13 @@ class DashboardTest {
                 };
                 """, java.util.Map.of(a, 1500, unknown, 1500, b, 700));
 
-        // To an unknown cluster, then at once to B: the unknown one's 404 arrives after B was asked for.
-        browser.script("location.hash = '#/cluster/' + arguments[0];"
-                + "setTimeout(() => { location.hash = '#/cluster/' + arguments[1]; }, 100);", unknown, b);
+        // To an unknown cluster, then to B as soon as the unknown one was asked for (not after a fixed delay: a
+        // refresh of A under way, which this slow network holds, would otherwise let B's address come first and
+        // the unknown one never be asked for): its 404 arrives after B was asked for.
+        browser.script("location.hash = '#/cluster/' + arguments[0];", unknown);
+        browser.await("the unknown cluster asked for", d -> (Boolean) browser.script(
+                "return window.__asked.includes(arguments[0]);", unknown));
+        browser.script("location.hash = '#/cluster/' + arguments[0];", b);
         browser.await("B's name at once", ExpectedConditions.textToBe(By.id("cluster-name"), b));
         assertEquals(0, browser.findAll(By.cssSelector("#nodes .node, #problems li, [data-forget]")).size(),
                 "nothing of " + a + " while B loads");
