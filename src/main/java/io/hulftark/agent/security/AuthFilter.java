@@ -6,6 +6,7 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -26,6 +27,14 @@ public class AuthFilter {
     private static final Logger LOG = Logger.getLogger(AuthFilter.class);
     // RFC 6750's b64token; the scheme is case-insensitive.
     private static final Pattern BEARER = Pattern.compile("(?i:bearer) +([A-Za-z0-9\\-._~+/]+=*)");
+    /** Where io.hulftark.app.UploadRoutes leaves the caller it authenticated before reading the body. */
+    public static final String CALLER = "hulftark.caller";
+
+    /** The token of an {@code Authorization} header, if it is {@code Bearer <token>}. */
+    public static Optional<String> bearerToken(String header) {
+        Matcher m = header == null ? null : BEARER.matcher(header.strip());
+        return m != null && m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+    }
 
     @Inject
     TokenStore tokens;
@@ -35,7 +44,7 @@ public class AuthFilter {
 
     /** Pre-matching, so that an unknown path under /api/v1 also asks for a credential before it says 404. */
     @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION)
-    public Optional<RestResponse<Problem>> authenticate(ContainerRequestContext request) {
+    public Optional<RestResponse<Problem>> authenticate(ContainerRequestContext request, RoutingContext routing) {
         String path = request.getUriInfo().getPath();
         if (!underApi(path)) {
             return Optional.empty();
@@ -44,11 +53,13 @@ public class AuthFilter {
         if (header == null || header.isBlank()) {
             return Optional.of(unauthorized(request, "no credential: send 'Authorization: Bearer <token>'"));
         }
-        Matcher m = BEARER.matcher(header.strip());
-        if (!m.matches()) {
+        Optional<String> token = bearerToken(header);
+        if (token.isEmpty()) {
             return Optional.of(unauthorized(request, "the Authorization header is not 'Bearer <token>'"));
         }
-        Optional<Caller> caller = tokens.authenticate(m.group(1));
+        // A request with a body was authenticated once already, before its body was read (same header).
+        Caller known = routing == null ? null : routing.get(CALLER);
+        Optional<Caller> caller = known != null ? Optional.of(known) : tokens.authenticate(token.get());
         if (caller.isEmpty()) {
             LOG.debugf("unknown token for %s %s", request.getMethod(), path);
             return Optional.of(unauthorized(request, "unknown token (tokens are made with 'hulft-ark token new')"));
