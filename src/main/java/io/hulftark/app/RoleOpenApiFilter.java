@@ -88,6 +88,18 @@ public class RoleOpenApiFilter implements OASFilter {
                 }
                 if (p.getExtensions() != null && p.getExtensions().containsKey(NULLABLE)) {
                     p.removeExtension(NULLABLE);
+                    if (p.getRef() != null) {
+                        // An object of a named schema, or null. "nullable" next to a $ref (an allOf in 3.0) does not
+                        // let null through allOf's member, so: any of that schema, or null (written as a nullable
+                        // empty object, 3.0 having no null type).
+                        Schema named = org.eclipse.microprofile.openapi.OASFactory.createSchema().ref(p.getRef());
+                        Schema none = org.eclipse.microprofile.openapi.OASFactory.createSchema()
+                                .type(List.of(Schema.SchemaType.OBJECT, Schema.SchemaType.NULL)).maxProperties(0);
+                        p.setRef(null);
+                        p.setType(null);
+                        p.setAnyOf(List.of(named, none));
+                        continue;
+                    }
                     // the 3.1 model's way; written as "nullable: true" in a 3.0 document
                     p.setType(p.getType() == null ? List.of(Schema.SchemaType.NULL)
                             : java.util.stream.Stream.concat(p.getType().stream(), java.util.stream.Stream.of(
