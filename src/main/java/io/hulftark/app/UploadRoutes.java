@@ -2,7 +2,6 @@ package io.hulftark.app;
 
 import io.hulftark.agent.api.Problem;
 import io.hulftark.agent.api.ProblemMappers;
-import io.hulftark.agent.security.AuthFilter;
 import io.hulftark.agent.security.Caller;
 import io.hulftark.agent.security.TokenStore;
 import io.vertx.core.buffer.Buffer;
@@ -22,6 +21,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads every request body of the API on the event loop, before a worker thread is used. Quarkus REST reads the
@@ -47,6 +48,7 @@ public class UploadRoutes {
     /** How long a refused upload is still drained, so that the client reads the answer rather than a reset. */
     static final long DRAIN_MILLIS = 1000;
     private static final Logger LOG = Logger.getLogger(UploadRoutes.class);
+    private static final Pattern BEARER = Pattern.compile("(?i:bearer) +(\\S+)");
 
     private final HttpConfig config;
     private final TokenStore tokens;
@@ -94,7 +96,6 @@ public class UploadRoutes {
             ctx.next();
             return;
         }
-        ctx.put(AuthFilter.CALLER, caller.get()); // AuthFilter takes it rather than authenticate again
         String credential = caller.get().name();
         if (path.equals(ProblemMappers.REPORTS)) {
             RoleRoutes.metricsPath(ctx, path); // its template, also when refused or reset before REST matches it
@@ -243,7 +244,12 @@ public class UploadRoutes {
     }
 
     private Optional<Caller> credential(HttpServerRequest req) {
-        return AuthFilter.bearerToken(req.getHeader(HttpHeaders.AUTHORIZATION)).flatMap(tokens::authenticate);
+        String header = req.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null) {
+            return Optional.empty();
+        }
+        Matcher m = BEARER.matcher(header.strip());
+        return m.matches() ? tokens.authenticate(m.group(1)) : Optional.empty();
     }
 
     static boolean hasBody(HttpServerRequest req) {

@@ -6,7 +6,6 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
-import io.vertx.ext.web.RoutingContext;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -27,14 +26,6 @@ public class AuthFilter {
     private static final Logger LOG = Logger.getLogger(AuthFilter.class);
     // RFC 6750's b64token; the scheme is case-insensitive.
     private static final Pattern BEARER = Pattern.compile("(?i:bearer) +([A-Za-z0-9\\-._~+/]+=*)");
-    /** Where io.hulftark.app.UploadRoutes leaves the caller it authenticated before reading the body. */
-    public static final String CALLER = "hulftark.caller";
-
-    /** The token of an {@code Authorization} header, if it is {@code Bearer <token>}. */
-    public static Optional<String> bearerToken(String header) {
-        Matcher m = header == null ? null : BEARER.matcher(header.strip());
-        return m != null && m.matches() ? Optional.of(m.group(1)) : Optional.empty();
-    }
 
     @Inject
     TokenStore tokens;
@@ -44,7 +35,7 @@ public class AuthFilter {
 
     /** Pre-matching, so that an unknown path under /api/v1 also asks for a credential before it says 404. */
     @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION)
-    public Optional<RestResponse<Problem>> authenticate(ContainerRequestContext request, RoutingContext routing) {
+    public Optional<RestResponse<Problem>> authenticate(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
         if (!underApi(path)) {
             return Optional.empty();
@@ -53,13 +44,11 @@ public class AuthFilter {
         if (header == null || header.isBlank()) {
             return Optional.of(unauthorized(request, "no credential: send 'Authorization: Bearer <token>'"));
         }
-        Optional<String> token = bearerToken(header);
-        if (token.isEmpty()) {
+        Matcher m = BEARER.matcher(header.strip());
+        if (!m.matches()) {
             return Optional.of(unauthorized(request, "the Authorization header is not 'Bearer <token>'"));
         }
-        // A request with a body was authenticated once already, before its body was read (same header).
-        Caller known = routing == null ? null : routing.get(CALLER);
-        Optional<Caller> caller = known != null ? Optional.of(known) : tokens.authenticate(token.get());
+        Optional<Caller> caller = tokens.authenticate(m.group(1));
         if (caller.isEmpty()) {
             LOG.debugf("unknown token for %s %s", request.getMethod(), path);
             return Optional.of(unauthorized(request, "unknown token (tokens are made with 'hulft-ark token new')"));
