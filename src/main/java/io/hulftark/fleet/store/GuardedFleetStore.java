@@ -93,6 +93,16 @@ public final class GuardedFleetStore implements FleetStore {
                 dropConnections.run();
             }
             throw e;
+        } catch (RuntimeException e) {
+            // A fault that escaped the store's own wrapping (thrown outside a statement, e.g. by the storage engine)
+            // is still a fault of the store: 503 and recovery by the probe, never a bare 500.
+            Optional<StoreFault> fault = StoreFault.of(e);
+            if (fault.isEmpty()) {
+                throw e;
+            }
+            availability.failed(fault.get());
+            dropConnections.run();
+            throw new FleetStoreException("fleet store: " + fault.get().describe(), e, fault.get());
         }
     }
 

@@ -1,5 +1,8 @@
 package io.hulftark.fleet.store;
 
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVStoreException;
+
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -57,6 +60,17 @@ public record StoreFault(Kind kind, String reason) {
                 return Optional.of(noSpace(io.getMessage()) ? diskFull()
                         : new StoreFault(Kind.IO, io instanceof AccessDeniedException
                         ? "permission denied: " + oneLine(io) : oneLine(io)));
+            }
+        }
+        // H2's storage engine failing without an I/O cause (closed after an earlier failed write, a chunk it cannot
+        // read back): the file, not the request, is at fault; the probe reopens the database when it can.
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // Codes from 100 on are a transaction's own conflicts (locks, deadlocks): the request's, not the file's.
+            if (t instanceof MVStoreException mv && mv.getErrorCode() < 100
+                    && mv.getErrorCode() != DataUtils.ERROR_SERIALIZATION) {
+                return Optional.of(mv.getErrorCode() == DataUtils.ERROR_CLOSED
+                        ? new StoreFault(Kind.CLOSED, "the database was closed after a failed write")
+                        : new StoreFault(Kind.IO, "storage engine: " + oneLine(mv)));
             }
         }
         return Optional.empty();

@@ -103,4 +103,28 @@ class GuardedFleetStoreTest {
         assertThat(availability.problem()).isEmpty();
         assertThat(drops).hasValue(0);
     }
+
+    @Test
+    void aStorageFailureThrownOutsideAStatementIsStillA503NotA500() {
+        GuardedFleetStore s = new GuardedFleetStore((FleetStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {FleetStore.class}, (proxy, method, args) -> {
+                    throw new org.h2.mvstore.MVStoreException(org.h2.mvstore.DataUtils.ERROR_CLOSED,
+                            "This store is closed [2.4.240/4]");
+                }), availability, () -> { }, drops::incrementAndGet);
+        assertThatThrownBy(() -> s.reevaluateDue(Instant.EPOCH)).isInstanceOf(FleetStoreException.class)
+                .satisfies(e -> assertThat(((FleetStoreException) e).fault()).map(StoreFault::kind)
+                        .contains(StoreFault.Kind.CLOSED));
+        assertThat(availability.problem()).isPresent();
+        assertThat(drops).hasValue(1);
+    }
+
+    @Test
+    void anUnexpectedRuntimeFailureIsNotTakenForTheStores() {
+        GuardedFleetStore s = new GuardedFleetStore((FleetStore) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {FleetStore.class}, (proxy, method, args) -> {
+                    throw new IllegalStateException("a bug");
+                }), availability, () -> { }, drops::incrementAndGet);
+        assertThatThrownBy(() -> s.prune(Instant.EPOCH)).isInstanceOf(IllegalStateException.class);
+        assertThat(availability.problem()).isEmpty();
+    }
 }

@@ -1,5 +1,7 @@
 package io.hulftark.fleet.store;
 
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVStoreException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,6 +28,10 @@ class StoreFaultTest {
                         90098), StoreFault.Kind.CLOSED),
                 Arguments.of("H2 called at shutdown", new SQLException("Database is already closed", "90121", 90121),
                         StoreFault.Kind.CLOSED),
+                Arguments.of("H2's storage engine closed, raised outside a statement", new MVStoreException(
+                        DataUtils.ERROR_CLOSED, "This store is closed [2.4.240/4]"), StoreFault.Kind.CLOSED),
+                Arguments.of("H2 cannot read a chunk back", new SQLException("General error", "HY000", 50000,
+                        new MVStoreException(DataUtils.ERROR_FILE_CORRUPT, "Position 0 [2.4.240/6]")), StoreFault.Kind.IO),
                 Arguments.of("H2 I/O error", new SQLException("IO Exception: \"/x\"", "90028", 90028), StoreFault.Kind.IO),
                 Arguments.of("an I/O error under a general error", new SQLException("General error", "HY000", 50000,
                         new IOException("Input/output error")), StoreFault.Kind.IO),
@@ -63,6 +69,8 @@ class StoreFaultTest {
                 Arguments.of("a syntax error: a bug", new SQLException("syntax error at or near", "42601")),
                 Arguments.of("H2 lock timeout", new SQLException("Timeout trying to lock table", "HYT00", 50200)),
                 Arguments.of("a bad JSON column", new SQLException("a JSON column of the fleet store does not parse")),
+                Arguments.of("an H2 transaction's lock conflict", new SQLException("Concurrent update", "HYT00", 90131,
+                        new MVStoreException(DataUtils.ERROR_TRANSACTION_LOCKED, "Map entry <1> is locked [2.4.240/101]"))),
                 Arguments.of("not an SQL failure", new IllegalStateException("boom")));
     }
 
