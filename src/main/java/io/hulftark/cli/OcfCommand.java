@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "ocf",
-        header = "The Pacemaker resource agent (OCF): what /usr/lib/ocf/resource.d/hulft-ark/hulft-ark runs.",
+        header = "The Pacemaker resource agent (OCF): what ocf:hulft-ark:hulft-ark runs.",
         description = {
             "ACTION: start (the kit's restore), stop (its remove, never forced to success), monitor (the service's "
                 + "state, then quickCheck: 0 running, 7 cleanly stopped, 1 failed), validate-all (exe_path, its "
