@@ -7,6 +7,7 @@ import io.hulftark.sim.SimInstallation;
 import io.hulftark.sim.SimSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -170,6 +171,35 @@ class OcfCodesTest {
         if (c.actions().contains("methods")) {
             assertThat(lastOut.lines().toList()).contains("start", "stop", "monitor", "validate-all", "meta-data");
         }
+    }
+
+    @Test
+    void aStopThatFailsSaysSoAndIsNeverForced() throws Exception {
+        startService(this);
+        sim.fault(Fault.STOP_FAIL, "4");
+        StringWriter err = new StringWriter();
+
+        int code = Cli.execute(new String[] {"ocf", "stop"}, new PrintWriter(new StringWriter()), new PrintWriter(err), env);
+
+        assertThat(code).as(err.toString()).isEqualTo(OcfCode.ERR_GENERIC.exit());
+        assertThat(err.toString()).contains("51050002 ERROR Failed to stop HULFT8 Service (code = 4)")
+                .doesNotContain("51050019");
+        assertThat(sim.isRunning()).isTrue();
+    }
+
+    @Test
+    void aHungStartIsEndedBeforePacemakersTimeout() throws Exception {
+        sim.fault(Fault.START_HANG, null);
+        env.put("OCF_RESKEY_CRM_meta_timeout", "10000");
+        StringWriter err = new StringWriter();
+        long t0 = System.nanoTime();
+
+        int code = Cli.execute(new String[] {"ocf", "start"}, new PrintWriter(new StringWriter()), new PrintWriter(err), env);
+
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(code).as(err.toString()).isEqualTo(OcfCode.ERR_GENERIC.exit());
+        assertThat(err.toString()).contains("51050101 ERROR The restore of ").contains("LKHULFT_TIMEOUT = 5 s");
+        assertThat(millis).as("the agent answers before Pacemaker's 10 s are up").isLessThan(10_000);
     }
 
     static void startService(OcfCodesTest t) throws Exception {
