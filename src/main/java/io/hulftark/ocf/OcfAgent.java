@@ -45,16 +45,17 @@ public final class OcfAgent {
     }
 
     /**
-     * Takes HULFT out of service: the kit's remove, never forced to success. A service that is
-     * stopped on a node without HULFT's commands is stopped: nothing to do, and no reason to fence.
+     * Takes HULFT out of service: the kit's remove, never forced to success. A service this node
+     * does not have, or a stopped one on a node without HULFT's commands, is stopped: nothing to
+     * do, and no reason to fence.
      */
     public OcfResult stop(OcfSettings s, Reporter to) {
         Recorder r = new Recorder(to, s.debug());
         try {
             ServiceState state = node.services().state(s.service(), firstOf(s.commandTimeout(), s.actionTimeout()));
-            if ((state == ServiceState.STOPPED || state == ServiceState.NOT_INSTALLED)
-                    && !installationProblems(s, false).isEmpty()) {
-                r.debug(s.service() + " is " + state + " and exe_path is not usable here: nothing to stop");
+            if (state == ServiceState.NOT_INSTALLED
+                    || state == ServiceState.STOPPED && !installationProblems(s, false).isEmpty()) {
+                r.debug(s.service() + " is " + state + " and cannot be started from here: nothing to stop");
                 return r.result(OcfCode.SUCCESS);
             }
         } catch (PlatformException e) {

@@ -80,6 +80,8 @@ class OcfCodesTest {
                 c("monitor of a service not installed on this node",
                         t -> t.env.put("OCF_RESKEY_service", "no such service"), "monitor", "5",
                         "51050109 ERROR no such service is not installed on this node"),
+                c("stop of a service not installed on this node",
+                        t -> t.env.put("OCF_RESKEY_service", "no such service"), "stop", "0", ""),
                 c("start", NOTHING, "start monitor", "0 0", ""),
                 c("double start", NOTHING, "start start monitor", "0 0 0", ""),
                 c("stop", RUNNING, "stop monitor", "0 7", ""),
