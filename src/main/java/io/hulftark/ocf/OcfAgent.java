@@ -41,6 +41,9 @@ public final class OcfAgent {
     /** Brings HULFT into service: the kit's restore. */
     public OcfResult start(OcfSettings s, Reporter to) {
         Recorder r = new Recorder(to, s.debug());
+        if (unusableService(s, r)) {
+            return r.result(OcfCode.ERR_CONFIGURED);
+        }
         return r.result(outcome(kit(Action.RESTORE, s, r), r));
     }
 
@@ -51,6 +54,9 @@ public final class OcfAgent {
      */
     public OcfResult stop(OcfSettings s, Reporter to) {
         Recorder r = new Recorder(to, s.debug());
+        if (unusableService(s, r)) {
+            return r.result(OcfCode.ERR_CONFIGURED);
+        }
         try {
             ServiceState state = node.services().state(s.service(), firstOf(s.commandTimeout(), s.actionTimeout()));
             if (state == ServiceState.NOT_INSTALLED
@@ -73,6 +79,9 @@ public final class OcfAgent {
      */
     public OcfResult monitor(OcfSettings s, Reporter to) {
         Recorder r = new Recorder(to, s.debug());
+        if (unusableService(s, r)) {
+            return r.result(OcfCode.ERR_CONFIGURED);
+        }
         ServiceState state;
         try {
             state = node.services().state(s.service(), firstOf(s.commandTimeout(), s.actionTimeout()));
@@ -94,6 +103,9 @@ public final class OcfAgent {
     /** What start needs of this node: exe_path with its commands, and a readable conf_file. */
     public OcfResult validate(OcfSettings s, Reporter to) {
         Recorder r = new Recorder(to, s.debug());
+        if (unusableService(s, r)) {
+            return r.result(OcfCode.ERR_CONFIGURED);
+        }
         List<Problem> problems = installationProblems(s, true);
         problems.forEach(p -> r.report(p.message(), p.args()));
         return r.result(problems.isEmpty() ? OcfCode.SUCCESS : OcfCode.ERR_INSTALLED);
@@ -102,8 +114,19 @@ public final class OcfAgent {
     /** Every action reads its parameters afresh, so a changed non-unique parameter needs no restart. */
     public OcfResult reload(OcfSettings s, Reporter to) {
         Recorder r = new Recorder(to, s.debug());
+        if (unusableService(s, r)) {
+            return r.result(OcfCode.ERR_CONFIGURED);
+        }
         r.debug("reload of " + s.resource() + ": every action reads its parameters afresh; nothing to do");
         return r.result(OcfCode.SUCCESS);
+    }
+
+    /** A service name this node's service manager cannot take is a wrong parameter, not a failure to retry. */
+    private boolean unusableService(OcfSettings s, Recorder r) {
+        return node.serviceNameProblem(s.service()).map(why -> {
+            r.report(Message.OCF_PARAMETER_BAD, "OCF_RESKEY_service=" + OcfParameters.shown(s.service()) + ": " + why);
+            return true;
+        }).orElse(false);
     }
 
     private int kit(Action action, OcfSettings s, Reporter r) {

@@ -6,10 +6,17 @@ import io.hulftark.kit.Reporter;
 import io.hulftark.kit.ServiceNames;
 import io.hulftark.platform.ServiceControl;
 
+import java.util.Optional;
+
 /** The node under the OCF agent: its service manager, and the kit's actions run on it. */
 public interface OcfNode {
 
     ServiceControl services();
+
+    /** Why this node's service manager cannot take {@code service} as a name (systemd's alphabet), if it cannot. */
+    default Optional<String> serviceNameProblem(String service) {
+        return Optional.empty();
+    }
 
     /** Whether HULFT's commands carry .exe. */
     boolean windows();

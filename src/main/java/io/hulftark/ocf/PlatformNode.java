@@ -11,8 +11,10 @@ import io.hulftark.kit.ServiceNames;
 import io.hulftark.lifekeeper.LifeKeeperDefaults;
 import io.hulftark.platform.EventLog;
 import io.hulftark.platform.Platform;
+import io.hulftark.platform.PlatformException;
 import io.hulftark.platform.ProcessCommandRunner;
 import io.hulftark.platform.ServiceControl;
+import io.hulftark.platform.linux.LinuxServiceControl;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -49,6 +51,19 @@ public final class PlatformNode implements OcfNode {
     @Override
     public ServiceControl services() {
         return platform.services();
+    }
+
+    @Override
+    public Optional<String> serviceNameProblem(String service) {
+        if (!"linux".equals(platform.name())) {
+            return Optional.empty();
+        }
+        try {
+            LinuxServiceControl.unitName(service);
+            return Optional.empty();
+        } catch (PlatformException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     @Override

@@ -103,6 +103,8 @@ class OcfCodesTest {
                         "51050120 ERROR OCF_RESKEY_conf_file is not set"),
                 c("a bad parameter", t -> t.env.put("OCF_RESKEY_retries", "lots"), "start", "6",
                         "51050120 ERROR OCF_RESKEY_retries=\"lots\": must be a whole number from 0 to 100"),
+                c("a service name systemd cannot take", t -> t.env.put("HULFTARK_PLATFORM", "linux"), "monitor", "6",
+                        "51050120 ERROR OCF_RESKEY_service=\"HULFT8 Service\": not a valid systemd unit name"),
                 c("a parameter the agent does not know", t -> t.env.put("OCF_RESKEY_exepath", "/opt"), "stop", "6",
                         "51050120 ERROR unknown parameter OCF_RESKEY_exepath"),
                 c("this node's configuration is wrong", t -> t.env.put("HULFTARK_PROBE", "ping"), "monitor", "5",
