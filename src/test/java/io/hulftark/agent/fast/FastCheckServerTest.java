@@ -313,4 +313,49 @@ class FastCheckServerTest {
             t.join(5000);
         }
     }
+
+    @Test
+    void theWindowsLauncherAsksTheAgentForQuickCheckAndStartsItsJvmOtherwise() throws Exception {
+        Path key = dir.resolve("state/fast-check.key");
+        Path actionDir = Files.createDirectories(dir.resolve("Life Keeper/!quickCheck"));
+        Path launcher = actionDir.resolve("hulft-ark-lk.pl");
+        Files.copy(Path.of("deploy/windows/hulft-ark-lk.pl"), launcher);
+        Path java = dir.resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho \"the JVM ran\" >&2\nexit 42\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        env.put("HULFTARK_HOME", app.toString());
+        env.put("HULFTARK_JAVA", java.toString());
+        env.put("HULFTARK_FAST_CLIENT", PerlClient.CLIENT.toString());
+        env.put("HULFTARK_FAST_KEY", key.toString());
+        start(new FastCheckServer.Loopback(key), sameView(), 2, Duration.ofSeconds(1));
+
+        PerlClient.Result r = PerlClient.runPerl(cwd, env, launcher.toString(), "-t", "hulft", "-i", "id");
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        assertThat(r.out()).isEqualTo("stdout line\n");
+        assertThat(r.err()).startsWith("51050007 ERROR").doesNotContain("the JVM ran");
+        assertThat(ran).containsExactly(List.of("--script", launcher.toString(), "-t", "hulft", "-i", "id"));
+
+        server.close();
+        server = null;
+        r = PerlClient.runPerl(cwd, env, launcher.toString(), "-t", "hulft", "-i", "id");
+        assertThat(r.exit()).isEqualTo(42);
+        assertThat(r.err()).isEqualTo("the JVM ran\n");
+    }
+
+    @Test
+    void onlyQuickCheckTakesTheFastPathInTheWindowsLauncher() throws Exception {
+        Path key = dir.resolve("state/fast-check.key");
+        Path launcher = Files.createDirectories(dir.resolve("LK/!restore")).resolve("hulft-ark-lk.pl");
+        Files.copy(Path.of("deploy/windows/hulft-ark-lk.pl"), launcher);
+        Path java = dir.resolve("java");
+        Files.writeString(java, "#!/bin/sh\nexit 42\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        env.put("HULFTARK_HOME", app.toString());
+        env.put("HULFTARK_JAVA", java.toString());
+        env.put("HULFTARK_FAST_CLIENT", PerlClient.CLIENT.toString());
+        env.put("HULFTARK_FAST_KEY", key.toString());
+        start(new FastCheckServer.Loopback(key), sameView(), 2, Duration.ofSeconds(1));
+        assertThat(PerlClient.runPerl(cwd, env, launcher.toString(), "-t", "hulft").exit()).isEqualTo(42);
+        assertThat(ran).isEmpty();
+    }
 }

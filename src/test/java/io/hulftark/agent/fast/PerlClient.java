@@ -24,6 +24,13 @@ final class PerlClient {
         return exec(cwd, env, cmd);
     }
 
+    /** Any Perl script (a launcher) the same way. */
+    static Result runPerl(Path cwd, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/perl"));
+        cmd.addAll(Arrays.asList(args));
+        return exec(cwd, env, cmd);
+    }
+
     /** The client's view() lines for APP, as the launcher would send them. */
     static List<String> view(Path cwd, Map<String, String> env, Path app) throws IOException, InterruptedException {
         Result r = exec(cwd, env, List.of("/usr/bin/perl", "-e",
