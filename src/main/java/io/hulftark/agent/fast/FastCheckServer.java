@@ -21,7 +21,9 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -73,6 +75,7 @@ public final class FastCheckServer implements AutoCloseable {
     private final byte[] secret;
     private final Thread acceptor;
     private volatile boolean closed;
+    private Object socketKey;
 
     private FastCheckServer(Channel channel, Map<String, FastCheck> checks, Supplier<List<String>> agentView,
                             int workerCount, Duration requestTimeout, FileGuard guard) throws IOException {
@@ -117,14 +120,26 @@ public final class FastCheckServer implements AutoCloseable {
             throw new IOException("cannot serve fast checks: " + fault.get());
         }
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
-        // A socket left by an agent that died: nobody listens on it any more.
-        if (Files.exists(socket) && !Files.isDirectory(socket) && !Files.isRegularFile(socket)) {
+        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            // Another agent that answers keeps its socket (one agent a node); one that died left it behind.
+            if (answers(socket)) {
+                throw new IOException("another process answers on " + socket);
+            }
             Files.delete(socket);
         }
         ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         s.bind(UnixDomainSocketAddress.of(socket), 16);
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        socketKey = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         return s;
+    }
+
+    private static boolean answers(Path socket) {
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void writeKeyFile(Path keyFile, int port) throws IOException {
@@ -294,7 +309,11 @@ public final class FastCheckServer implements AutoCloseable {
         timer.shutdownNow();
         try {
             if (channel instanceof Unix u) {
-                Files.deleteIfExists(u.socket());
+                // Only our own: an agent started since may have taken the path over.
+                if (socketKey != null && socketKey.equals(Files.readAttributes(u.socket(), BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS).fileKey())) {
+                    Files.deleteIfExists(u.socket());
+                }
             } else if (channel instanceof Loopback l) {
                 Files.deleteIfExists(l.keyFile());
             }

@@ -358,4 +358,22 @@ class FastCheckServerTest {
         assertThat(PerlClient.runPerl(cwd, env, launcher.toString(), "-t", "hulft").exit()).isEqualTo(42);
         assertThat(ran).isEmpty();
     }
+
+    @Test
+    void aSecondAgentLeavesTheFirstsSocketAloneAndAStaleOneIsReplaced() throws Exception {
+        Path path = dir.resolve("fast/check.sock");
+        start(new FastCheckServer.Unix(path), sameView(), 2, Duration.ofSeconds(1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> FastCheckServer.start(new FastCheckServer.Unix(path),
+                Map.of("lifekeeper", standIn), sameView(), 1, Duration.ofSeconds(1), FileGuard.of(FileSystems.getDefault())))
+                .hasMessageContaining("another process answers on");
+        assertThat(ask("--script", "/x/!quickCheck/s").exit()).isEqualTo(1);
+        server.close();
+        // What a killed agent leaves: a socket file nobody listens on.
+        try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(path));
+        }
+        assertThat(path).exists();
+        start(new FastCheckServer.Unix(path), sameView(), 2, Duration.ofSeconds(1));
+        assertThat(ask("--script", "/x/!quickCheck/s").exit()).isEqualTo(1);
+    }
 }
