@@ -4,6 +4,7 @@ import io.hulftark.kit.Action;
 import io.hulftark.kit.Kit;
 import io.hulftark.kit.Message;
 import io.hulftark.platform.ProcessCommandRunner;
+import io.hulftark.platform.ProcessScope;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,7 +37,7 @@ public final class KitRunner {
         }
         context.reporter().report(Message.ACTION_TIMED_OUT, action.word(), tag,
                 context.parameters().timeout().toSeconds());
-        ProcessHandle.current().children().forEach(ProcessCommandRunner::killTree);
+        ProcessScope.toKill().forEach(ProcessCommandRunner::killTree);
         if (action == Action.REMOVE && context.parameters().forceRemove()) {
             context.reporter().report(Message.REMOVE_FORCED);
             return Kit.EXIT_OK;

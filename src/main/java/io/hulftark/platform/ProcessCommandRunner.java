@@ -57,6 +57,7 @@ public final class ProcessCommandRunner implements CommandRunner {
         } catch (IOException | RuntimeException e) {
             return new CommandResult(-1, "", false, oneLine(e), elapsed(start));
         }
+        ProcessScope.noteStarted(process.toHandle());
         if (tracked) {
             ChildLedger.spawned(process.toHandle(), argv);
             Containment.current().adopt(process);
