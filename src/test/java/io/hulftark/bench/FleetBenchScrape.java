@@ -33,6 +33,8 @@ final class FleetBenchScrape {
     private final AtomicLong maxBytes = new AtomicLong();
     private final AtomicLong maxWireBytes = new AtomicLong();
     private final AtomicLong clusterSeries = new AtomicLong();
+    /** The fleet view's own time to read the snapshot (hulftark_fleet_snapshot_duration_seconds), µs. */
+    private final FleetBench.Latencies snapshot = new FleetBench.Latencies("  of which the store snapshot", TARGET_MS);
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -57,12 +59,17 @@ final class FleetBenchScrape {
                 latencies.recent((now - due) / 1000);
                 if (due >= measureFrom.getAsLong() && due < measureTo.getAsLong()) {
                     latencies.add((now - due) / 1000, ok);
+                    if (ok && lastSnapshotMicros >= 0) {
+                        snapshot.add(lastSnapshotMicros, true);
+                    }
                 }
             }
         }, "scrape");
         t.setDaemon(true);
         t.start();
     }
+
+    private long lastSnapshotMicros = -1;
 
     private boolean scrape() {
         try {
@@ -81,6 +88,9 @@ final class FleetBenchScrape {
             maxBytes.accumulateAndGet(body.length, Math::max);
             String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
             clusterSeries.set(text.lines().filter(l -> l.startsWith("hulftark_fleet_cluster_state{")).count());
+            lastSnapshotMicros = text.lines().filter(l -> l.startsWith("hulftark_fleet_snapshot_duration_seconds "))
+                    .mapToLong(l -> (long) (Double.parseDouble(l.substring(l.indexOf(' ') + 1)) * 1e6))
+                    .findFirst().orElse(-1);
             if (!text.contains("hulftark_fleet_snapshot_success 1")) {
                 latencies.note("the scrape has no clusters' series (hulftark_fleet_snapshot_success is not 1)");
                 return false;
@@ -99,6 +109,9 @@ final class FleetBenchScrape {
     boolean print() {
         latencies.unanswered();
         boolean pass = latencies.print();
+        if (snapshot.count() > 0) {
+            snapshot.print(); // for the cause of a miss only
+        }
         boolean small = maxBytes.get() > 0 && maxBytes.get() <= TARGET_BYTES;
         System.out.printf(Locale.ROOT, "/q/metrics body: at most %,d bytes (%,d sent%s), %d cluster state series, "
                         + "every %.1f s; target ≤ %,d bytes: %s%n", maxBytes.get(), maxWireBytes.get(),
