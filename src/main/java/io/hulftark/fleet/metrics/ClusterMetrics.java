@@ -84,7 +84,7 @@ public final class ClusterMetrics extends Collector implements Collector.Describ
     /** Names and help without reading the store: the registry asks at registration to check for clashes. */
     @Override
     public List<MetricFamilySamples> describe() {
-        return families(List.of(), 0, true, false);
+        return families(List.of(), 0, false, false);
     }
 
     @Override

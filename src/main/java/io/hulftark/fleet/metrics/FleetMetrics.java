@@ -80,8 +80,8 @@ public class FleetMetrics {
 
     private Counter counter(String reason) {
         return failures.computeIfAbsent(reason, r -> Counter.builder(FAILURES).tag("reason", r)
-                .tag("by", ReportFailures.ours(r) ? "fleet" : "sender")
-                .description("Reports not taken, by reason (by=sender: refused; by=fleet: the fleet view failed)")
+                .tag("fault", ReportFailures.ours(r) ? "fleet" : "sender")
+                .description("Reports not taken, by reason (fault=sender: refused; fault=fleet: the fleet view failed)")
                 .register(registry));
     }
 }

@@ -112,10 +112,10 @@ class FleetMetricsTest {
                 .isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60.0));
         assertThat(value(text, "hulftark_fleet_clusters{state=\"DOWN\",}")).isGreaterThanOrEqualTo(1);
         for (String reason : List.of("unauthenticated", "invalid")) {
-            String series = "hulftark_fleet_report_failures_total{by=\"sender\",reason=\"" + reason + "\",}";
+            String series = "hulftark_fleet_report_failures_total{fault=\"sender\",reason=\"" + reason + "\",}";
             assertThat(value(text, series) - value(before, series)).as(series).isGreaterThanOrEqualTo(1);
         }
-        assertThat(value(text, "hulftark_fleet_report_failures_total{by=\"fleet\",reason=\"unavailable\",}"))
+        assertThat(value(text, "hulftark_fleet_report_failures_total{fault=\"fleet\",reason=\"unavailable\",}"))
                 .isZero();
 
         List<String> used = new ArrayList<>(MonitoringFiles.dashboardExpressions());

@@ -24,7 +24,7 @@ final class MonitoringFiles {
     static final Set<String> SYNTHETIC = Set.of("up");
     private static final Set<String> PROMQL = Set.of("max", "min", "sum", "count", "avg", "by", "without", "on",
             "ignoring", "rate", "time", "absent", "and", "or", "unless", "bool", "group_left", "group_right",
-            "instance", "pod", "job", "reason", "outcome", "state", "cluster", "quantile", "le", "vector");
+            "instance", "pod", "job", "reason", "fault", "outcome", "state", "cluster", "quantile", "le", "vector");
 
     private MonitoringFiles() {
     }
