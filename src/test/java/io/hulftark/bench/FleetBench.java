@@ -45,13 +45,15 @@ import java.util.stream.Stream;
  * FleetBench run --url http://127.0.0.1:PORT --secrets SECRETS_FILE --nodes N [--warmup 30] [--seconds 60]
  *                [--flip-percent 2] [--flip-every 10] [--summary-rate 20] [--page-rate 20] [--connections 48]
  *                [--pid FLEET_PID] [--gc-log FILE] [--label TEXT]
+ *                [--metrics-url http://127.0.0.1:MPORT/q/metrics] [--metrics-every 2]
  * </pre>
  * N nodes in N/2 two-node clusters each POST a full report every 10 s (N/10 reports a second, spread evenly, nodes
  * in a shuffled order); every flip-every seconds flip-percent of the clusters fail over at once (the active node
  * reports STOPPED, the standby RUNNING, each with a transition event); a dashboard reads the summary and random pages
  * of the cluster table at a constant rate; an SSE reader times each failover's transition event from the report's
  * send to its arrival on the stream. Every latency counts from when the request was due, so a stall cannot hide
- * (no coordinated omission). Prints one table with the targets of the issue; exits 0 when all pass, 3 when not.
+ * (no coordinated omission). With --metrics-url, Prometheus scrapes the fleet view's metrics meanwhile
+ * ({@link FleetBenchScrape}). Prints one table with the targets of the issue; exits 0 when all pass, 3 when not.
  */
 public final class FleetBench {
 
@@ -171,6 +173,7 @@ public final class FleetBench {
     private final long fleetPid;
     private final Optional<Path> gcLog;
     private final String label;
+    private final Optional<FleetBenchScrape> scrape;
 
     // Per node and per cluster: what the simulated agents say. Guarded by the cluster's lock.
     private final Object[] clusterLocks;
@@ -212,6 +215,8 @@ public final class FleetBench {
         fleetPid = Long.parseLong(opts.getOrDefault("pid", "-1"));
         gcLog = Optional.ofNullable(opts.get("gc-log")).map(Path::of);
         label = opts.getOrDefault("label", "");
+        scrape = Optional.ofNullable(opts.get("metrics-url")).map(u -> new FleetBenchScrape(URI.create(u),
+                Double.parseDouble(opts.getOrDefault("metrics-every", "2"))));
         Map<String, String> secrets = new HashMap<>();
         try (Stream<String> lines = Files.lines(Path.of(required(opts, "secrets")))) {
             lines.map(l -> l.split(" ")).forEach(f -> secrets.put(f[0], f[1]));
@@ -287,6 +292,7 @@ public final class FleetBench {
 
         long start = System.nanoTime();
         startNanos = start;
+        scrape.ifPresent(s -> s.start(start, () -> measureFrom, () -> measureTo));
         // The window opens after the warm-up, and not before the fleet view has caught up with what queued up while
         // the JIT was still cold (at most three warm-ups): steady state under the load, not the start's backlog.
         measureFrom = Long.MAX_VALUE;
@@ -632,6 +638,9 @@ public final class FleetBench {
                 bursts.print();
             }
         }
+        if (scrape.isPresent()) {
+            pass &= scrape.get().print();
+        }
         System.out.printf("reports: %.0f/s due and answered, %d outdated (a newer report of the node was kept first); "
                 + "SSE stream errors %d%n", reports.count() / secs, outdated.get(), streamErrors.get());
         if (fleetPid > 0 && cpu0 != null && cpu1 != null) {
@@ -649,9 +658,10 @@ public final class FleetBench {
         }
         System.out.println("summary at the end: " + finalSummary);
         System.out.printf("RESULT nodes=%d label=%s pass=%s report_p99=%.1f summary_p99=%.1f page_p99=%.1f stream_p99=%.1f "
-                        + "errors=%d%n", nodes, label.isEmpty() ? "-" : label, pass, reports.p(0.99), summaries.p(0.99),
+                        + "errors=%d%s%n", nodes, label.isEmpty() ? "-" : label, pass, reports.p(0.99), summaries.p(0.99),
                 pages.p(0.99), stream.p(0.99), reports.errors.get() + summaries.errors.get() + pages.errors.get()
-                        + stream.errors.get());
+                        + stream.errors.get(), scrape.map(s -> String.format(Locale.ROOT, " metrics_p99=%.1f "
+                        + "metrics_bytes=%d", s.latencies.p(0.99), s.maxBytes())).orElse(""));
         return pass;
     }
 

@@ -57,6 +57,7 @@ class EventFeedTest {
         @Override public boolean forgetNode(String c, String n, String b, Instant now) { throw new UnsupportedOperationException(); }
         @Override public long prune(Instant before) { throw new UnsupportedOperationException(); }
         @Override public void close() { }
+        @Override public List<io.hulftark.fleet.view.ClusterSnapshotRow> snapshot(Instant now) { throw new UnsupportedOperationException(); }
     }
 
     static final class Collector implements EventFeed.Subscriber {

@@ -5,6 +5,7 @@ import io.hulftark.fleet.view.AckView;
 import io.hulftark.fleet.view.ClusterDetail;
 import io.hulftark.fleet.view.ClusterPage;
 import io.hulftark.fleet.view.ClusterQuery;
+import io.hulftark.fleet.view.ClusterSnapshotRow;
 import io.hulftark.fleet.view.EventQuery;
 import io.hulftark.fleet.view.FleetEvent;
 import io.hulftark.fleet.view.MaintenanceView;
@@ -181,5 +182,10 @@ public final class GuardedFleetStore implements FleetStore {
     @Override
     public String toString() {
         return delegate.toString();
+    }
+
+    @Override
+    public List<ClusterSnapshotRow> snapshot(Instant now) {
+        return guard(() -> delegate.snapshot(now));
     }
 }

@@ -19,6 +19,7 @@ import io.hulftark.fleet.view.ClusterDetail;
 import io.hulftark.fleet.view.ClusterPage;
 import io.hulftark.fleet.view.ClusterQuery;
 import io.hulftark.fleet.view.ClusterRow;
+import io.hulftark.fleet.view.ClusterSnapshotRow;
 import io.hulftark.fleet.view.EventQuery;
 import io.hulftark.fleet.view.FleetEvent;
 import io.hulftark.fleet.view.FleetNode;
@@ -1155,5 +1156,28 @@ public final class JdbcFleetStore implements FleetStore {
     @Override
     public String toString() {
         return "JdbcFleetStore[" + dialect + "]";
+    }
+
+    // ---------------------------------------------------------------- metrics
+
+    @Override
+    public List<ClusterSnapshotRow> snapshot(Instant now) {
+        Instant at = micros(now);
+        // One statement: every row and its silent nodes as of one moment, also on PostgreSQL's READ COMMITTED.
+        String sql = "SELECT " + ROW_COLUMNS + ", (SELECT COUNT(*) FROM fleet_node n WHERE n.cluster_id = c.id "
+                + "AND NOT n.forgotten AND n.received_at < ?) AS silent_nodes FROM fleet_cluster c "
+                + "WHERE c.state IS NOT NULL";
+        return Sql.read(dataSource, "metrics snapshot", c -> {
+            List<ClusterSnapshotRow> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                setInstant(ps, 1, at.minus(freshFor));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new ClusterSnapshotRow(row(rs, at), rs.getInt("silent_nodes")));
+                    }
+                }
+            }
+            return rows;
+        });
     }
 }
