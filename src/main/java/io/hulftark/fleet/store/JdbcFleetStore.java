@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.hulftark.agent.Status;
+import io.hulftark.fleet.notify.JdbcOutbox;
 import io.hulftark.fleet.report.Report;
 import io.hulftark.fleet.state.ClusterEvaluator;
 import io.hulftark.fleet.state.ClusterState;
@@ -125,6 +126,8 @@ public final class JdbcFleetStore implements FleetStore {
      * by the row's version and lock only.
      */
     private final ReentrantLock[] ingestStripes = new ReentrantLock[INGEST_STRIPES];
+    /** Whether each state change is also written to the notifications' outbox (fleet/notify): only with receivers. */
+    private volatile boolean recordStateChanges;
 
     public JdbcFleetStore(DataSource dataSource, Dialect dialect, Duration freshFor, Duration flapWindow,
                           int flapChanges) {
@@ -135,6 +138,14 @@ public final class JdbcFleetStore implements FleetStore {
         for (int i = 0; i < ingestStripes.length; i++) {
             ingestStripes[i] = new ReentrantLock();
         }
+    }
+
+    /**
+     * Writes every state change to the notifications' outbox too, in the transaction of its STATE event, so a
+     * change is told exactly once whichever instance made it. Off (nothing written) when no receiver is configured.
+     */
+    public void recordStateChanges(boolean on) {
+        this.recordStateChanges = on;
     }
 
     // ---------------------------------------------------------------- what is kept of a cluster and its nodes
@@ -225,6 +236,9 @@ public final class JdbcFleetStore implements FleetStore {
         Map<String, NodeRow> nodes = new TreeMap<>(last.nodes());
         nodes.put(row.name(), row);
         Derivation d = derive(cluster, nodes, List.of(), now);
+        if (recordStateChanges && d.ev().changed()) {
+            return Optional.empty(); // a change of state takes the locked path, where evaluate() records it
+        }
         List<NewEvent> events = agentEvents(cluster.name(), report);
         List<NewEvent> all = new ArrayList<>(events);
         stateChange(cluster, d, now).ifPresent(all::add); // after the transitions that caused it
@@ -524,7 +538,12 @@ public final class JdbcFleetStore implements FleetStore {
         if (!updateCluster(c, cluster, d, now)) { // the row is locked at this version: never
             throw new SQLException("cluster row of " + cluster.name() + " changed under its lock", "40001");
         }
-        insertEvents(c, stateChange(cluster, d, now).stream().toList());
+        Optional<NewEvent> change = stateChange(cluster, d, now);
+        insertEvents(c, change.stream().toList());
+        if (recordStateChanges && change.isPresent()) {
+            JdbcOutbox.recordChange(c, now, cluster.name(), cluster.record().state(), d.ev().derived().state(),
+                    d.ev().derived().reason());
+        }
         return d.ev();
     }
 
