@@ -14,7 +14,6 @@ import io.hulftark.fleet.report.Report;
 import io.hulftark.fleet.state.ClusterState;
 import io.hulftark.fleet.store.JdbcFleetStore;
 import io.hulftark.fleet.store.TestDatabases;
-import io.hulftark.fleet.view.ClusterDetail;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -118,7 +117,7 @@ public final class NotifyBench {
                             Duration.ofMinutes(5), new HttpTransport(false, each.url, Optional.of("bench-secret"),
                             Duration.ofSeconds(10), clock)));
             Dispatcher d = new Dispatcher(new JdbcOutbox(ds), receivers,
-                    name -> store.cluster(name, 0, clock.instant()).map(ClusterDetail::cluster), clock, "bench",
+                    names -> store.rows(names, clock.instant()), clock, "bench",
                     Duration.ofSeconds(60), new Redactor(List.of()));
             background.scheduleWithFixedDelay(d::fanOut, 500, 500, TimeUnit.MILLISECONDS);
             for (String r : d.receivers()) {

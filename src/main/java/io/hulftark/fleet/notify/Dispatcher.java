@@ -6,11 +6,13 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -31,7 +33,7 @@ public final class Dispatcher {
 
     private final JdbcOutbox outbox;
     private final Map<String, Receiver> receivers;
-    private final Function<String, Optional<ClusterRow>> clusters;
+    private final Function<Collection<String>, Map<String, ClusterRow>> clusters;
     private final Clock clock;
     private final String instance;
     private final Duration lease;
@@ -40,11 +42,11 @@ public final class Dispatcher {
     private final Map<String, String> lastLogged = new ConcurrentHashMap<>();
 
     /**
-     * @param clusters the cluster's row now, for acknowledgement and maintenance (empty: no such cluster)
+     * @param clusters the clusters' rows now, for acknowledgement and maintenance (absent: no such cluster)
      * @param instance this instance's id in leases (unique per process)
      * @param redactor removes every configured credential from what is logged or kept as an error
      */
-    public Dispatcher(JdbcOutbox outbox, List<Receiver> receivers, Function<String, Optional<ClusterRow>> clusters,
+    public Dispatcher(JdbcOutbox outbox, List<Receiver> receivers, Function<Collection<String>, Map<String, ClusterRow>> clusters,
                       Clock clock, String instance, Duration lease, Redactor redactor) {
         this.outbox = outbox;
         this.receivers = new LinkedHashMap<>();
@@ -65,8 +67,11 @@ public final class Dispatcher {
     public boolean fanOut() {
         Instant now = clock.instant();
         return outbox.fanOut(now, round -> {
-            Map<String, Optional<ClusterRow>> rows = new HashMap<>(); // read once per cluster and round
-            Function<String, Optional<ClusterRow>> row = name -> rows.computeIfAbsent(name, clusters);
+            Set<String> names = new HashSet<>(); // one read for the round's clusters
+            round.changes().forEach(ch -> names.add(ch.cluster()));
+            round.dueRepeats().forEach(p -> names.add(p.cluster()));
+            Map<String, ClusterRow> rows = clusters.apply(names);
+            Function<String, Optional<ClusterRow>> row = name -> Optional.ofNullable(rows.get(name));
             for (Change change : round.changes()) {
                 Optional<ClusterRow> r = row.apply(change.cluster());
                 boolean quiet = r.map(x -> Rules.quiet(x, now)).orElse(false);
@@ -113,6 +118,7 @@ public final class Dispatcher {
             return 0;
         }
         JdbcOutbox.Lease l = claimed.get();
+        Instant leasedAt = now;
         int accepted = 0;
         try {
             List<Message> due = outbox.pending(name);
@@ -137,8 +143,11 @@ public final class Dispatcher {
                 }
                 lastLogged.remove(name);
                 Instant t = clock.instant();
-                if (!outbox.renew(l, t.plus(lease))) {
-                    return accepted; // another instance took it over after our lease ran out
+                if (t.isAfter(leasedAt.plus(lease.dividedBy(2)))) { // renewed at half time, not per message
+                    if (!outbox.renew(l, t.plus(lease))) {
+                        return accepted; // another instance took it over after our lease ran out
+                    }
+                    leasedAt = t;
                 }
             }
             outbox.release(l);

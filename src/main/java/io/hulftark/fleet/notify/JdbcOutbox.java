@@ -110,6 +110,7 @@ public final class JdbcOutbox {
             if (round.changes.isEmpty() && round.repeats.isEmpty()) {
                 return true;
             }
+            round.preload();
             work.accept(round);
             round.write();
             return true;
@@ -157,6 +158,7 @@ public final class JdbcOutbox {
         /** receiver|cluster → the record after this round (empty: dropped); absent: untouched. */
         private final Map<String, Optional<Problem>> problems = new LinkedHashMap<>();
         private final Map<String, Optional<Problem>> read = new HashMap<>();
+        private final java.util.Set<String> preloaded = new java.util.HashSet<>();
         private final List<Message> messages = new ArrayList<>();
 
         Round(Connection c, Instant now, List<Change> changes, List<Problem> repeats) {
@@ -181,11 +183,34 @@ public final class JdbcOutbox {
             return repeats;
         }
 
+        /** Every record of the round's clusters in one read per 500 (a burst is hundreds of clusters). */
+        void preload() throws SQLException {
+            List<String> clusters = new ArrayList<>(new java.util.LinkedHashSet<>(changes.stream()
+                    .map(Change::cluster).toList()));
+            for (int from = 0; from < clusters.size(); from += 500) {
+                List<String> chunk = clusters.subList(from, Math.min(clusters.size(), from + 500));
+                try (PreparedStatement ps = c.prepareStatement("SELECT receiver, cluster, state, since, told, "
+                        + "next_repeat_at FROM fleet_notify_problem WHERE cluster IN ("
+                        + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(i + 1, chunk.get(i));
+                    }
+                    for (Problem p : problems(ps)) {
+                        read.put(p.receiver() + "\u0000" + p.cluster(), Optional.of(p));
+                    }
+                }
+                preloaded.addAll(chunk);
+            }
+        }
+
         @Override
         public Optional<Problem> problem(String receiver, String cluster) {
             String key = receiver + "\u0000" + cluster;
             if (problems.containsKey(key)) {
                 return problems.get(key);
+            }
+            if (!read.containsKey(key) && preloaded.contains(cluster)) {
+                return Optional.empty();
             }
             return read.computeIfAbsent(key, k -> {
                 try (PreparedStatement ps = c.prepareStatement("SELECT receiver, cluster, state, since, told, "
@@ -223,7 +248,7 @@ public final class JdbcOutbox {
                     String[] key = e.getKey().split("\u0000", 2);
                     del.setString(1, key[0]);
                     del.setString(2, key[1]);
-                    del.executeUpdate();
+                    del.addBatch();
                     if (e.getValue().isPresent()) {
                         Problem p = e.getValue().get();
                         ins.setString(1, p.receiver());
@@ -232,9 +257,11 @@ public final class JdbcOutbox {
                         setInstant(ins, 4, p.since());
                         ins.setBoolean(5, p.told());
                         setInstant(ins, 6, p.nextRepeatAt());
-                        ins.executeUpdate();
+                        ins.addBatch();
                     }
                 }
+                del.executeBatch(); // every delete before the inserts: one batch each
+                ins.executeBatch();
             }
             if (!messages.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO fleet_notify_outbox (receiver, "

@@ -4,7 +4,6 @@ import io.agroal.api.AgroalDataSource;
 import io.hulftark.app.ServerRole;
 import io.hulftark.fleet.FleetConfig;
 import io.hulftark.fleet.FleetService;
-import io.hulftark.fleet.view.ClusterDetail;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.arc.InjectableInstance;
 import io.quarkus.mailer.Mail;
@@ -90,7 +89,7 @@ public class NotifyService {
         outbox = new JdbcOutbox(ds);
         instance = host() + "/" + UUID.randomUUID();
         dispatcher = new Dispatcher(outbox, receivers,
-                name -> service.store().cluster(name, 0, clock.instant()).map(ClusterDetail::cluster), clock, instance,
+                names -> service.store().rows(names, clock.instant()), clock, instance,
                 config.lease(), redactor);
         background = Executors.newScheduledThreadPool(1 + receivers.size(), r -> {
             Thread t = new Thread(r, "fleet-notify");

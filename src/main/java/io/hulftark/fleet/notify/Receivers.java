@@ -17,6 +17,8 @@ public final class Receivers {
         void send(List<String> to, String subject, String text, String deliveryId) throws Exception;
     }
 
+    static final int MIN_SECRET = 16;
+
     private Receivers() {
     }
 
@@ -45,6 +47,11 @@ public final class Receivers {
                     if (r.type() == NotifyConfig.Kind.WEBHOOK && r.secret().filter(s -> !s.isBlank()).isEmpty()) {
                         throw new IllegalArgumentException(key + "secret is required for a webhook receiver (the "
                                 + "HMAC-SHA256 key its receiver checks X-HulftArk-Signature with)");
+                    }
+                    if (r.secret().filter(s -> s.length() < MIN_SECRET).isPresent()) {
+                        // A short key is guessable, and too short to be cut from the log reliably.
+                        throw new IllegalArgumentException(key + "secret must be at least " + MIN_SECRET
+                                + " characters");
                     }
                     yield new HttpTransport(r.type() == NotifyConfig.Kind.CHAT, url, r.secret(), r.timeout(), clock);
                 }

@@ -34,6 +34,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -835,6 +836,33 @@ public final class JdbcFleetStore implements FleetStore {
                 rs.getInt("problem_count"), rs.getBoolean("flapping"), acknowledged,
                 json(rs.getString("nodes"), STRINGS), json(rs.getString("serving"), STRINGS),
                 getInstant(rs, "last_report_at"));
+    }
+
+    /** Clusters by name, 500 a statement. */
+    @Override
+    public Map<String, ClusterRow> rows(Collection<String> names, Instant now) {
+        Instant at = micros(now);
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(names));
+        return Sql.read(dataSource, "rows of " + all.size() + " clusters", c -> {
+            Map<String, ClusterRow> out = new java.util.HashMap<>();
+            for (int from = 0; from < all.size(); from += 500) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+                String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW_COLUMNS + " FROM fleet_cluster "
+                        + "WHERE state IS NOT NULL AND name IN (" + marks + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ClusterRow row = row(rs, at);
+                            out.put(row.name(), row);
+                        }
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.hulftark.agent.Status;
 import io.hulftark.fleet.report.Report;
 import io.hulftark.fleet.state.ClusterState;
 import io.hulftark.fleet.store.JdbcFleetStore;
-import io.hulftark.fleet.view.ClusterDetail;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,7 +83,7 @@ abstract class NotificationsContract {
                 Duration.ofSeconds(8), new HttpTransport(false, receiver.url(), java.util.Optional.of(SECRET),
                 Duration.ofSeconds(5), clock));
         return new Dispatcher(new JdbcOutbox(pool), List.of(r),
-                name -> on.cluster(name, 0, clock.instant()).map(ClusterDetail::cluster), clock, instance, lease,
+                names -> on.rows(names, clock.instant()), clock, instance, lease,
                 new Redactor(List.of(SECRET, receiver.url().toString(), receiver.url().getRawPath())));
     }
 
