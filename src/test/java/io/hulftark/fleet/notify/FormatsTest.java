@@ -66,7 +66,10 @@ class FormatsTest {
     @Test
     void theSignatureIsTheDocumentedHmac() {
         byte[] body = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
-        // RFC 4231-style known answer, computed independently: HMAC-SHA256("key", "1700000000.{\"a\":1}")
+        // A known answer, computed with Python's hmac as deploy/fleet/README.md shows a receiver doing it.
+        assertThat(Signature.sign("s3cret-s3cret-s3cret", 1_700_000_000L,
+                "{\"kind\":\"PROBLEM\"}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("sha256=7944355ceacf06d0306afa19c81876d9c3fa2404e3fc7c6c0aaa010c4c6536d2");
         String sig = Signature.sign("key", 1_700_000_000L, body);
         assertThat(sig).startsWith("sha256=").hasSize(7 + 64);
         assertThat(Signature.verify("key", "1700000000", sig, body, 1_700_000_100L, 300)).isTrue();
