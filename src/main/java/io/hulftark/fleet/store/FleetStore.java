@@ -6,13 +6,17 @@ import io.hulftark.fleet.view.ClusterDetail;
 import io.hulftark.fleet.view.ClusterPage;
 import io.hulftark.fleet.view.ClusterQuery;
 import io.hulftark.fleet.view.ClusterSnapshotRow;
+import io.hulftark.fleet.view.ClusterRow;
 import io.hulftark.fleet.view.EventQuery;
 import io.hulftark.fleet.view.FleetEvent;
 import io.hulftark.fleet.view.MaintenanceView;
 import io.hulftark.fleet.view.Summary;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,6 +49,18 @@ public interface FleetStore extends AutoCloseable {
     Optional<ClusterDetail> cluster(String name, int historyLimit, Instant now);
 
     List<FleetEvent> events(EventQuery query);
+
+    /**
+     * The table rows of those of {@code names} that exist, in one read where the store can: notifications check
+     * acknowledgement and maintenance of a failover burst's clusters at once.
+     */
+    default Map<String, ClusterRow> rows(Collection<String> names, Instant now) {
+        Map<String, ClusterRow> out = new HashMap<>();
+        for (String name : names) {
+            cluster(name, 0, now).ifPresent(d -> out.put(name, d.cluster()));
+        }
+        return out;
+    }
 
     long lastEventId();
 

@@ -2,6 +2,8 @@ package io.hulftark.fleet.store;
 
 import io.agroal.api.AgroalDataSource;
 import io.hulftark.fleet.FleetConfig;
+import io.hulftark.fleet.notify.NotifyConfig;
+import io.hulftark.fleet.notify.NotifyService;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.arc.InjectableInstance;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +34,9 @@ public class FleetStoreProducer {
     FleetConfig config;
 
     @Inject
+    NotifyConfig notify;
+
+    @Inject
     @DataSource("embedded")
     InjectableInstance<AgroalDataSource> embedded;
 
@@ -53,6 +58,7 @@ public class FleetStoreProducer {
         AgroalDataSource pool = instance.getActive();
         JdbcFleetStore store = new JdbcFleetStore(pool, h2 ? JdbcFleetStore.Dialect.H2 : JdbcFleetStore.Dialect.POSTGRESQL,
                 config.freshFor(), config.flapWindow(), config.flapChanges());
+        store.recordStateChanges(NotifyService.enabled(notify));
         String url = ConfigProvider.getConfig().getOptionalValue("quarkus.datasource." + name + ".jdbc.url", String.class)
                 .orElse("");
         Runnable dropConnections = () -> pool.flush(AgroalDataSource.FlushMode.GRACEFUL);

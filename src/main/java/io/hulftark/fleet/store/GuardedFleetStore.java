@@ -6,13 +6,16 @@ import io.hulftark.fleet.view.ClusterDetail;
 import io.hulftark.fleet.view.ClusterPage;
 import io.hulftark.fleet.view.ClusterQuery;
 import io.hulftark.fleet.view.ClusterSnapshotRow;
+import io.hulftark.fleet.view.ClusterRow;
 import io.hulftark.fleet.view.EventQuery;
 import io.hulftark.fleet.view.FleetEvent;
 import io.hulftark.fleet.view.MaintenanceView;
 import io.hulftark.fleet.view.Summary;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -130,6 +133,11 @@ public final class GuardedFleetStore implements FleetStore {
     @Override
     public Optional<ClusterDetail> cluster(String name, int historyLimit, Instant now) {
         return guard(() -> delegate.cluster(name, historyLimit, now));
+    }
+
+    @Override
+    public Map<String, ClusterRow> rows(Collection<String> names, Instant now) {
+        return guard(() -> delegate.rows(names, now));
     }
 
     @Override

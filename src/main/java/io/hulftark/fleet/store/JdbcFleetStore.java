@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.hulftark.agent.Status;
+import io.hulftark.fleet.notify.JdbcOutbox;
 import io.hulftark.fleet.report.Report;
 import io.hulftark.fleet.state.ClusterEvaluator;
 import io.hulftark.fleet.state.ClusterState;
@@ -34,6 +35,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -126,6 +128,8 @@ public final class JdbcFleetStore implements FleetStore {
      * by the row's version and lock only.
      */
     private final ReentrantLock[] ingestStripes = new ReentrantLock[INGEST_STRIPES];
+    /** Whether each state change is also written to the notifications' outbox (fleet/notify): only with receivers. */
+    private volatile boolean recordStateChanges;
 
     public JdbcFleetStore(DataSource dataSource, Dialect dialect, Duration freshFor, Duration flapWindow,
                           int flapChanges) {
@@ -136,6 +140,14 @@ public final class JdbcFleetStore implements FleetStore {
         for (int i = 0; i < ingestStripes.length; i++) {
             ingestStripes[i] = new ReentrantLock();
         }
+    }
+
+    /**
+     * Writes every state change to the notifications' outbox too, in the transaction of its STATE event, so a
+     * change is told exactly once whichever instance made it. Off (nothing written) when no receiver is configured.
+     */
+    public void recordStateChanges(boolean on) {
+        this.recordStateChanges = on;
     }
 
     // ---------------------------------------------------------------- what is kept of a cluster and its nodes
@@ -226,6 +238,9 @@ public final class JdbcFleetStore implements FleetStore {
         Map<String, NodeRow> nodes = new TreeMap<>(last.nodes());
         nodes.put(row.name(), row);
         Derivation d = derive(cluster, nodes, List.of(), now);
+        if (recordStateChanges && d.ev().changed()) {
+            return Optional.empty(); // a change of state takes the locked path, where evaluate() records it
+        }
         List<NewEvent> events = agentEvents(cluster.name(), report);
         List<NewEvent> all = new ArrayList<>(events);
         stateChange(cluster, d, now).ifPresent(all::add); // after the transitions that caused it
@@ -525,7 +540,12 @@ public final class JdbcFleetStore implements FleetStore {
         if (!updateCluster(c, cluster, d, now)) { // the row is locked at this version: never
             throw new SQLException("cluster row of " + cluster.name() + " changed under its lock", "40001");
         }
-        insertEvents(c, stateChange(cluster, d, now).stream().toList());
+        Optional<NewEvent> change = stateChange(cluster, d, now);
+        insertEvents(c, change.stream().toList());
+        if (recordStateChanges && change.isPresent()) {
+            JdbcOutbox.recordChange(c, now, cluster.name(), cluster.record().state(), d.ev().derived().state(),
+                    d.ev().derived().reason());
+        }
         return d.ev();
     }
 
@@ -817,6 +837,33 @@ public final class JdbcFleetStore implements FleetStore {
                 rs.getInt("problem_count"), rs.getBoolean("flapping"), acknowledged,
                 json(rs.getString("nodes"), STRINGS), json(rs.getString("serving"), STRINGS),
                 getInstant(rs, "last_report_at"));
+    }
+
+    /** Clusters by name, 500 a statement. */
+    @Override
+    public Map<String, ClusterRow> rows(Collection<String> names, Instant now) {
+        Instant at = micros(now);
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(names));
+        return Sql.read(dataSource, "rows of " + all.size() + " clusters", c -> {
+            Map<String, ClusterRow> out = new java.util.HashMap<>();
+            for (int from = 0; from < all.size(); from += 500) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+                String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW_COLUMNS + " FROM fleet_cluster "
+                        + "WHERE state IS NOT NULL AND name IN (" + marks + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ClusterRow row = row(rs, at);
+                            out.put(row.name(), row);
+                        }
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     @Override

@@ -1,0 +1,115 @@
+package io.hulftark.fleet.notify;
+
+import io.hulftark.fleet.state.ClusterState;
+import io.hulftark.fleet.view.ClusterRow;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static io.hulftark.fleet.state.ClusterState.DEGRADED;
+import static io.hulftark.fleet.state.ClusterState.DOWN;
+import static io.hulftark.fleet.state.ClusterState.MAINTENANCE;
+import static io.hulftark.fleet.state.ClusterState.OK;
+import static io.hulftark.fleet.state.ClusterState.SPLIT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What one receiver is told of one change, as a table of named cases. */
+class RulesTest {
+
+    static final Instant T = Instant.parse("2026-12-06T20:00:00Z");
+    static final Filter DOWN_SPLIT = new Filter(Set.of(DOWN, SPLIT), List.of("prod-*"), Map.of());
+
+    static Change change(ClusterState from, ClusterState to) {
+        return new Change(1, T, "prod-1", from, to, "why");
+    }
+
+    static Optional<Problem> open(ClusterState state, boolean told) {
+        return Optional.of(new Problem("ops", "prod-1", state, T.minusSeconds(60), told, null));
+    }
+
+    /** name, change, open problem, quiet, expected message kind (null: none), expected told afterwards (null: no record). */
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("a new OK cluster is no news", change(null, OK), Optional.empty(), false, null, null),
+                Arguments.of("OK to DOWN is a problem", change(OK, DOWN), Optional.empty(), false, "PROBLEM", true),
+                Arguments.of("DOWN to SPLIT is a new problem", change(DOWN, SPLIT), open(DOWN, true), false, "PROBLEM", true),
+                Arguments.of("DOWN to OK resolves what was told", change(DOWN, OK), open(DOWN, true), false, "RESOLVED", null),
+                Arguments.of("to a state not wanted resolves too", change(DOWN, DEGRADED), open(DOWN, true), false,
+                        "RESOLVED", null),
+                Arguments.of("a state not wanted is never told", change(OK, DEGRADED), Optional.empty(), false, null, null),
+                Arguments.of("acknowledged: nothing, kept untold", change(OK, DOWN), Optional.empty(), true, null, false),
+                Arguments.of("acknowledged after it was told: still told", change(DOWN, SPLIT), open(DOWN, true), true,
+                        null, true),
+                Arguments.of("the end of an untold problem is no news", change(DOWN, OK), open(DOWN, false), false,
+                        null, null),
+                Arguments.of("into maintenance: nothing, the record kept", change(DOWN, MAINTENANCE), open(DOWN, true),
+                        false, null, true),
+                Arguments.of("recovered while quiet: nothing", change(DOWN, OK), open(DOWN, true), true, null, null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void oneChange(String name, Change change, Optional<Problem> open, boolean quiet, String kind, Boolean told) {
+        Rules.Outcome o = Rules.onChange("ops", DOWN_SPLIT, Duration.ofHours(1), change, open, quiet, Map.of());
+        assertThat(o.message().map(m -> m.kind().name()).orElse(null)).isEqualTo(kind);
+        assertThat(o.problem().map(Problem::told).orElse(null)).isEqualTo(told);
+    }
+
+    @Test
+    void anotherClusterIsNotTheReceiversAndALabelFilterNeedsTheLabel() {
+        Change other = new Change(1, T, "test-1", OK, DOWN, "why");
+        assertThat(Rules.onChange("ops", DOWN_SPLIT, Duration.ZERO, other, Optional.empty(), false, Map.of()).message())
+                .isEmpty();
+        Filter labelled = new Filter(Set.of(DOWN), List.of("*"), Map.of("site", "tokyo"));
+        assertThat(labelled.covers("x", Map.of())).isFalse();
+        assertThat(labelled.covers("x", Map.of("site", "tokyo", "tier", "1"))).isTrue();
+        assertThat(labelled.covers("x", Map.of("site", "osaka"))).isFalse();
+    }
+
+    @Test
+    void globsAreLiteralButForStarAndQuestionMark() {
+        assertThat(Filter.glob("prod-*").matcher("prod-7").matches()).isTrue();
+        assertThat(Filter.glob("prod-?").matcher("prod-17").matches()).isFalse();
+        assertThat(Filter.glob("a.b").matcher("axb").matches()).as("a dot is a dot").isFalse();
+        assertThat(Filter.glob("(x+)+$[").matcher("(x+)+$[").matches()).isTrue();
+    }
+
+    static ClusterRow row(ClusterState state, boolean acknowledged) {
+        return new ClusterRow("prod-1", state, T, "still why", 1, false, acknowledged, List.of(), List.of(), T);
+    }
+
+    @Test
+    void repeatsWhileTheProblemLastsUnlessQuiet() {
+        Problem told = new Problem("ops", "prod-1", DOWN, T, true, T.plusSeconds(3600));
+        Instant now = T.plusSeconds(3600);
+        Rules.Outcome o = Rules.onRepeatDue(told, Optional.of(row(DOWN, false)), Duration.ofHours(1), now);
+        assertThat(o.message()).get().satisfies(m -> {
+            assertThat(m.kind()).isEqualTo(Message.Kind.REPEAT);
+            assertThat(m.reason()).isEqualTo("still why");
+        });
+        assertThat(o.problem().orElseThrow().nextRepeatAt()).isEqualTo(now.plusSeconds(3600));
+
+        Rules.Outcome acked = Rules.onRepeatDue(told, Optional.of(row(DOWN, true)), Duration.ofHours(1), now);
+        assertThat(acked.message()).isEmpty();
+        assertThat(acked.problem().orElseThrow().nextRepeatAt()).isEqualTo(now.plus(Rules.QUIET_RECHECK));
+
+        Rules.Outcome maint = Rules.onRepeatDue(told, Optional.of(row(MAINTENANCE, false)), Duration.ofHours(1), now);
+        assertThat(maint.message()).isEmpty();
+
+        Problem untold = new Problem("ops", "prod-1", DOWN, T, false, now);
+        Rules.Outcome late = Rules.onRepeatDue(untold, Optional.of(row(DOWN, false)), Duration.ZERO, now);
+        assertThat(late.message().orElseThrow().kind()).as("the acknowledgement ended: told now")
+                .isEqualTo(Message.Kind.PROBLEM);
+        assertThat(late.problem().orElseThrow().told()).isTrue();
+        assertThat(late.problem().orElseThrow().nextRepeatAt()).as("repeat 0: told once").isNull();
+    }
+}
