@@ -124,11 +124,11 @@ function withSuffix(iso, suffix) {
 }
 
 const pad2 = (n) => String(n).padStart(2, '0');
-// The zone's name as this browser's language writes it ("CET", "GMT+1"); the offset where it has none.
-const ZONE_NAME = new Intl.DateTimeFormat(undefined, {timeZoneName: 'short'});
-
+// The zone's name as this browser's language writes it ("CET", "GMT+1"); the offset where it has none. A new
+// format each time: one made earlier keeps the zone of its making.
 function zoneOf(d) {
-  const part = ZONE_NAME.formatToParts(d).find((p) => p.type === 'timeZoneName');
+  const part = new Intl.DateTimeFormat(undefined, {timeZoneName: 'short'}).formatToParts(d)
+    .find((p) => p.type === 'timeZoneName');
   if (part && part.value) return part.value;
   const m = -d.getTimezoneOffset();
   return `UTC${m < 0 ? '-' : '+'}${pad2(Math.floor(Math.abs(m) / 60))}:${pad2(Math.abs(m) % 60)}`;
@@ -563,13 +563,13 @@ function shownCluster() {
 async function loadCluster(name, mine, signal) {
   let d;
   let changes;
-  let history;
+  let page;
   try {
     // The cluster first: an unknown one needs no more questions. The timeline has the STATE events of its own,
     // so that a chatty node's transitions do not push them out of it.
     d = await api('/clusters/' + encodeURIComponent(name) + '?history=0', {signal});
     const cluster = encodeURIComponent(name);
-    [changes, history] = await Promise.all([
+    [changes, page] = await Promise.all([
       api(`/events?cluster=${cluster}&kind=STATE&order=NEWEST&limit=${TIMELINE_CHANGES}`, {signal}),
       api('/events?' + historyQuery(name), {signal})]);
   } catch (e) {
@@ -605,7 +605,7 @@ async function loadCluster(name, mine, signal) {
   drawWindows(c.name, d.maintenance || []);
   stripOperatorControls();
   nodeChoices(d.nodes.map((n) => n.node));
-  drawEvents('events', 'history', ui.hist, history, false);
+  drawEvents('events', 'history', ui.hist, page, false);
   show('cluster-loading', false);
   show('cluster-body', true);
 }
@@ -637,10 +637,10 @@ function nodeCard(cluster, n) {
       ` · agent ${n.agentVersion || '?'}, started `, when(n.agentStartedAt, {beside: true}),
       n.dropped ? h('span', {class: 'warn'}, ` · ${n.dropped} events dropped`) : ''),
     resources.length
-      ? h('table', {class: 'resources'},
+      ? h('div', {class: 'table-wrap'}, h('table', {class: 'resources'},
         h('thead', {}, h('tr', {}, ...['Resource', 'Service', 'Status', 'Role', 'Since', 'Ports', 'Reason']
           .map((t) => h('th', {scope: 'col'}, t)))),
-        h('tbody', {}, resources))
+        h('tbody', {}, resources)))
       : h('p', {class: 'muted'}, 'No resources reported.'));
 }
 

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -75,15 +74,18 @@ class DashboardScreensTest {
 
     @AfterEach
     void backToTheUsualWindow() {
-        size(1400, 1000);
+        ((ChromeDriver) browser.driver()).executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
     }
 
     static String name(String what) {
         return "sc" + RUN + "-" + what;
     }
 
+    /** The page's viewport, exactly (a window has a minimum width of its own, and borders). */
     private static void size(int width, int height) {
-        browser.driver().manage().window().setSize(new Dimension(width, height));
+        ((ChromeDriver) browser.driver()).executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
+                "width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+        assertEquals(width, ((Number) browser.script("return window.innerWidth;")).intValue());
     }
 
     private void signIn(String token) {
@@ -100,6 +102,18 @@ class DashboardScreensTest {
     /** Whether the page scrolls sideways: wider than the window's inner width. */
     private boolean scrollsSideways() {
         return (Boolean) browser.script("return document.documentElement.scrollWidth > window.innerWidth;");
+    }
+
+    /** What sticks out on the right, for the failure message. */
+    private Object overflowing() {
+        return browser.script("""
+                return [document.documentElement.scrollWidth, window.innerWidth, document.body.scrollWidth,
+                  ...[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right
+                  > window.innerWidth + 0.5 && e.getClientRects().length > 0)
+                  .slice(0, 12).map((e) => e.tagName + '#' + e.id + '.' + e.className + ' '
+                  + Math.round(e.getBoundingClientRect().left) + '..' + Math.round(e.getBoundingClientRect().right)
+                  + ' ' + getComputedStyle(e).position)];
+                """);
     }
 
     /** The events of a cluster, as a node's agent reports them: out of their time order, with a long text each. */
@@ -125,14 +139,13 @@ class DashboardScreensTest {
 
         size(400, 800);
         browser.await("the table", ExpectedConditions.presenceOfElementLocated(By.cssSelector("#cluster-rows tr")));
-        assertFalse(scrollsSideways(), "the overview scrolls sideways at 400 px");
+        assertFalse(scrollsSideways(), () -> "the overview scrolls sideways at 400 px: " + overflowing());
         openCluster(c);
         browser.await("the history", ExpectedConditions.presenceOfElementLocated(By.cssSelector("#events tr")));
-        assertFalse(scrollsSideways(), "the cluster page scrolls sideways at 400 px: "
-                + browser.script("return document.documentElement.scrollWidth;"));
+        assertFalse(scrollsSideways(), () -> "the cluster page scrolls sideways at 400 px: " + overflowing());
         browser.open(base + "#/events?cluster=" + c);
         browser.await("the event log", ExpectedConditions.presenceOfElementLocated(By.cssSelector("#log-rows tr")));
-        assertFalse(scrollsSideways(), "the event log scrolls sideways at 400 px");
+        assertFalse(scrollsSideways(), () -> "the event log scrolls sideways at 400 px: " + overflowing());
 
         size(1400, 900);
         openCluster(c);
@@ -141,8 +154,17 @@ class DashboardScreensTest {
         List<String> wrapped = (List<String>) browser.script("""
                 return [...document.querySelectorAll('#events td.node, #events td.kind, #events td.when')]
                   .filter((td) => td.textContent.trim() !== '')
-                  .filter((td) => { const r = document.createRange(); r.selectNodeContents(td);
-                    return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1; })
+                  .filter((td) => {
+                    // Wrapped: one of its texts (a node name, a kind, a time) takes more than one line.
+                    const walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+                    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+                      const r = document.createRange();
+                      r.selectNodeContents(n);
+                      const tops = [...r.getClientRects()].map((x) => x.top);
+                      if (tops.length > 1 && Math.max(...tops) - Math.min(...tops) > 2) return true;
+                    }
+                    return false;
+                  })
                   .map((td) => td.textContent);
                 """);
         assertEquals(List.of(), wrapped, "wrapped in the History table at 1400 px");
@@ -352,7 +374,7 @@ class DashboardScreensTest {
         String c = name("viewer");
         reports.cluster(DashboardProfile.reporter(c), c, Status.FAILED, Status.STOPPED);
         HttpResponse<String> ack = reports.call("POST", "/api/v1/fleet/clusters/" + c + "/acknowledgements",
-                DashboardProfile.OPERATOR, "{\"comment\":\"on it\",\"until\":\"2099-01-01T00:00:00Z\"}");
+                DashboardProfile.OPERATOR, "{\"comment\":\"on it\",\"until\":\"" + Instant.now().plusSeconds(3600) + "\"}");
         assertEquals(201, ack.statusCode(), ack.body());
 
         signIn(DashboardProfile.VIEWER);
@@ -365,8 +387,9 @@ class DashboardScreensTest {
         // Signed in again as an operator, in the same tab: the forms and the Remove button are there.
         browser.byId("signout").click();
         browser.await("the sign-in form", ExpectedConditions.visibilityOfElementLocated(By.id("token")));
-        signIn(DashboardProfile.OPERATOR);
-        openCluster(c);
+        browser.byId("token").sendKeys(DashboardProfile.OPERATOR);
+        browser.byId("signin-submit").click();
+        browser.await("back on the cluster page", ExpectedConditions.attributeToBe(By.id("cluster"), "data-cluster", c));
         browser.await("the forms", ExpectedConditions.visibilityOfElementLocated(By.id("ack-form")));
         assertTrue(browser.byId("maint-form").isDisplayed());
         browser.await("the Remove button", ExpectedConditions.presenceOfElementLocated(By.cssSelector("#acks li[data-ack] button")));
