@@ -8,12 +8,18 @@ const API = 'api/v1/fleet';
 const STATES = ['SPLIT', 'DOWN', 'STALE', 'DEGRADED', 'MAINTENANCE', 'OK'];
 const TOKEN_KEY = 'hulftark.fleet.token';
 const PAGE_SIZE = 50;
+const HISTORY_PAGE = 50;
+const TIMELINE_CHANGES = 100;
 const JUST_NOW = 'just now';
+const KINDS = ['STATE', 'TRANSITION', 'ACTION', 'ACK', 'MAINTENANCE', 'NODE'];
 
 const ui = {
   state: '', q: '', sort: 'PROBLEM', page: 0, total: 0,
   route: {view: 'overview'},
   who: null,
+  // The cluster page's history and the event log: filters, and the cursor of every page up to the one shown.
+  hist: {cluster: null, kind: '', node: '', cursors: [null]},
+  log: {cluster: '', kind: '', node: '', cursors: [null]},
 };
 
 // ---------- small helpers ----------
@@ -117,14 +123,55 @@ function withSuffix(iso, suffix) {
   return r === JUST_NOW ? r : r + suffix;
 }
 
-function absolute(iso) {
-  return iso ? new Date(iso).toLocaleString() : '';
+const pad2 = (n) => String(n).padStart(2, '0');
+// The zone's name as this browser's language writes it ("CET", "GMT+1"); the offset where it has none. A new
+// format each time: one made earlier keeps the zone of its making.
+function zoneOf(d) {
+  const part = new Intl.DateTimeFormat(undefined, {timeZoneName: 'short'}).formatToParts(d)
+    .find((p) => p.type === 'timeZoneName');
+  if (part && part.value) return part.value;
+  const m = -d.getTimezoneOffset();
+  return `UTC${m < 0 ? '-' : '+'}${pad2(Math.floor(Math.abs(m) / 60))}:${pad2(Math.abs(m) % 60)}`;
 }
 
-/** A time element: relative text, the absolute time on hover and for assistive technology. */
-function when(iso, suffix = ' ago') {
+/**
+ * The one format of every time on the page: local time, 24-hour, with its zone ("2026-12-06 21:04:05 CET").
+ * Takes an ISO instant or milliseconds.
+ */
+function absolute(iso) {
+  if (iso === null || iso === undefined || iso === '') return '';
+  const d = new Date(typeof iso === 'number' ? iso : Date.parse(iso));
+  if (Number.isNaN(d.getTime())) return '';
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} `
+    + `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())} ${zoneOf(d)}`;
+}
+
+/** "3 min ago", "in 5 h", "just now". */
+function relativeText(iso, now = Date.now()) {
+  const r = relative(iso, now);
+  if (r === JUST_NOW || r === '') return r;
+  return Date.parse(iso) > now ? 'in ' + r : r + ' ago';
+}
+
+/**
+ * A time element in the one format, how long ago in its tooltip; with beside, also next to it ("(3 min ago)").
+ * A second argument that is not an object (an older caller's suffix) is ignored.
+ */
+function when(iso, options) {
   if (!iso) return h('span', {class: 'muted'}, '—');
-  return h('time', {datetime: iso, title: absolute(iso), 'data-suffix': suffix}, withSuffix(iso, suffix));
+  const beside = !!(options && typeof options === 'object' && options.beside);
+  const t = h('time', {datetime: iso, title: relativeText(iso), 'data-relative': ''}, absolute(iso));
+  return beside ? h('span', {class: 'when'}, t, ' ', h('span', {class: 'rel muted', 'data-relative-of': iso},
+    `(${relativeText(iso)})`)) : t;
+}
+
+/** "1 s", "4 min 10 s", "2 h 5 min", "3 d 4 h": a length of time for people. */
+function lasting(ms) {
+  const s = Math.max(Math.round(ms / 1000), 0);
+  if (s < 60) return s + ' s';
+  if (s < 3600) return `${Math.floor(s / 60)} min` + (s % 60 ? ` ${s % 60} s` : '');
+  if (s < 86400) return `${Math.floor(s / 3600)} h` + (Math.floor(s / 60) % 60 ? ` ${Math.floor(s / 60) % 60} min` : '');
+  return `${Math.floor(s / 86400)} d` + (Math.floor(s / 3600) % 24 ? ` ${Math.floor(s / 3600) % 24} h` : '');
 }
 
 /** The value of a datetime-local input for an instant ms from now, in local time. */
@@ -217,7 +264,8 @@ function signOut(reason) {
   sessionStorage.removeItem(TOKEN_KEY);
   stream.stop();
   ui.who = null;
-  for (const id of ['session', 'overview', 'cluster', 'message']) show(id, false);
+  setRole(null);
+  for (const id of ['session', 'views', 'overview', 'cluster', 'eventlog', 'message']) show(id, false);
   show('signin', true);
   if (reason) {
     setText('signin-error', reason);
@@ -232,10 +280,34 @@ function start(who) {
   ui.who = who;
   setText('who', `${who.name} (${String(who.role).toLowerCase()})`);
   document.body.dataset.role = who.role;
+  setRole(who.role);
   show('signin', false);
   show('session', true);
+  show('views', true);
   route();
   stream.start();
+}
+
+// The operator forms, taken out of the page at load: they are put in for an operator's token only, so a viewer's
+// page holds no form, button or field that acts (not merely a disabled one).
+const operatorForms = [];
+
+function isOperator() {
+  return !!ui.who && ui.who.role === 'OPERATOR';
+}
+
+function setRole(role) {
+  for (const {form, parent} of operatorForms) {
+    if (role === 'OPERATOR' && !form.isConnected) parent.append(form);
+    if (role !== 'OPERATOR' && form.isConnected) form.remove();
+  }
+  show('read-only', role !== null && role !== 'OPERATOR');
+}
+
+/** For a viewer: the buttons drawn into the lists of acknowledgements and windows (Remove) leave the page. */
+function stripOperatorControls() {
+  if (isOperator()) return;
+  for (const b of document.querySelectorAll('#acks button, #windows button, #nodes [data-forget]')) b.remove();
 }
 
 function message(text) {
@@ -254,8 +326,16 @@ function route() {
   nav += 1;
   if (loads) loads.abort();
   const m = location.hash.match(/^#\/cluster\/(.+)$/);
-  ui.route = m ? {view: 'cluster', name: decodeURIComponent(m[1])} : {view: 'overview'};
-  if (!m) {
+  const log = location.hash.match(/^#\/events(?:\?(.*))?$/);
+  ui.route = m ? {view: 'cluster', name: decodeURIComponent(m[1])} : log ? {view: 'events'} : {view: 'overview'};
+  if (log) {
+    const p = new URLSearchParams(log[1] || '');
+    ui.log = {cluster: p.get('cluster') || '', kind: KINDS.includes(p.get('kind')) ? p.get('kind') : '',
+      node: p.get('node') || '', cursors: [null]};
+    $('log-cluster').value = ui.log.cluster;
+    $('log-kind').value = ui.log.kind;
+    $('log-node').value = ui.log.node;
+  } else if (!m) {
     // The overview's filters live in its address (#/?state=DOWN&q=tokyo), so a filtered view can be linked to.
     const p = new URLSearchParams(location.hash.replace(/^#\/?\??/, ''));
     ui.state = STATES.includes(p.get('state')) ? p.get('state') : '';
@@ -269,6 +349,11 @@ function route() {
   }
   show('overview', ui.route.view === 'overview');
   show('cluster', ui.route.view === 'cluster');
+  show('eventlog', ui.route.view === 'events');
+  for (const [id, view] of [['nav-overview', 'overview'], ['nav-events', 'events']]) {
+    if (ui.route.view === view) $(id).setAttribute('aria-current', 'page');
+    else $(id).removeAttribute('aria-current');
+  }
   message('');
   if (ui.route.view === 'cluster') {
     // Nothing of the cluster shown before stays, before any request: its nodes, its problems, its buttons.
@@ -276,6 +361,8 @@ function route() {
     show('cluster-loading', true);
     $('back').href = overviewAddress();  // back to the overview as it was filtered
     $('cluster-title').focus();
+  } else if (ui.route.view === 'events') {
+    document.title = 'Event log — hulft-ark fleet';
   } else {
     document.title = 'hulft-ark fleet';
   }
@@ -299,6 +386,8 @@ async function refresh() {
       try {
         if (ui.route.view === 'cluster') {
           await loadCluster(ui.route.name, mine, controller.signal);
+        } else if (ui.route.view === 'events') {
+          await loadLog(mine, controller.signal);
         } else {
           await Promise.all([loadSummary(controller.signal), loadClusters(controller.signal)]);
         }
@@ -408,6 +497,22 @@ async function loadClusters(signal) {
   $('prev').disabled = page.page === 0;
   $('next').disabled = to >= page.total;
   pressTiles();
+  markSort();
+}
+
+/** The column the table is sorted by says so (aria-sort); the others say they are not. */
+function markSort() {
+  for (const th of document.querySelectorAll('#clusters th[data-sort]')) {
+    th.setAttribute('aria-sort', th.dataset.sort !== ui.sort ? 'none' : ui.sort === 'NAME' ? 'ascending' : 'descending');
+  }
+}
+
+function setSort(sort) {
+  ui.sort = sort;
+  ui.page = 0;
+  $('sort').value = sort;
+  markSort();
+  refresh();
 }
 
 function row(c) {
@@ -418,7 +523,7 @@ function row(c) {
   return h('tr', {'data-cluster': c.name, class: 'state-' + c.state},
     h('th', {scope: 'row'}, link),
     h('td', {}, badge(c.state)),
-    h('td', {class: 'since'}, when(c.since, '')),
+    h('td', {class: 'since'}, when(c.since)),
     h('td', {class: 'reason'}, free(c.reason)),
     h('td', {class: 'serving'}, (c.serving || []).join(', ') || h('span', {class: 'muted'}, 'none')),
     h('td', {class: 'node-names'}, (c.nodes || []).join(', ')),
@@ -434,8 +539,16 @@ function clearCluster(name) {
   $('cluster-state').replaceChildren();
   show('cluster-body', false);
   show('cluster-loading', false);
-  for (const id of ['cluster-reason', 'cluster-facts', 'timeline', 'problems', 'nodes', 'acks', 'windows', 'events']) {
+  show('cluster-missing', false);
+  for (const id of ['cluster-reason', 'cluster-facts', 'timeline', 'problems', 'nodes', 'acks', 'windows', 'events',
+    'history-info', 'cluster-missing-detail']) {
     $(id).replaceChildren();
+  }
+  // Another cluster's history starts again at its newest page, with its own nodes to filter by.
+  if (ui.hist.cluster !== name) {
+    ui.hist = {cluster: name, kind: '', node: '', cursors: [null]};
+    $('history-kind').value = '';
+    $('history-node').replaceChildren(h('option', {value: ''}, 'all nodes'));
   }
   document.title = `${visibleText(name)} — hulft-ark fleet`;
   clearForms();
@@ -449,14 +562,23 @@ function shownCluster() {
 
 async function loadCluster(name, mine, signal) {
   let d;
+  let changes;
+  let page;
   try {
-    d = await api('/clusters/' + encodeURIComponent(name) + '?history=200', {signal});
+    // The cluster first: an unknown one needs no more questions. The timeline has the STATE events of its own,
+    // so that a chatty node's transitions do not push them out of it.
+    d = await api('/clusters/' + encodeURIComponent(name) + '?history=0', {signal});
+    const cluster = encodeURIComponent(name);
+    [changes, page] = await Promise.all([
+      api(`/events?cluster=${cluster}&kind=STATE&order=NEWEST&limit=${TIMELINE_CHANGES}`, {signal}),
+      api('/events?' + historyQuery(name), {signal})]);
   } catch (e) {
     if (mine !== nav) return;  // a later navigation owns the page
     if (e.status === 404) {
-      // Unknown (or forgotten meanwhile): the page keeps the name asked for and shows nothing else.
+      // Unknown (or forgotten meanwhile): the page keeps the name asked for, says so, and shows nothing else.
       clearCluster(name);
-      message(e.detail);
+      setText('cluster-missing-detail', e.detail);
+      show('cluster-missing', true);
       return;
     }
     throw e;
@@ -471,9 +593,9 @@ async function loadCluster(name, mine, signal) {
     c.flapping ? h('span', {class: 'marker flap', 'data-marker': 'flapping'}, 'flapping') : '');
   $('cluster-reason').replaceChildren(free(c.reason));
   $('cluster-facts').replaceChildren(
-    `${c.state} since `, when(c.since), ' · serving: ', (c.serving || []).join(', ') || 'none',
-    ' · last report ', when(c.lastReportAt));
-  drawTimeline(c, d.history || []);
+    `${c.state} since `, when(c.since, {beside: true}), ' · serving: ', (c.serving || []).join(', ') || 'none',
+    ' · last report ', when(c.lastReportAt, {beside: true}));
+  drawTimeline(c, changes);
   $('problems').replaceChildren(...(d.problems.length
     ? d.problems.map((p) => h('li', {}, free(p)))
     : [h('li', {class: 'muted'}, 'none')]));
@@ -481,12 +603,9 @@ async function loadCluster(name, mine, signal) {
     : [h('p', {class: 'muted'}, 'No node reported yet.')]));
   drawAcks(c.name, d.acknowledgements || []);
   drawWindows(c.name, d.maintenance || []);
-  $('events').replaceChildren(...(d.history || []).map((e) => h('tr', {'data-event': e.id, 'data-kind': e.kind},
-    h('td', {}, h('time', {datetime: e.at, title: withSuffix(e.at, ' ago')}, absolute(e.at))),
-    h('td', {}, e.kind === 'STATE' && e.state ? badge(e.state) : e.kind),
-    h('td', {}, e.node || ''),
-    h('td', {}, e.tag || ''),
-    h('td', {}, free(e.text)))));
+  stripOperatorControls();
+  nodeChoices(d.nodes.map((n) => n.node));
+  drawEvents('events', 'history', ui.hist, page, false);
   show('cluster-loading', false);
   show('cluster-body', true);
 }
@@ -500,11 +619,11 @@ function nodeCard(cluster, n) {
     h('td', {}, r.service || ''),
     h('td', {}, h('span', {class: 'status', 'data-status': r.status}, r.status)),
     h('td', {}, r.role || ''),
-    h('td', {}, when(r.since, '')),
+    h('td', {}, when(r.since)),
     h('td', {}, (r.ports || []).map(port)),
     h('td', {class: 'reason'}, free(r.reason))));
   // A decommissioned node stays silent for ever and keeps the cluster DEGRADED until an operator forgets it.
-  const forget = n.fresh ? '' : h('button', {type: 'button', class: 'quiet forget', 'data-forget': n.node,
+  const forget = n.fresh || !isOperator() ? '' : h('button', {type: 'button', class: 'quiet forget', 'data-forget': n.node,
     onclick: () => {
       if (shownCluster() !== cluster) return;  // drawn for a page no longer shown
       if (!confirm(`Forget node ${visibleText(n.node)} of ${visibleText(cluster)}? Do this only for a node that was taken out of the cluster.`)) return;
@@ -514,14 +633,14 @@ function nodeCard(cluster, n) {
   return h('article', {class: 'node', 'data-node': n.node, 'data-fresh': String(n.fresh)},
     h('h3', {}, n.node, ' ', h('span', {class: 'fresh ' + (n.fresh ? 'yes' : 'no')}, n.fresh ? 'fresh' : 'silent'),
       ' ', forget),
-    h('p', {class: 'facts'}, 'report received ', when(n.receivedAt), ' · ', skew,
-      ` · agent ${n.agentVersion || '?'}, started `, when(n.agentStartedAt),
+    h('p', {class: 'facts'}, 'report received ', when(n.receivedAt, {beside: true}), ' · ', skew,
+      ` · agent ${n.agentVersion || '?'}, started `, when(n.agentStartedAt, {beside: true}),
       n.dropped ? h('span', {class: 'warn'}, ` · ${n.dropped} events dropped`) : ''),
     resources.length
-      ? h('table', {class: 'resources'},
+      ? h('div', {class: 'table-wrap'}, h('table', {class: 'resources'},
         h('thead', {}, h('tr', {}, ...['Resource', 'Service', 'Status', 'Role', 'Since', 'Ports', 'Reason']
           .map((t) => h('th', {scope: 'col'}, t)))),
-        h('tbody', {}, resources))
+        h('tbody', {}, resources)))
       : h('p', {class: 'muted'}, 'No resources reported.'));
 }
 
@@ -533,31 +652,32 @@ function port(p) {
 }
 
 /**
- * The STATE events as a band of colored segments from the oldest one kept to now. The history is the newest
- * events only, so the band starts at the oldest state change it holds.
+ * The cluster's STATE events (newest first, as asked) as a band of colored segments from the oldest one to now.
+ * Every segment says on hover its state, from and to; one too short for its share of the band is still drawn as a
+ * mark of minimum width (a one-second SPLIT among days of OK is the thing to see).
  */
-function drawTimeline(c, history) {
+function drawTimeline(c, stateEvents) {
   const now = Date.now();
-  const changes = history.filter((e) => e.kind === 'STATE' && e.state)
+  const changes = stateEvents.filter((e) => e.state)
     .map((e) => ({at: Date.parse(e.at), state: e.state}))
     .sort((a, b) => a.at - b.at);
   const last = changes[changes.length - 1];
   if (!last || last.state !== c.state) changes.push({at: Date.parse(c.since), state: c.state});
   const start = changes[0].at;
   const span = Math.max(now - start, 1);
-  const band = h('div', {class: 'band', role: 'img', id: 'timeline-band',
-    'aria-label': changes.map((s) => `${s.state} from ${new Date(s.at).toLocaleString()}`).join('; ')});
-  changes.forEach((s, i) => {
-    const end = i + 1 < changes.length ? changes[i + 1].at : now;
-    const pct = Math.max((end - s.at) / span * 100, 0.4);
-    const segment = h('div', {class: 'segment', 'data-state': s.state,
-      title: `${s.state}: ${new Date(s.at).toLocaleString()} – ${i + 1 < changes.length ? new Date(end).toLocaleString() : 'now'}`});
-    segment.style.flexGrow = String(pct);  // through CSSOM: the policy refuses style attributes
+  const spans = changes.map((s, i) => ({...s, end: i + 1 < changes.length ? changes[i + 1].at : null}));
+  const label = (s) => `${s.state} from ${absolute(s.at)} to ${s.end === null ? 'now' : absolute(s.end)}`
+    + ` (${lasting((s.end === null ? now : s.end) - s.at)})`;
+  const band = h('div', {class: 'band', role: 'img', id: 'timeline-band', 'aria-label': spans.map(label).join('; ')});
+  for (const s of spans) {
+    const segment = h('div', {class: 'segment', 'data-state': s.state, 'data-from': new Date(s.at).toISOString(),
+      'data-to': s.end === null ? 'now' : new Date(s.end).toISOString(), title: label(s)},
+    h('span', {class: 'segment-label'}, s.state));
+    // Through CSSOM: the policy refuses style attributes. The CSS gives every segment its minimum width.
+    segment.style.flexGrow = String(((s.end === null ? now : s.end) - s.at) / span * 1000);
     band.append(segment);
-  });
-  const first = new Date(start).toISOString();
-  const legend = h('div', {class: 'axis'},
-    h('span', {}, h('time', {datetime: first}, new Date(start).toLocaleString()), ` (${withSuffix(first, ' ago')})`),
+  }
+  const legend = h('div', {class: 'axis'}, h('span', {}, when(new Date(start).toISOString(), {beside: true})),
     h('span', {}, 'now'));
   $('timeline').replaceChildren(band, legend);
 }
@@ -579,7 +699,92 @@ function drawWindows(cluster, windows) {
     : [h('li', {class: 'muted'}, 'none')]));
 }
 
+// ---------- history and the event log ----------
+
+/** The query of a page of events, newest first by time, one more than shown (so the page knows there are older). */
+function eventsQuery(filter, extra) {
+  const p = new URLSearchParams({order: 'NEWEST', limit: HISTORY_PAGE + 1, ...extra});
+  if (filter.kind) p.set('kind', filter.kind);
+  if (filter.node) p.set('node', filter.node);
+  const before = filter.cursors[filter.cursors.length - 1];
+  if (before !== null) p.set('before', before);
+  return p.toString();
+}
+
+function historyQuery(name) {
+  return eventsQuery(ui.hist, {cluster: name});
+}
+
+/** The node filter lists the cluster's nodes; a chosen node stays chosen. */
+function nodeChoices(nodes) {
+  const select = $('history-node');
+  const names = [...new Set([...nodes, ...(ui.hist.node ? [ui.hist.node] : [])])].sort();
+  const now = [...select.options].slice(1).map((o) => o.value);
+  if (now.join('\n') !== names.join('\n')) {
+    select.replaceChildren(h('option', {value: ''}, 'all nodes'), ...names.map((n) => h('option', {value: n}, n)));
+  }
+  select.value = ui.hist.node;
+}
+
+function eventRow(e, withCluster) {
+  return h('tr', {'data-event': e.id, 'data-kind': e.kind},
+    h('td', {class: 'when'}, when(e.at)),
+    withCluster ? h('td', {class: 'cluster'}, h('a', {href: '#/cluster/' + encodeURIComponent(e.cluster)}, e.cluster)) : null,
+    h('td', {class: 'kind'}, e.kind === 'STATE' && e.state ? badge(e.state) : e.kind),
+    h('td', {class: 'node'}, e.node || ''),
+    h('td', {class: 'tag'}, e.tag || ''),
+    h('td', {class: 'what'}, free(e.text)));
+}
+
+/** One page of events (HISTORY_PAGE of them; one more means there are older) and its pager. */
+function drawEvents(rowsId, prefix, filter, events, withCluster) {
+  const shown = events.slice(0, HISTORY_PAGE);
+  $(rowsId).replaceChildren(...shown.map((e) => eventRow(e, withCluster)));
+  show(prefix + '-empty', shown.length === 0);
+  const page = filter.cursors.length;
+  $(prefix + '-newer').disabled = page === 1;
+  $(prefix + '-older').disabled = events.length <= HISTORY_PAGE;
+  $(prefix + '-info').dataset.last = shown.length ? String(shown[shown.length - 1].id) : '';
+  $(prefix + '-info').textContent = shown.length === 0 ? '' : page === 1
+    ? `newest ${shown.length}${$(prefix + '-older').disabled ? '' : ' (older on the next page)'}`
+    : `page ${page}: ${shown.length} older events`;
+}
+
+/** Older: the next page starts after the last event shown. Newer: back one page. */
+function turnPage(filter, prefix, older) {
+  if (older) {
+    const last = $(prefix + '-info').dataset.last;
+    if (!last) return;
+    filter.cursors.push(Number(last));
+  } else if (filter.cursors.length > 1) {
+    filter.cursors.pop();
+  }
+  refresh();
+}
+
+function logAddress() {
+  const p = new URLSearchParams();
+  for (const k of ['cluster', 'kind', 'node']) if (ui.log[k]) p.set(k, ui.log[k]);
+  const q = p.toString();
+  return q ? '#/events?' + q : '#/events';
+}
+
+async function loadLog(mine, signal) {
+  if (location.hash !== logAddress()) history.replaceState(null, '', logAddress());
+  const extra = ui.log.cluster ? {cluster: ui.log.cluster} : {};
+  const events = await api('/events?' + eventsQuery(ui.log, extra), {signal});
+  if (mine !== nav || ui.route.view !== 'events') return;
+  drawEvents('log-rows', 'log', ui.log, events, true);
+}
+
+function setLogFilter(key, value) {
+  ui.log[key] = value;
+  ui.log.cursors = [null];
+  refresh();
+}
+
 function clearForms() {
+  if (!$('ack-form')) return;  // a viewer's page has no forms
   for (const id of ['ack-error', 'maint-error']) show(id, false);
   $('ack-comment').value = '';
   $('ack-until').value = localInput(Date.now() + 4 * 3600_000);
@@ -590,6 +795,7 @@ function clearForms() {
 
 /** Runs an operator's request; a refusal (403 for a viewer, 400 for a bad window) is shown next to its form. */
 async function operate(errorId, fn) {
+  if (!$(errorId)) errorId = 'message';
   show(errorId, false);
   try {
     await fn();
@@ -748,6 +954,7 @@ const stream = {
     // For whatever else on the page wants the events (and for the browser tests).
     document.dispatchEvent(new CustomEvent('fleet-event', {detail: event}));
     if (ui.route.view === 'cluster' && event.cluster && event.cluster !== ui.route.name) return;
+    if (ui.route.view === 'events' && ui.log.cluster && event.cluster !== ui.log.cluster) return;
     refreshSoon();
   },
 };
@@ -771,13 +978,33 @@ document.addEventListener('DOMContentLoaded', () => {
   $('next').addEventListener('click', () => { ui.page += 1; refresh(); });
   $('ack-form').addEventListener('submit', acknowledge);
   $('maint-form').addEventListener('submit', setMaintenance);
+  for (const id of ['ack-form', 'maint-form']) {
+    operatorForms.push({form: $(id), parent: $(id).parentElement});
+  }
+  setRole(null);
+  for (const b of document.querySelectorAll('#clusters button.sort')) {
+    b.addEventListener('click', () => setSort(b.dataset.sort));
+  }
+  for (const select of document.querySelectorAll('select.kind-filter')) {
+    select.replaceChildren(h('option', {value: ''}, 'all kinds'), ...KINDS.map((k) => h('option', {value: k}, k)));
+  }
+  $('history-filters').addEventListener('submit', (e) => e.preventDefault());
+  $('history-kind').addEventListener('change', (e) => { ui.hist.kind = e.target.value; ui.hist.cursors = [null]; refresh(); });
+  $('history-node').addEventListener('change', (e) => { ui.hist.node = e.target.value; ui.hist.cursors = [null]; refresh(); });
+  $('history-older').addEventListener('click', () => turnPage(ui.hist, 'history', true));
+  $('history-newer').addEventListener('click', () => turnPage(ui.hist, 'history', false));
+  $('log-filters').addEventListener('submit', (e) => e.preventDefault());
+  $('log-kind').addEventListener('change', (e) => setLogFilter('kind', e.target.value));
+  $('log-cluster').addEventListener('input', debounce((e) => setLogFilter('cluster', e.target.value.trim()), 250));
+  $('log-node').addEventListener('input', debounce((e) => setLogFilter('node', e.target.value.trim()), 250));
+  $('log-older').addEventListener('click', () => turnPage(ui.log, 'log', true));
+  $('log-newer').addEventListener('click', () => turnPage(ui.log, 'log', false));
   window.addEventListener('hashchange', () => { if (token()) route(); });
   window.addEventListener('online', () => stream.retryNow());
   // Relative times age even when nothing happens.
   setInterval(() => {
-    for (const t of document.querySelectorAll('time[data-suffix]')) {
-      t.textContent = withSuffix(t.getAttribute('datetime'), t.dataset.suffix);
-    }
+    for (const t of document.querySelectorAll('time[data-relative]')) t.title = relativeText(t.getAttribute('datetime'));
+    for (const r of document.querySelectorAll('[data-relative-of]')) r.textContent = `(${relativeText(r.dataset.relativeOf)})`;
   }, 15000);
 
   if (!token()) {

@@ -66,7 +66,8 @@ public class DemoCommand implements Callable<Integer> {
     List<FaultKind> faults;
 
     @Option(names = "--fault-every", defaultValue = "20s..40s", paramLabel = "MIN..MAX",
-            description = "The wait before each fault, at random between MIN and MAX (e.g. 30s, 10s..20s, 2m).")
+            description = "The wait before each fault, at random between MIN and MAX (e.g. 30s, 10s..20s, 2m); a "
+                    + "cluster's next fault waits until it has been in service longer than the fleet view's flapping window.")
     String faultEvery;
 
     @Option(names = "--duration", paramLabel = "TIME",

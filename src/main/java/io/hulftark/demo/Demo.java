@@ -2,8 +2,10 @@ package io.hulftark.demo;
 
 import io.hulftark.agent.security.Role;
 import io.hulftark.cli.SimSettings;
+import io.hulftark.fleet.FleetConfig;
 import io.hulftark.sim.SimInstallation;
 import io.hulftark.sim.SimSpec;
+import io.smallrye.config.WithDefault;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -41,8 +44,24 @@ public final class Demo implements AutoCloseable {
     static final String LOOPBACK_B = "127.0.0.2";
     static final List<String> NODES = List.of("node-a", "node-b");
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
-    /** LKHULFT_TIMEOUT of the simulated nodes: bounds the hung start's failover. */
-    static final int KIT_TIMEOUT_SECONDS = 15;
+    /**
+     * LKHULFT_TIMEOUT of the simulated nodes: bounds the hung start's failover. A plain restore takes 7 to 13 s on
+     * a busy two-core machine; at 15 s ordinary failovers timed out and fell back, and the extra serving changes
+     * made clusters flap.
+     */
+    static final int KIT_TIMEOUT_SECONDS = 30;
+    /**
+     * The fleet view's flapping rule as the demo's fleet view runs it: its defaults, passed to it explicitly so that
+     * the demo's fault cadence and the fleet view agree whatever the environment says.
+     */
+    static final Duration FLAP_WINDOW = Duration.parse("PT" + fleetDefault("flapWindow").toUpperCase(Locale.ROOT));
+    static final int FLAP_CHANGES = Integer.parseInt(fleetDefault("flapChanges"));
+    /**
+     * A cluster's next fault comes once it has been in service this long: longer than the flapping window (by the
+     * time an agent's report takes to change the fleet view's serving nodes, and then some), so the serving changes
+     * of its previous fault have aged out and the demo never makes a cluster flap.
+     */
+    static final Duration SETTLE = FLAP_WINDOW.plusSeconds(30);
     static final Duration STARTUP_BOUND = Duration.ofSeconds(180);
     /** The agents' memory settings of deploy/linux/hulft-ark-agent.service. */
     static final List<String> AGENT_JVM = List.of("-Xmx48m", "-Xss256k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -177,13 +196,14 @@ public final class Demo implements AutoCloseable {
             Map<String, FaultTarget> targets = new LinkedHashMap<>();
             nodes.forEach(n -> targets.put(n.id(), new SimFaults(n.sim())));
             injector = new Thread(new FaultInjector(manager, FaultInjector.of(targets), s.faultKinds(), s.minGap(),
-                    s.maxGap(), new Random(), log), "demo-faults");
+                    s.maxGap(), SETTLE, new Random(), log, clock), "demo-faults");
             injector.setDaemon(true);
             injector.start();
         }
         log.line("ready: " + s.clusters() + " clusters served by node-a" + (s.faultKinds().isEmpty() ? ""
                 : "; a fault every " + s.minGap().toSeconds() + (s.maxGap().equals(s.minGap()) ? ""
-                : "-" + s.maxGap().toSeconds()) + " s ("
+                : "-" + s.maxGap().toSeconds()) + " s to a cluster in service for " + FaultInjector.human(SETTLE)
+                + " since its last one ("
                 + s.faultKinds().stream().map(FaultKind::word).collect(Collectors.joining(", ")) + ")"));
         if (duration.isPresent()) {
             ended.await(duration.get().toMillis(), TimeUnit.MILLISECONDS);
@@ -191,6 +211,14 @@ public final class Demo implements AutoCloseable {
             ended.await();
         }
         return childDied.get() ? 1 : 0;
+    }
+
+    private static String fleetDefault(String method) {
+        try {
+            return FleetConfig.class.getMethod(method).getAnnotation(WithDefault.class).value();
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("FleetConfig has no " + method, e);
+        }
     }
 
     private void banner(String operator) {
@@ -204,7 +232,9 @@ public final class Demo implements AutoCloseable {
                 + s.firstAgentPort() + "-" + (s.firstAgentPort() + 2 * s.clusters() - 1) + ".");
         log.plain("  This demo plays LifeKeeper: it keeps HULFT on one node per cluster, fails over when that node's");
         log.plain("  agent reports FAILED, and removes HULFT from a standby that runs it too (SPLIT). Faults it injects:");
-        log.plain("  crash (HULFT killed), refused port, hung start (a failover that hangs until LKHULFT_TIMEOUT), split.");
+        log.plain("  crash (HULFT killed), refused port, hung start (a failover that hangs until LKHULFT_TIMEOUT), split;");
+        log.plain("  a cluster gets its next fault once it has been in service for " + FaultInjector.human(SETTLE)
+                + " (longer than the fleet view's flapping window).");
         log.plain("  On the dashboard: OK, DOWN while nothing serves, SPLIT, then OK again on the other node.");
         log.plain("  Working folder: " + dir + (s.keep() ? " (kept)" : " (removed at the end)")
                 + ". Ctrl-C ends the demo and every process it started.");
@@ -260,6 +290,8 @@ public final class Demo implements AutoCloseable {
         p.put("hulftark.fleet.store", "embedded");
         p.put("hulftark.state-dir", dir.resolve("fleet").toString());
         p.put("hulftark.security.tokens-file", tokens.toString());
+        p.put("hulftark.fleet.flap-window", FaultInjector.human(FLAP_WINDOW));
+        p.put("hulftark.fleet.flap-changes", Integer.toString(FLAP_CHANGES));
         return children.start("the fleet view", command(FLEET_JVM, p, "fleet"), Map.of("MALLOC_ARENA_MAX", "2"),
                 dir.resolve("fleet").resolve("fleet.log"));
     }

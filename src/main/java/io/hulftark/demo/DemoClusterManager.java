@@ -32,6 +32,12 @@ public final class DemoClusterManager implements AutoCloseable {
         private final List<Node> nodes;
         private volatile int active;
         private volatile boolean steady;
+        /** Since when steady without a break; null while not steady. */
+        private volatile Instant steadySince;
+        /** The last fault injected; null before the first. */
+        private volatile Instant disturbedAt;
+        /** Seen not steady since the last fault: LifeKeeper (this demo) has reacted to it. */
+        private volatile boolean reacted;
         private volatile Instant quietUntil = Instant.MIN;
         private final Map<String, Boolean> reachable = new LinkedHashMap<>();
 
@@ -58,6 +64,38 @@ public final class DemoClusterManager implements AutoCloseable {
         /** HULFT runs on the active node only, both agents answer, and nothing is being done about it. */
         public boolean steady() {
             return steady;
+        }
+
+        /** Since when the cluster has been steady without a break; null while it is not. */
+        public Instant steadySince() {
+            return steadySince;
+        }
+
+        /** When the last fault was injected; null before the first. */
+        public Instant disturbedAt() {
+            return disturbedAt;
+        }
+
+        /**
+         * The last fault has run its course: the cluster was seen disturbed after it and is steady again (or, for a
+         * fault that nobody could see, has stayed steady for {@code unseenAfter}).
+         */
+        public boolean settled(Instant now, Duration unseenAfter) {
+            Instant since = steadySince;
+            return disturbedAt != null && steady && since != null
+                    && (reacted || !now.isBefore(disturbedAt.plus(unseenAfter)));
+        }
+
+        private void observedSteady(boolean nowSteady, Instant now) {
+            if (nowSteady && steadySince == null) {
+                steadySince = now;
+            } else if (!nowSteady) {
+                steadySince = null;
+                if (disturbedAt != null) {
+                    reacted = true;
+                }
+            }
+            steady = nowSteady;
         }
     }
 
@@ -153,6 +191,9 @@ public final class DemoClusterManager implements AutoCloseable {
     /** The injector calls this before it disturbs a cluster, so it is not chosen again until it is steady. */
     public void disturbed(Cluster c) {
         c.steady = false;
+        c.steadySince = null;
+        c.reacted = false;
+        c.disturbedAt = clock.instant();
     }
 
     /** One look at a cluster and, when needed, LifeKeeper's reaction. Package-visible for the tests. */
@@ -162,14 +203,14 @@ public final class DemoClusterManager implements AutoCloseable {
         Node.Observation a = observe(c, active);
         Node.Observation s = observe(c, standby);
         if (a.is("FAILED")) {
-            c.steady = false;
+            c.observedSteady(false, clock.instant());
             if (clock.instant().isBefore(c.quietUntil)) {
                 return;
             }
             log.line("detected " + c.name + ": " + active.name() + " FAILED (" + a.reason() + ")");
             failover(c, active, standby);
         } else if (s.is("RUNNING")) {
-            c.steady = false;
+            c.observedSteady(false, clock.instant());
             log.line("detected " + c.name + ": HULFT runs on " + active.name() + " and " + standby.name()
                     + " (split); removing it from the standby " + standby.name());
             Node.Outcome r = standby.act("remove", REASON + ": split, " + active.name() + " is active");
@@ -180,7 +221,7 @@ public final class DemoClusterManager implements AutoCloseable {
             log.line(r.succeeded() ? "split " + c.name + " resolved: HULFT removed from " + standby.name() + " ("
                     + r.detail() + ")" : "remove on " + c.name + "/" + standby.name() + " failed: " + r.detail());
         } else {
-            c.steady = a.is("RUNNING") && s.is("STOPPED");
+            c.observedSteady(a.is("RUNNING") && s.is("STOPPED"), clock.instant());
         }
     }
 

@@ -178,9 +178,17 @@ class DemoIT {
                 && d.path("cluster").path("serving").toString().contains("node-b"), 60);
         // The fleet view saw the outage on its way: the cluster's history holds DOWN (or the FAILED transition).
         assertThat(after.path("history").toString()).containsPattern("DOWN|FAILED");
+        // Back in service, the faulted node is repaired; and a fault every 5 s does not make any cluster flap.
+        run.await("repaired " + cluster + ": its faults are cleared", 60);
+        assertThat(JSON.readTree(get(http, token, "/api/v1/fleet/summary").body()).path("flapping").asInt()).isZero();
 
         assertThat(run.end(180)).as(run.output()).isTrue();
         assertThat(run.process.exitValue()).as(run.output()).isZero();
+        // Each cluster had one fault in the 100 s, not one per 5 s: the next waits for 10m30s in service.
+        for (String c : List.of("demo-1", "demo-2")) {
+            assertThat(run.output().lines().filter(l -> l.contains("fault: crash on " + c + "/")))
+                    .as(run.output()).hasSizeLessThanOrEqualTo(1);
+        }
         assertNothingLeft(dir, pids, FLEET_PORT, FLEET_PORT);
         assertNothingLeft(dir, pids, FIRST_AGENT_PORT, FIRST_AGENT_PORT + 3);
     }

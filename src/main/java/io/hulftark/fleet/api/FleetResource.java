@@ -49,6 +49,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** The fleet view's REST API. Reads need a viewer credential, acknowledgements and windows an operator's, reports a reporter's. */
 @Path("/api/v1/fleet")
@@ -148,8 +149,10 @@ public class FleetResource {
 
     @GET
     @Path("/events")
-    @Operation(summary = "History in id order: after an id, since an instant, of one cluster")
-    @APIResponse(responseCode = "200", description = "The events, oldest first")
+    @Operation(summary = "History in id order (after an id, since an instant), or newest first by time and paged; "
+            + "of one cluster, kind or node")
+    @APIResponse(responseCode = "200", description = "The events, oldest first by id; with order NEWEST newest first by "
+            + "time (ties: newest id first)")
     @APIResponse(responseCode = "400", description = "A parameter is out of its range or not of its type")
     public List<FleetEvent> events(@Parameter(description = "Only events with a greater id (0: from the oldest kept)",
                                            schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "0",
@@ -160,14 +163,46 @@ public class FleetResource {
                                    @QueryParam("since") String since,
                                    @Parameter(description = "Only events of this cluster", schema = @Schema(type = SchemaType.STRING, maxLength = 256))
                                    @QueryParam("cluster") String cluster,
+                                   @Parameter(description = "Only events of this kind (case-insensitive)",
+                                           schema = @Schema(type = SchemaType.STRING, enumeration = {"STATE",
+                                                   "TRANSITION", "ACTION", "ACK", "MAINTENANCE", "NODE"}))
+                                   @QueryParam("kind") String kindParam,
+                                   @Parameter(description = "Only events of this node", schema = @Schema(type = SchemaType.STRING, maxLength = 256))
+                                   @QueryParam("node") String node,
+                                   @Parameter(description = "ID: oldest first by id (for a reader that follows the history); "
+                                           + "NEWEST: newest first by the time they happened, for people (case-insensitive)",
+                                           schema = @Schema(implementation = EventQuery.Order.class, defaultValue = "ID"))
+                                   @QueryParam("order") @DefaultValue("ID") String orderParam,
+                                   @Parameter(description = "With order NEWEST: the id of the last event of the previous "
+                                           + "page; only the events after it in that order",
+                                           schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+                                   @QueryParam("before") String beforeParam,
                                    @Parameter(description = "How many at most", schema = @Schema(type = SchemaType.INTEGER,
                                            format = "int32", minimum = "1", maximum = "1000", defaultValue = "100"))
                                    @QueryParam("limit") String limitParam) {
         long afterId = Params.whole("afterId", afterIdParam, 0L, 0L, Long.MAX_VALUE);
         int limit = Params.whole("limit", limitParam, 100, 1, 1000);
+        EventQuery.Order order = parse(EventQuery.Order.class, "order", orderParam);
+        OptionalLong before = OptionalLong.empty();
+        if (beforeParam != null) {
+            if (order != EventQuery.Order.NEWEST) {
+                throw ProblemException.badRequest("before pages the order NEWEST only; add order=NEWEST");
+            }
+            before = OptionalLong.of(Params.whole("before", beforeParam, 1L, 1L, Long.MAX_VALUE));
+        }
+        Optional<String> kind = Optional.ofNullable(kindParam).filter(k -> !k.isBlank())
+                .map(k -> k.strip().toUpperCase(Locale.ROOT));
+        if (kind.isPresent() && !EVENT_KINDS.contains(kind.get())) {
+            throw ProblemException.badRequest("kind must be one of " + EVENT_KINDS + ", not '" + cut(kindParam) + "'");
+        }
         return fleet.store().events(new EventQuery(afterId, Optional.ofNullable(since).map(s -> instant("since", s)),
-                Optional.ofNullable(cluster).filter(c -> !c.isBlank()), limit));
+                Optional.ofNullable(cluster).filter(c -> !c.isBlank()), kind,
+                Optional.ofNullable(node).filter(n -> !n.isBlank()), order, before, limit));
     }
+
+    /** The kinds of FleetEvent, as its schema lists them. */
+    private static final List<String> EVENT_KINDS = List.of(FleetEvent.STATE, FleetEvent.TRANSITION, FleetEvent.ACTION,
+            FleetEvent.ACK, FleetEvent.MAINTENANCE, FleetEvent.NODE);
 
     @POST
     @Path("/reports")

@@ -950,7 +950,15 @@ public final class JdbcFleetStore implements FleetStore {
         StringBuilder sql = new StringBuilder("SELECT " + EVENT_COLUMNS + " FROM fleet_event WHERE id > ?");
         query.since().ifPresent(s -> sql.append(" AND at >= ?"));
         query.cluster().ifPresent(s -> sql.append(" AND cluster = ?"));
-        sql.append(" ORDER BY id LIMIT ?");
+        query.kind().ifPresent(s -> sql.append(" AND kind = ?"));
+        query.node().ifPresent(s -> sql.append(" AND node = ?"));
+        // The next page of the newest-first order: after the previous page's last event by (at, id), both
+        // descending. A cursor event gone to retention took every older one with it: the page is empty.
+        if (query.before().isPresent()) {
+            sql.append(" AND EXISTS (SELECT 1 FROM fleet_event b WHERE b.id = ?"
+                    + " AND (fleet_event.at < b.at OR (fleet_event.at = b.at AND fleet_event.id < b.id)))");
+        }
+        sql.append(query.order() == EventQuery.Order.NEWEST ? " ORDER BY at DESC, id DESC LIMIT ?" : " ORDER BY id LIMIT ?");
         return Sql.read(dataSource, "events", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 int i = 1;
@@ -958,8 +966,13 @@ public final class JdbcFleetStore implements FleetStore {
                 if (query.since().isPresent()) {
                     setInstant(ps, i++, query.since().get());
                 }
-                if (query.cluster().isPresent()) {
-                    ps.setString(i++, query.cluster().get());
+                for (Optional<String> text : List.of(query.cluster(), query.kind(), query.node())) {
+                    if (text.isPresent()) {
+                        ps.setString(i++, text.get());
+                    }
+                }
+                if (query.before().isPresent()) {
+                    ps.setLong(i++, query.before().getAsLong());
                 }
                 ps.setInt(i, query.limit());
                 return events(ps);

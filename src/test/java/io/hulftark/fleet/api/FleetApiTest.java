@@ -275,6 +275,44 @@ class FleetApiTest {
     }
 
     @Test
+    void eventsComeNewestFirstByTimeFilteredByKindAndNodeAndPaged() {
+        String node = "ev-" + UUID.randomUUID().toString().substring(0, 6);
+        Instant now = Instant.now();
+        // Told in another order than they happened: the order NEWEST is by when, not by arrival.
+        post(FleetProfile.ALPHA, report("alpha", node, now.minusSeconds(5), 1, Status.STOPPED, now, List.of(
+                new Report.Event(1, now.minusSeconds(30), "HULFT", "transition", "oldest"),
+                new Report.Event(2, now.minusSeconds(10), "HULFT", "transition", "newest"),
+                new Report.Event(3, now.minusSeconds(20), "HULFT", "action", "middle"))), 202);
+        try {
+            List<String> transitions = as(FleetProfile.VIEWER).queryParam("node", node).queryParam("kind", "TRANSITION")
+                    .queryParam("order", "NEWEST").get(API + "/events").then().statusCode(200).extract().path("text");
+            assertThat(transitions).containsExactly("newest", "oldest");
+
+            List<Integer> all = as(FleetProfile.VIEWER).queryParam("cluster", "alpha").queryParam("node", node)
+                    .queryParam("order", "NEWEST").get(API + "/events").then().statusCode(200).extract().path("id");
+            List<String> page1 = as(FleetProfile.VIEWER).queryParam("node", node).queryParam("order", "NEWEST")
+                    .queryParam("limit", 2).get(API + "/events").then().statusCode(200).extract().path("text");
+            List<String> page2 = as(FleetProfile.VIEWER).queryParam("node", node).queryParam("order", "NEWEST")
+                    .queryParam("before", all.get(1)).queryParam("limit", 2).get(API + "/events").then()
+                    .statusCode(200).extract().path("text");
+            assertThat(all).hasSize(4);  // the node first seen, then its three events
+            assertThat(page1).hasSize(2).endsWith("newest");
+            assertThat(page2).containsExactly("middle", "oldest");
+
+            invalid(FleetProfile.VIEWER).queryParam("order", "random").get(API + "/events").then().statusCode(400)
+                    .body("detail", containsString("order must be one of"));
+            invalid(FleetProfile.VIEWER).queryParam("kind", "GOSSIP").get(API + "/events").then().statusCode(400)
+                    .body("detail", containsString("kind must be one of"));
+            invalid(FleetProfile.VIEWER).queryParam("before", 5).get(API + "/events").then().statusCode(400)
+                    .body("detail", containsString("order=NEWEST"));
+            invalid(FleetProfile.VIEWER).queryParam("order", "NEWEST").queryParam("before", 0).get(API + "/events")
+                    .then().statusCode(400);
+        } finally {
+            as(FleetProfile.OPERATOR).delete(API + "/clusters/alpha/nodes/" + node).then().statusCode(204);
+        }
+    }
+
+    @Test
     void theAgentsRoutesAreNotServedHere() {
         invalid(FleetProfile.VIEWER).get("/api/v1/node").then().statusCode(404).contentType("application/problem+json")
                 .body("detail", containsString("fleet view"));

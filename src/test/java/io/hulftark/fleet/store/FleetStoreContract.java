@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import static io.hulftark.agent.Status.FAILED;
 import static io.hulftark.agent.Status.RUNNING;
@@ -711,6 +713,50 @@ abstract class FleetStoreContract {
                 .extracting(FleetEvent::cluster).containsOnly("a").hasSize(3);
         assertThat(store.cluster("a", 2, T0).orElseThrow().history()).extracting(FleetEvent::id)
                 .containsExactly(all.get(2).id(), all.get(1).id());
+    }
+
+    @Test
+    void eventsNewestFirstByTimeFilteredByKindAndNodeAndPaged() {
+        okCluster("a", T0);
+        okCluster("b", T0);
+        // Agents' events arrive out of their time order: ids say when they were received, at when they happened.
+        store.ingest(report("a", "n1", 20, RUNNING, transition(1, T0.minusSeconds(300), "first"),
+                transition(2, T0.minusSeconds(100), "third")), T0.plusSeconds(1));
+        store.ingest(report("a", "n2", 20, STOPPED, transition(1, T0.minusSeconds(200), "second")), T0.plusSeconds(2));
+        Comparator<FleetEvent> newestFirst = Comparator.comparing(FleetEvent::at).thenComparing(FleetEvent::id).reversed();
+
+        List<FleetEvent> newest = store.events(new EventQuery(0, Optional.empty(), Optional.of("a"), Optional.empty(),
+                Optional.empty(), EventQuery.Order.NEWEST, OptionalLong.empty(), 1000));
+        assertThat(newest).hasSize(events("a").size()).isSortedAccordingTo(newestFirst)
+                .extracting(FleetEvent::cluster).containsOnly("a");
+        assertThat(newest.stream().filter(e -> e.kind().equals(FleetEvent.TRANSITION)).map(FleetEvent::text))
+                .containsExactly("third", "second", "first");
+        assertThat(newest).extracting(FleetEvent::id).isNotEqualTo(newest.stream().map(FleetEvent::id).sorted(
+                Comparator.reverseOrder()).toList());
+
+        // Pages of two, each after the last event of the one before, make up the whole list once.
+        List<FleetEvent> paged = new ArrayList<>();
+        OptionalLong before = OptionalLong.empty();
+        for (int pages = 0; pages < 20; pages++) {
+            List<FleetEvent> page = store.events(new EventQuery(0, Optional.empty(), Optional.of("a"), Optional.empty(),
+                    Optional.empty(), EventQuery.Order.NEWEST, before, 2));
+            paged.addAll(page);
+            if (page.size() < 2) {
+                break;
+            }
+            before = OptionalLong.of(page.get(page.size() - 1).id());
+        }
+        assertThat(paged).containsExactlyElementsOf(newest);
+
+        assertThat(store.events(new EventQuery(0, Optional.empty(), Optional.empty(), Optional.of(FleetEvent.TRANSITION),
+                Optional.of("n2"), EventQuery.Order.NEWEST, OptionalLong.empty(), 1000)))
+                .extracting(FleetEvent::text).containsExactly("second");
+        assertThat(store.events(new EventQuery(0, Optional.empty(), Optional.empty(), Optional.of(FleetEvent.STATE),
+                Optional.empty(), EventQuery.Order.ID, OptionalLong.empty(), 1000)))
+                .extracting(FleetEvent::kind).containsOnly(FleetEvent.STATE).hasSize(2);
+        // A cursor gone to retention (or never there): nothing older to show.
+        assertThat(store.events(new EventQuery(0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                EventQuery.Order.NEWEST, OptionalLong.of(store.lastEventId() + 1000), 1000))).isEmpty();
     }
 
     @Test
