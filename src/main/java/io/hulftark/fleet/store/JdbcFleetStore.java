@@ -179,8 +179,12 @@ public final class JdbcFleetStore implements FleetStore {
         }
     }
 
-    /** A cluster's row and its node rows (unmodifiable) as a committed write left them. */
-    private record Known(Locked cluster, Map<String, NodeRow> nodes) {
+    /**
+     * A cluster's row and its node rows (unmodifiable) as a committed write left them, and its windows not over
+     * then (read when one could matter: a weekly series is never over, and its cluster's reports take the short
+     * path too). Every change to the windows writes the row, so a known version holds the windows' too.
+     */
+    private record Known(Locked cluster, Map<String, NodeRow> nodes, List<Maintenance> windows) {
     }
 
     /** What an ingest's transaction leaves for after its commit. */
@@ -236,7 +240,7 @@ public final class JdbcFleetStore implements FleetStore {
 
     /**
      * The common report, from what this instance wrote last: a node already known, newer, with nothing dropped,
-     * in a cluster without maintenance windows. The cluster's row is written on the condition that its version
+     * no acknowledgement to end. The cluster's row is written on the condition that its version
      * is still the one known (so nobody wrote the cluster since: this also locks it), then the node's row and
      * the events. A heartbeat (no event, no change of state) on PostgreSQL is one statement: one round trip,
      * its own transaction. Empty, having written nothing, when the report is not such a one or the version
@@ -245,8 +249,7 @@ public final class JdbcFleetStore implements FleetStore {
     private Optional<Ingested> heartbeat(String what, Known last, Report report, Instant now) {
         Locked cluster = last.cluster();
         NodeRow kept = last.nodes().get(report.node());
-        if (kept == null || kept.forgotten() || !newer(report, kept)
-                || cluster.maintenanceUntil() != null && cluster.maintenanceUntil().isAfter(now)) {
+        if (kept == null || kept.forgotten() || !newer(report, kept)) {
             return Optional.empty();
         }
         NodeRow row = row(report, now);
@@ -255,7 +258,7 @@ public final class JdbcFleetStore implements FleetStore {
         }
         Map<String, NodeRow> nodes = new TreeMap<>(last.nodes());
         nodes.put(row.name(), row);
-        Derivation d = derive(cluster, nodes, List.of(), now);
+        Derivation d = derive(cluster, nodes, last.windows(), now);
         if (cluster.acked() && (d.ev().changed() || d.ev().derived().state() == ClusterState.OK
                 || !cluster.ackActive(now))) {
             return Optional.empty(); // the acknowledgement ends: the full path does that under the row's lock
@@ -272,7 +275,7 @@ public final class JdbcFleetStore implements FleetStore {
         }
         return newEvents < 0 ? Optional.empty() : Optional.of(new Ingested(new IngestResult(
                 IngestResult.Outcome.ACCEPTED, newEvents, d.ev().derived().state(), d.ev().changed()),
-                known(cluster, d.ev(), nodes)));
+                known(cluster, d.ev(), nodes, last.windows())));
     }
 
     /** The report's transitions and actions, to be taken once each. */
@@ -367,10 +370,11 @@ public final class JdbcFleetStore implements FleetStore {
     }
 
     /** The cluster as a write that derived {@code ev} from {@code nodes} leaves it. */
-    private static Known known(Locked cluster, ClusterEvaluator.Evaluation ev, Map<String, NodeRow> nodes) {
+    private static Known known(Locked cluster, ClusterEvaluator.Evaluation ev, Map<String, NodeRow> nodes,
+                               List<Maintenance> windows) {
         return new Known(new Locked(cluster.id(), cluster.name(), ev.record(), cluster.ackUntil(), cluster.ackBy(),
                 cluster.ackSticky(), cluster.maintenanceUntil(), cluster.version() + 1),
-                Collections.unmodifiableMap(nodes));
+                Collections.unmodifiableMap(nodes), windows);
     }
 
     /** Any report: the cluster's row locked (created if new), its node rows read unless known at its version. */
@@ -409,7 +413,7 @@ public final class JdbcFleetStore implements FleetStore {
         ClusterEvaluator.Evaluation ev = e.ev();
         return new Ingested(new IngestResult(accepted ? IngestResult.Outcome.ACCEPTED
                 : IngestResult.Outcome.OUTDATED, newEvents, ev.derived().state(), ev.changed()),
-                known(e.cluster(), ev, nodes));
+                known(e.cluster(), ev, nodes, e.windows()));
     }
 
     /**
@@ -568,11 +572,11 @@ public final class JdbcFleetStore implements FleetStore {
             throw new SQLException("cluster row of " + cluster.name() + " changed under its lock", "40001");
         }
         insertEvents(c, events);
-        return new Evaluated(written, d.ev());
+        return new Evaluated(written, d.ev(), windows);
     }
 
     /** An evaluation and the cluster row it wrote (its acknowledgement may have ended). */
-    private record Evaluated(Locked cluster, ClusterEvaluator.Evaluation ev) {
+    private record Evaluated(Locked cluster, ClusterEvaluator.Evaluation ev, List<Maintenance> windows) {
     }
 
     /**
