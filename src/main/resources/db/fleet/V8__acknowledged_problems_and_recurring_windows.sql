@@ -24,6 +24,8 @@ UPDATE fleet_cluster SET ack_by = (SELECT MAX(a.by_user) FROM fleet_ack a WHERE 
 -- until" and the summary counts the clusters in a window without reading the windows.
 ALTER TABLE fleet_cluster ADD COLUMN window_from TIMESTAMP WITH TIME ZONE;
 ALTER TABLE fleet_cluster ADD COLUMN window_until TIMESTAMP WITH TIME ZONE;
+-- Whether the last evaluation found it in a window: a change is a MAINTENANCE event ("in maintenance until ...").
+ALTER TABLE fleet_cluster ADD COLUMN in_maintenance BOOLEAN NOT NULL DEFAULT FALSE;
 
 -- Recurring windows: every one of days (e.g. SUNDAY,MONDAY) at start_time (HH:MM, wall-clock time in zone, an IANA
 -- name) for duration_s seconds, within [starts_at, ends_at); ends_at null: the series never ends. days null: a

@@ -104,7 +104,8 @@ public class FleetResource {
     @Operation(summary = "A page of the cluster table; problem clusters first unless sort says otherwise")
     @APIResponse(responseCode = "200", description = "The page")
     @APIResponse(responseCode = "400", description = "A parameter is out of its range or not one of its values")
-    public ClusterPage clusters(@Parameter(description = "Only clusters in this state (case-insensitive); absent: every "
+    public ClusterPage clusters(@Parameter(description = "Only clusters in this state (case-insensitive); MAINTENANCE: "
+                                        + "those a maintenance window covers now, whatever their state; absent: every "
                                         + "state", schema = @Schema(implementation = ClusterState.class))
                                 @QueryParam("state") String state,
                                 @Parameter(description = "Only clusters whose name, or one of whose nodes' names, holds "

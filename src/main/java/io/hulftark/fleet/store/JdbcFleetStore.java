@@ -97,7 +97,8 @@ public final class JdbcFleetStore implements FleetStore {
     private static final int INGEST_STRIPES = 1024; // a power of two
 
     private static final String CLUSTER_COLUMNS =
-            "id, name, state, since, serving, serving_changes, ack_until, ack_by, ack_sticky, maintenance_until, version";
+            "id, name, state, since, serving, serving_changes, ack_until, ack_by, ack_sticky, maintenance_until, "
+            + "in_maintenance, version";
     private static final String ROW_COLUMNS = "name, state, since, reason, problem_count, flapping, ack_until, ack_by, "
             + "ack_sticky, window_from, window_until, nodes, serving, last_report_at";
     /** An open-ended recurring window's end, for the latest end of a cluster's windows (maintenance_until). */
@@ -148,11 +149,11 @@ public final class JdbcFleetStore implements FleetStore {
      * @param ackBy who gave the acknowledgement in force (null: none); ackUntil its expiry (null: none)
      */
     private record Locked(long id, String name, ClusterEvaluator.Record record, Instant ackUntil, String ackBy,
-                          boolean ackSticky, Instant maintenanceUntil, long version) {
+                          boolean ackSticky, Instant maintenanceUntil, boolean inMaintenance, long version) {
 
         Locked with(Ack ack, Instant maintenanceUntil) {
             return new Locked(id, name, record, ack == null ? null : ack.until(), ack == null ? null : ack.by(),
-                    ack != null && ack.sticky(), maintenanceUntil, version);
+                    ack != null && ack.sticky(), maintenanceUntil, inMaintenance, version);
         }
 
         boolean acked() {
@@ -260,8 +261,8 @@ public final class JdbcFleetStore implements FleetStore {
         nodes.put(row.name(), row);
         Derivation d = derive(cluster, nodes, last.windows(), now);
         if (cluster.acked() && (d.ev().changed() || d.ev().derived().state() == ClusterState.OK
-                || !cluster.ackActive(now))) {
-            return Optional.empty(); // the acknowledgement ends: the full path does that under the row's lock
+                || !cluster.ackActive(now)) || cluster.inMaintenance() != d.ev().derived().inMaintenance()) {
+            return Optional.empty(); // an acknowledgement ends or a window begins or ends: the full path records it
         }
         List<NewEvent> events = agentEvents(cluster.name(), report);
         List<NewEvent> all = new ArrayList<>(events);
@@ -373,7 +374,7 @@ public final class JdbcFleetStore implements FleetStore {
     private static Known known(Locked cluster, ClusterEvaluator.Evaluation ev, Map<String, NodeRow> nodes,
                                List<Maintenance> windows) {
         return new Known(new Locked(cluster.id(), cluster.name(), ev.record(), cluster.ackUntil(), cluster.ackBy(),
-                cluster.ackSticky(), cluster.maintenanceUntil(), cluster.version() + 1),
+                cluster.ackSticky(), cluster.maintenanceUntil(), ev.derived().inMaintenance(), cluster.version() + 1),
                 Collections.unmodifiableMap(nodes), windows);
     }
 
@@ -467,7 +468,7 @@ public final class JdbcFleetStore implements FleetStore {
                         json(rs.getString("serving"), STRINGS), json(rs.getString("serving_changes"), INSTANTS));
                 return Optional.of(new Locked(rs.getLong("id"), rs.getString("name"), record,
                         getInstant(rs, "ack_until"), rs.getString("ack_by"), rs.getBoolean("ack_sticky"),
-                        getInstant(rs, "maintenance_until"), rs.getLong("version")));
+                        getInstant(rs, "maintenance_until"), rs.getBoolean("in_maintenance"), rs.getLong("version")));
             }
         }
     }
@@ -564,6 +565,13 @@ public final class JdbcFleetStore implements FleetStore {
                 ? windows(c, cluster.id(), now) : List.of();
         Derivation d = derive(cluster, nodes, windows, now);
         List<NewEvent> events = new ArrayList<>(stateChange(cluster, d, now).stream().toList());
+        Maintenance.Occurrence window = d.ev().derived().maintenance();
+        if (cluster.inMaintenance() != (window != null)) {
+            // History says when a window's occurrence began and ended; the event also refreshes live dashboards.
+            events.add(NewEvent.fleet(now, cluster.name(), null, FleetEvent.MAINTENANCE, window != null
+                    ? "in maintenance until " + window.until() + " (" + d.ev().derived().state() + ")"
+                    : "maintenance over (" + d.ev().derived().state() + ")"));
+        }
         Locked written = cluster;
         if (cluster.acked() || cluster.ackUntil() != null) {
             written = endAcknowledgements(c, cluster, d.ev().derived().state(), now, events);
@@ -641,7 +649,7 @@ public final class JdbcFleetStore implements FleetStore {
     private static final String UPDATE_CLUSTER = "UPDATE fleet_cluster SET state = ?, since = ?, reason = ?, "
             + "problems = ?, problem_count = ?, flapping = ?, serving = ?, serving_changes = ?, nodes = ?, "
             + "search = ?, last_report_at = ?, recheck_at = ?, problem_rank = ?, ack_by = ?, ack_until = ?, "
-            + "ack_sticky = ?, window_from = ?, window_until = ?, version = ? "
+            + "ack_sticky = ?, window_from = ?, window_until = ?, in_maintenance = ?, version = ? "
             + "WHERE id = ? AND version = ?";
     /** A node's row as reported; its WHERE follows. */
     private static final String UPDATE_NODE_SET = "UPDATE fleet_node SET forgotten = FALSE, received_at = ?, "
@@ -660,7 +668,7 @@ public final class JdbcFleetStore implements FleetStore {
             + "e_seq, e_i) WHERE EXISTS (SELECT 1 FROM n) ORDER BY v.e_i ON CONFLICT DO NOTHING RETURNING agent_seq) "
             + "SELECT (SELECT count(*) FROM n) AS written, (SELECT count(*) FROM e WHERE agent_seq IS NOT NULL) AS taken";
 
-    /** Binds {@link #UPDATE_CLUSTER}'s 21 parameters from {@code i}; returns the index after them. */
+    /** Binds {@link #UPDATE_CLUSTER}'s 22 parameters from {@code i}; returns the index after them. */
     private static int bindCluster(PreparedStatement ps, int i, Locked cluster, Derivation derivation, Instant now)
             throws SQLException {
         ClusterEvaluator.Evaluation ev = derivation.ev();
@@ -683,10 +691,11 @@ public final class JdbcFleetStore implements FleetStore {
         ps.setBoolean(i + 15, cluster.ackSticky());
         setInstant(ps, i + 16, ev.window() == null ? null : ev.window().from());
         setInstant(ps, i + 17, ev.window() == null ? null : ev.window().until());
-        ps.setLong(i + 18, cluster.version() + 1);
-        ps.setLong(i + 19, cluster.id());
-        ps.setLong(i + 20, cluster.version());
-        return i + 21;
+        ps.setBoolean(i + 18, d.inMaintenance());
+        ps.setLong(i + 19, cluster.version() + 1);
+        ps.setLong(i + 20, cluster.id());
+        ps.setLong(i + 21, cluster.version());
+        return i + 22;
     }
 
     /**

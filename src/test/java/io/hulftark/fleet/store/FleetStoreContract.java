@@ -449,8 +449,9 @@ abstract class FleetStoreContract {
         assertThat(row.inMaintenance()).isTrue();
         assertThat(row.maintenanceUntil()).isEqualTo(T0.plusSeconds(20));
         assertThat(store.cluster("c1", 0, T0).orElseThrow().maintenance()).containsExactly(w);
-        assertThat(events("c1", "MAINTENANCE")).singleElement()
-                .satisfies(e -> assertThat(e.text()).contains("alice").contains("patching"));
+        assertThat(events("c1", "MAINTENANCE")).extracting(FleetEvent::text).containsExactly(
+                "maintenance " + T0.minusSeconds(60) + " .. " + T0.plusSeconds(20) + " set by alice: patching",
+                "in maintenance until " + T0.plusSeconds(20) + " (OK)");
 
         // It fails in the window: DOWN shows, in maintenance.
         store.ingest(report("c1", "n1", 200, FAILED), T0.plusSeconds(10));
@@ -475,6 +476,8 @@ abstract class FleetStoreContract {
         assertThat(store.summary(T0.plusSeconds(21)).inMaintenance()).isZero();
         assertThat(store.cluster("c1", 0, T0.plusSeconds(20)).orElseThrow().maintenance()).isEmpty();
         assertThat(events("c1", "STATE")).extracting(FleetEvent::state).containsExactly(OK, DOWN, OK);
+        assertThat(events("c1", "MAINTENANCE")).last().satisfies(e -> assertThat(e.text())
+                .isEqualTo("maintenance over (OK)"));
     }
 
     @Test
@@ -490,8 +493,9 @@ abstract class FleetStoreContract {
         assertThat(store.removeMaintenance("c1", w.id() + 1000, "bob", T0.plusSeconds(11))).isFalse();
         assertThat(store.removeMaintenance("c1", w.id(), "bob", T0.plusSeconds(11))).isTrue();
         assertThat(row("c1", T0.plusSeconds(11)).inMaintenance()).isFalse();
-        assertThat(events("c1", "MAINTENANCE")).last()
-                .satisfies(e -> assertThat(e.text()).isEqualTo("maintenance " + w.id() + " removed by bob"));
+        assertThat(events("c1", "MAINTENANCE")).extracting(FleetEvent::text).endsWith(
+                "in maintenance until " + T0.plusSeconds(3600) + " (OK)", "maintenance " + w.id() + " removed by bob",
+                "maintenance over (OK)");
     }
 
     @Test
@@ -777,8 +781,12 @@ abstract class FleetStoreContract {
             assertThat(r.maintenanceUntil()).isEqualTo(end);
         });
         assertThat(store.summary(start).inMaintenance()).isEqualTo(1);
+        assertThat(events("c1", FleetEvent.MAINTENANCE)).last().satisfies(e -> assertThat(e.text())
+                .isEqualTo("in maintenance until " + end + " (OK)"));
 
         keepReporting("c1", end.minusSeconds(10));
+        // Reports in the window (this instance's short path, from the windows it read) keep the marker.
+        assertThat(row("c1", end.minusSeconds(10)).inMaintenance()).isTrue();
         assertThat(store.reevaluateDue(end.minusNanos(1000))).isZero();
         assertThat(store.reevaluateDue(end)).isEqualTo(1);
         assertThat(row("c1", end).inMaintenance()).isFalse();
