@@ -9,7 +9,7 @@ import java.time.Instant;
         requiredProperties = {"comment"})
 public record AckRequest(@Schema(description = "Why: one line of at most 500 characters, not blank, without control characters or lone surrogates", minLength = 1,
                                  maxLength = 500) String comment,
-                         @Schema(description = "Until when: in the future, at most 30 days ahead; absent or null: as "
+                         @Schema(implementation = String.class, format = "date-time", description = "Until when: in the future, at most 30 days ahead; absent or null: as "
                                  + "long as the problem lasts", nullable = true) Instant until,
                          @Schema(description = "Whether it outlives a change of state (e.g. DOWN → SPLIT); it still "
                                  + "ends when the cluster returns to OK. Absent: false", nullable = true) Boolean sticky) {

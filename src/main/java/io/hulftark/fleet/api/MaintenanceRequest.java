@@ -12,9 +12,9 @@ import java.util.List;
  */
 @Schema(description = "A maintenance window: one-off [from, until) at most 30 days long; or weekly (days given) at "
         + "start in zone for duration, within [from, until) with until optional", requiredProperties = {"reason"})
-public record MaintenanceRequest(@Schema(description = "When it (or its weekly series) starts; absent: now",
+public record MaintenanceRequest(@Schema(implementation = String.class, format = "date-time", description = "When it (or its weekly series) starts; absent: now",
                                          nullable = true) Instant from,
-                                 @Schema(description = "When it ends: in the future and after from; one-off: required, "
+                                 @Schema(implementation = String.class, format = "date-time", description = "When it ends: in the future and after from; one-off: required, "
                                          + "at most 30 days ahead and after from; weekly: absent for a series that never "
                                          + "ends", nullable = true) Instant until,
                                  @Schema(description = "Why: one line of at most 500 characters, not blank, without control characters or lone surrogates", minLength = 1,

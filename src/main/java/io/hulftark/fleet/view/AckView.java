@@ -16,7 +16,7 @@ public record AckView(@Schema(description = "Its id, for DELETE", minimum = "1")
                       @Schema(description = "The operator's name (from the token file)") String by,
                       @Schema(description = "Why, one line", maxLength = 500) String comment,
                       @Schema(description = "When it was given") Instant at,
-                      @Schema(description = "When it expires; null: it lasts as long as its problem", nullable = true)
+                      @Schema(implementation = String.class, format = "date-time", description = "When it expires; null: it lasts as long as its problem", nullable = true)
                       Instant until,
                       @Schema(description = "The state it acknowledged (never OK)") ClusterState state,
                       @Schema(description = "The state's reason when it was given: the problem acknowledged") String problem,

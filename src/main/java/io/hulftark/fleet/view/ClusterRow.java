@@ -33,16 +33,16 @@ public record ClusterRow(@Schema(description = "The cluster's name") String name
                                  + "on an OK cluster)") boolean acknowledged,
                          @Schema(description = "Every node known to the cluster, in name order") List<String> nodes,
                          @Schema(description = "TAG@NODE for each resource served now") List<String> serving,
-                         @Schema(description = "When the newest report of any of its nodes was received; null when none "
+                         @Schema(implementation = String.class, format = "date-time", description = "When the newest report of any of its nodes was received; null when none "
                                  + "is kept", nullable = true) Instant lastReportAt,
                          @Schema(description = "Who acknowledged its problem; null when not acknowledged",
                                  nullable = true) String acknowledgedBy,
-                         @Schema(description = "When that acknowledgement expires; null when not acknowledged or when "
+                         @Schema(implementation = String.class, format = "date-time", description = "When that acknowledgement expires; null when not acknowledged or when "
                                  + "it lasts as long as the problem", nullable = true) Instant acknowledgedUntil,
                          @Schema(description = "Whether that acknowledgement outlives a change of state; false when "
                                  + "not acknowledged") boolean acknowledgedSticky,
                          @Schema(description = "Whether a maintenance window covers now (it is then not notified)")
                          boolean inMaintenance,
-                         @Schema(description = "When the window's occurrence that covers now ends; null when not in "
+                         @Schema(implementation = String.class, format = "date-time", description = "When the window's occurrence that covers now ends; null when not in "
                                  + "maintenance", nullable = true) Instant maintenanceUntil) {
 }

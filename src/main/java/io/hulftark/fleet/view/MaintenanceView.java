@@ -15,7 +15,7 @@ import java.util.List;
 public record MaintenanceView(@Schema(description = "Its id, for DELETE", minimum = "1") long id,
                               @Schema(description = "The cluster's name") String cluster,
                               @Schema(description = "When it (or its series) starts") Instant from,
-                              @Schema(description = "When it (or its series) ends (not included); null: a weekly "
+                              @Schema(implementation = String.class, format = "date-time", description = "When it (or its series) ends (not included); null: a weekly "
                                       + "series that never ends", nullable = true) Instant until,
                               @Schema(description = "Why, one line", maxLength = 500) String reason,
                               @Schema(description = "The operator's name (from the token file)") String by,
@@ -29,8 +29,8 @@ public record MaintenanceView(@Schema(description = "Its id, for DELETE", minimu
                                       + "null: one-off", nullable = true) String duration,
                               @Schema(description = "Weekly: the IANA time zone of start; null: one-off",
                                       nullable = true) String zone,
-                              @Schema(description = "The occurrence that covers now, else the next one: its start; "
+                              @Schema(implementation = String.class, format = "date-time", description = "The occurrence that covers now, else the next one: its start; "
                                       + "null when over", nullable = true) Instant nextFrom,
-                              @Schema(description = "The same occurrence's end (not included); null when over",
+                              @Schema(implementation = String.class, format = "date-time", description = "The same occurrence's end (not included); null when over",
                                       nullable = true) Instant nextUntil) {
 }
