@@ -515,11 +515,30 @@ function setSort(sort) {
   refresh();
 }
 
+/** "22:00" (24-hour, local), with the date when not today. */
+function clock(iso) {
+  const d = new Date(iso);
+  const time = d.toLocaleTimeString([], {hour: '2-digit', minute: '2-digit', hourCycle: 'h23'});
+  return d.toDateString() === new Date().toDateString() ? time : `${d.toLocaleDateString()} ${time}`;
+}
+
+/** The acknowledgement and maintenance markers beside the real state: "ack · alice until 22:00", "in maintenance until 22:00". */
+function stateMarkers(c) {
+  const until = (iso, otherwise) => (iso ? ' until ' + clock(iso) : otherwise);
+  return [
+    c.acknowledged ? h('span', {class: 'marker ack', 'data-marker': 'ack',
+      title: `acknowledged by ${c.acknowledgedBy}${until(c.acknowledgedUntil, ' until the problem ends')}${c.acknowledgedSticky ? ' (sticky)' : ''}`},
+      `ack · ${c.acknowledgedBy}${until(c.acknowledgedUntil, '')}`) : null,
+    c.inMaintenance ? h('span', {class: 'marker maint', 'data-marker': 'maintenance',
+      title: `in a maintenance window: ${c.state} is the real state, not notified`},
+      `in maintenance${until(c.maintenanceUntil, '')}`) : null,
+    c.flapping ? h('span', {class: 'marker flap', title: 'flapping: serving changes often', 'data-marker': 'flapping'}, 'flapping') : null,
+  ].filter((m) => m !== null);
+}
+
 function row(c) {
   const link = h('a', {href: '#/cluster/' + encodeURIComponent(c.name)}, c.name);
-  const markers = h('td', {class: 'markers'},
-    c.acknowledged ? h('span', {class: 'marker ack', title: 'acknowledged by an operator', 'data-marker': 'ack'}, 'ack') : null,
-    c.flapping ? h('span', {class: 'marker flap', title: 'flapping: serving changes often', 'data-marker': 'flapping'}, 'flapping') : null);
+  const markers = h('td', {class: 'markers'}, ...stateMarkers(c));
   return h('tr', {'data-cluster': c.name, class: 'state-' + c.state},
     h('th', {scope: 'row'}, link),
     h('td', {}, badge(c.state)),
@@ -588,9 +607,7 @@ async function loadCluster(name, mine, signal) {
   document.title = `${visibleText(c.name)} ${c.state} — hulft-ark fleet`;
   $('cluster').dataset.cluster = c.name;
   setText('cluster-name', c.name);
-  $('cluster-state').replaceChildren(badge(c.state),
-    c.acknowledged ? h('span', {class: 'marker ack', 'data-marker': 'ack'}, 'ack') : '',
-    c.flapping ? h('span', {class: 'marker flap', 'data-marker': 'flapping'}, 'flapping') : '');
+  $('cluster-state').replaceChildren(badge(c.state), ...stateMarkers(c));
   $('cluster-reason').replaceChildren(free(c.reason));
   $('cluster-facts').replaceChildren(
     `${c.state} since `, when(c.since, {beside: true}), ' · serving: ', (c.serving || []).join(', ') || 'none',
@@ -684,7 +701,8 @@ function drawTimeline(c, stateEvents) {
 
 function drawAcks(cluster, acks) {
   $('acks').replaceChildren(...(acks.length ? acks.map((a) => h('li', {'data-ack': a.id},
-    h('span', {}, a.by, ': “', free(a.comment), '” until ', h('time', {datetime: a.until}, absolute(a.until))),
+    h('span', {}, a.by, ': “', free(a.comment), '” for ', a.state, a.sticky ? ' (sticky)' : '',
+      a.until ? [' until ', h('time', {datetime: a.until}, absolute(a.until))] : ' until the problem ends'),
     h('button', {type: 'button', class: 'quiet', 'aria-label': `Remove the acknowledgement by ${a.by}`,
       onclick: () => remove(cluster, `/clusters/${encodeURIComponent(cluster)}/acknowledgements/${a.id}`, 'ack-error')}, 'Remove')))
     : [h('li', {class: 'muted'}, 'none')]));
@@ -692,7 +710,10 @@ function drawAcks(cluster, acks) {
 
 function drawWindows(cluster, windows) {
   $('windows').replaceChildren(...(windows.length ? windows.map((w) => h('li', {'data-window': w.id},
-    h('span', {}, h('time', {datetime: w.from}, absolute(w.from)), ' – ', h('time', {datetime: w.until}, absolute(w.until)),
+    h('span', {}, (w.days || []).length
+      ? [`every ${w.days.join(', ')} ${w.start} ${w.zone} for ${w.duration}`,
+        w.nextFrom ? ', next ' : '', w.nextFrom ? h('time', {datetime: w.nextFrom}, absolute(w.nextFrom)) : '']
+      : [h('time', {datetime: w.from}, absolute(w.from)), ' – ', h('time', {datetime: w.until}, absolute(w.until))],
       ': ', free(w.reason), ' (', w.by, ')'),
     h('button', {type: 'button', class: 'quiet', 'aria-label': `Remove the window "${w.reason}"`,
       onclick: () => remove(cluster, `/clusters/${encodeURIComponent(cluster)}/maintenance/${w.id}`, 'maint-error')}, 'Remove')))

@@ -50,9 +50,9 @@ class EventFeedTest {
         @Override public Summary summary(Instant now) { throw new UnsupportedOperationException(); }
         @Override public ClusterPage clusters(ClusterQuery q, Instant now) { throw new UnsupportedOperationException(); }
         @Override public Optional<ClusterDetail> cluster(String n, int h, Instant now) { throw new UnsupportedOperationException(); }
-        @Override public AckView acknowledge(String c, String b, String m, Instant u, Instant n) { throw new UnsupportedOperationException(); }
+        @Override public AckView acknowledge(String c, String b, String m, Instant u, boolean s, Instant n) { throw new UnsupportedOperationException(); }
         @Override public boolean removeAcknowledgement(String c, long id, String b, Instant n) { throw new UnsupportedOperationException(); }
-        @Override public MaintenanceView addMaintenance(String c, Instant f, Instant u, String r, String b, Instant n) { throw new UnsupportedOperationException(); }
+        @Override public MaintenanceView addMaintenance(String c, io.hulftark.fleet.state.Maintenance w, String b, Instant n) { throw new UnsupportedOperationException(); }
         @Override public boolean removeMaintenance(String c, long id, String b, Instant n) { throw new UnsupportedOperationException(); }
         @Override public boolean forgetNode(String c, String n, String b, Instant now) { throw new UnsupportedOperationException(); }
         @Override public long prune(Instant before) { throw new UnsupportedOperationException(); }

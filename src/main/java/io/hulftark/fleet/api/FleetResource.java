@@ -7,6 +7,8 @@ import io.hulftark.agent.security.ReporterOnly;
 import io.hulftark.fleet.FleetService;
 import io.hulftark.fleet.report.Report;
 import io.hulftark.fleet.state.ClusterState;
+import io.hulftark.fleet.state.Maintenance;
+import io.hulftark.fleet.store.AcknowledgementRefusedException;
 import io.hulftark.fleet.store.IngestResult;
 import io.hulftark.fleet.store.UnknownClusterException;
 import io.hulftark.fleet.view.AckView;
@@ -103,7 +105,8 @@ public class FleetResource {
     @Operation(summary = "A page of the cluster table; problem clusters first unless sort says otherwise")
     @APIResponse(responseCode = "200", description = "The page")
     @APIResponse(responseCode = "400", description = "A parameter is out of its range or not one of its values")
-    public ClusterPage clusters(@Parameter(description = "Only clusters in this state (case-insensitive); absent: every "
+    public ClusterPage clusters(@Parameter(description = "Only clusters in this state (case-insensitive); MAINTENANCE: "
+                                        + "those a maintenance window covers now, whatever their state; absent: every "
                                         + "state", schema = @Schema(implementation = ClusterState.class))
                                 @QueryParam("state") String state,
                                 @Parameter(description = "Only clusters whose name, or one of whose nodes' names, holds "
@@ -224,12 +227,17 @@ public class FleetResource {
     @Path("/clusters/{name}/acknowledgements")
     @Consumes(MediaType.APPLICATION_JSON)
     @OperatorOnly
-    @Operation(summary = "Acknowledge the cluster's problem until an instant (operator)")
+    @Operation(summary = "Acknowledge the cluster's current problem (operator)", description = "It belongs to the "
+            + "state and reason the cluster has now and replaces an acknowledgement in force. It ends when the cluster "
+            + "returns to OK, when the state changes unless sticky, at until when given, or when removed; each end is "
+            + "an ACK event in the history.")
     @APIResponse(responseCode = "201", description = "The acknowledgement",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AckView.class)))
-    @APIResponse(responseCode = "400", description = "comment missing, too long or not one line; until missing, past "
-            + "or more than 30 days ahead; or the body is not such JSON")
+    @APIResponse(responseCode = "400", description = "comment missing, too long or not one line; until past or more "
+            + "than 30 days ahead; or the body is not such JSON")
     @APIResponse(responseCode = "404", description = NO_CLUSTER)
+    @APIResponse(responseCode = "409", description = "The cluster is OK: there is no problem to acknowledge",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response acknowledge(@Parameter(description = NAME) @PathParam("name") String name,
                                 @RequestBody(required = true, description = "The acknowledgement") AckRequest body) {
         if (body == null) {
@@ -237,12 +245,17 @@ public class FleetResource {
         }
         Instant now = fleet.now();
         text(body.commentProblem(MAX_TEXT));
-        future("until", body.until(), now);
+        if (body.until() != null) {
+            future("until", body.until(), now);
+        }
         try {
-            AckView ack = fleet.store().acknowledge(name, caller.get().name(), body.comment().strip(), body.until(), now);
+            AckView ack = fleet.store().acknowledge(name, caller.get().name(), body.comment().strip(), body.until(),
+                    Boolean.TRUE.equals(body.sticky()), now);
             return Response.status(201).entity(ack).build();
         } catch (UnknownClusterException e) {
             throw ProblemException.notFound(e.getMessage());
+        } catch (AcknowledgementRefusedException e) {
+            throw new ProblemException(409, "conflict", "Conflict", e.getMessage());
         }
     }
 
@@ -268,11 +281,16 @@ public class FleetResource {
     @Path("/clusters/{name}/maintenance")
     @Consumes(MediaType.APPLICATION_JSON)
     @OperatorOnly
-    @Operation(summary = "Set a maintenance window (operator); one that covers now makes the cluster MAINTENANCE at once")
+    @Operation(summary = "Set a maintenance window, one-off or weekly (operator)", description = "A window never "
+            + "changes the state: while an occurrence covers now the cluster shows its real state with inMaintenance "
+            + "and maintenanceUntil, counts in the summary's MAINTENANCE key and is not notified. A weekly window's "
+            + "start is wall-clock time in its IANA zone (DST followed), its duration elapsed time.")
     @APIResponse(responseCode = "201", description = "The window",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MaintenanceView.class)))
-    @APIResponse(responseCode = "400", description = "reason missing, too long or not one line; until missing, past, "
-            + "not after from, or more than 30 days ahead or after from; or the body is not such JSON")
+    @APIResponse(responseCode = "400", description = "reason missing, too long or not one line; until past or not "
+            + "after from; one-off: until missing or more than 30 days ahead or after from; weekly: a day, start, "
+            + "duration (more than 0, at most 7 days) or zone (IANA) missing or not of its form; or the body is not "
+            + "such JSON")
     @APIResponse(responseCode = "404", description = NO_CLUSTER)
     public Response maintenance(@Parameter(description = NAME) @PathParam("name") String name,
                                 @RequestBody(required = true, description = "The window") MaintenanceRequest body) {
@@ -282,20 +300,42 @@ public class FleetResource {
         Instant now = fleet.now();
         Instant from = body.from() == null ? now : body.from();
         text(body.reasonProblem(MAX_TEXT));
-        future("until", body.until(), now);
-        if (!body.until().isAfter(from)) {
+        Maintenance.Weekly weekly = null;
+        if (body.weekly()) {
+            try {
+                weekly = Maintenance.Weekly.parse(body.days(), body.start(), body.duration(), body.zone());
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest(e.getMessage());
+            }
+            if (body.until() != null && !body.until().isAfter(now)) {
+                throw ProblemException.badRequest("until must be in the future");
+            }
+        } else {
+            future("until", body.until(), now);
+            if (Duration.between(from, body.until()).compareTo(LONGEST) > 0) {
+                throw ProblemException.badRequest("a window lasts at most 30 days");
+            }
+        }
+        if (body.until() != null && !body.until().isAfter(from)) {
             throw ProblemException.badRequest("until must be after from");
         }
-        if (Duration.between(from, body.until()).compareTo(LONGEST) > 0) {
-            throw ProblemException.badRequest("a window lasts at most 30 days");
-        }
         try {
-            MaintenanceView w = fleet.store().addMaintenance(name, from, body.until(), body.reason().strip(),
-                    caller.get().name(), now);
+            MaintenanceView w = fleet.store().addMaintenance(name, new Maintenance(from, body.until(),
+                    body.reason().strip(), weekly), caller.get().name(), now);
             return Response.status(201).entity(w).build();
         } catch (UnknownClusterException e) {
             throw ProblemException.notFound(e.getMessage());
         }
+    }
+
+    @GET
+    @Path("/clusters/{name}/maintenance")
+    @Operation(summary = "The cluster's maintenance windows not yet over, with each one's current or next occurrence")
+    @APIResponse(responseCode = "200", description = "The windows, by start")
+    @APIResponse(responseCode = "404", description = NO_CLUSTER)
+    public List<MaintenanceView> windows(@Parameter(description = NAME) @PathParam("name") String name) {
+        return fleet.store().cluster(name, 0, fleet.now()).map(ClusterDetail::maintenance)
+                .orElseThrow(() -> ProblemException.notFound("no cluster named '" + cut(name) + "'"));
     }
 
     @DELETE

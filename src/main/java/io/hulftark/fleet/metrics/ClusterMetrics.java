@@ -74,11 +74,11 @@ public final class ClusterMetrics extends Collector implements Collector.Describ
     }
 
     /**
-     * "In maintenance" as the metrics count it: the ONE place that decides it. Today a window makes the state
-     * MAINTENANCE; once a window keeps the real state and marks the row, this reads the marker instead.
+     * "In maintenance" as the metrics count it: the ONE place that decides it. A window keeps the cluster's real
+     * state (its state series still says DOWN) and marks the row.
      */
     static boolean inMaintenance(ClusterRow row) {
-        return row.state() == ClusterState.MAINTENANCE;
+        return row.inMaintenance();
     }
 
     /** Names and help without reading the store: the registry asks at registration to check for clashes. */

@@ -29,11 +29,10 @@ public final class Rules {
 
     /**
      * Whether nothing is sent for the cluster now. The one place that reads acknowledgement and maintenance: it
-     * follows the store's row (a nullable maintenanceUntil replaces the MAINTENANCE state when downtimes show the
-     * real state).
+     * follows the store's row (a window keeps the real state and marks the row as in maintenance).
      */
     public static boolean quiet(ClusterRow row, Instant now) {
-        return row.acknowledged() || row.state() == ClusterState.MAINTENANCE;
+        return row.acknowledged() || row.inMaintenance();
     }
 
     /** The cluster's agents' labels; none until clusters carry them (issue 12). */

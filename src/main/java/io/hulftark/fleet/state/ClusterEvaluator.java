@@ -38,8 +38,11 @@ public final class ClusterEvaluator {
     /**
      * @param changed   the state differs from the stored one (always true for a new cluster)
      * @param recheckAt the earliest instant after now at which the answer can change with no new input, or null
+     * @param window    the window occurrence that covers now (the one ending last), else the next to start, or
+     *                  null: what the store keeps so that a read at any instant can tell "in maintenance until"
      */
-    public record Evaluation(Record record, ClusterStateDeriver.Derived derived, boolean changed, Instant recheckAt) {
+    public record Evaluation(Record record, ClusterStateDeriver.Derived derived, boolean changed, Instant recheckAt,
+                             Maintenance.Occurrence window) {
     }
 
     // The store keeps instants in microseconds; "just after" an instant is one microsecond later.
@@ -60,8 +63,8 @@ public final class ClusterEvaluator {
     /**
      * @param latest       the latest report of every node the cluster knows (not forgotten): these are the
      *                     expected nodes
-     * @param windows      the cluster's maintenance windows (past ones are ignored)
-     * @param ackUntils    when the cluster's acknowledgements expire (only for recheckAt: they never change the state)
+     * @param windows      the cluster's maintenance windows (past ones are ignored); they never change the state
+     * @param ackUntils    when the cluster's acknowledgements expire (only for recheckAt: the store ends them then)
      */
     public Evaluation evaluate(String cluster, Record stored, List<NodeReport> latest, List<Maintenance> windows,
                                List<Instant> ackUntils, Instant now) {
@@ -84,7 +87,12 @@ public final class ClusterEvaluator {
         ClusterStateDeriver.Derived derived = deriver.derive(cluster, expected, reports, windows, changes, now);
         boolean changed = derived.state() != stored.state();
         Record record = new Record(derived.state(), changed ? now : stored.since(), serving, changes);
-        return new Evaluation(record, derived, changed, recheckAt(reports, windows, changes, ackUntils, now));
+        List<Maintenance.Occurrence> occurrences = windows.stream().flatMap(w -> w.currentOrNext(now).stream())
+                .toList();
+        Maintenance.Occurrence window = derived.maintenance() != null ? derived.maintenance()
+                : occurrences.stream().min(Comparator.comparing(Maintenance.Occurrence::from)).orElse(null);
+        return new Evaluation(record, derived, changed, recheckAt(reports, occurrences, changes, ackUntils, now),
+                window);
     }
 
     /** The sorted "TAG@NODE" of every resource a fresh report shows RUNNING. */
@@ -103,11 +111,12 @@ public final class ClusterEvaluator {
         return !report.receivedAt().isBefore(now.minus(freshFor));
     }
 
-    private Instant recheckAt(List<NodeReport> reports, List<Maintenance> windows, List<Instant> changes,
+    private Instant recheckAt(List<NodeReport> reports, List<Maintenance.Occurrence> windows, List<Instant> changes,
                               List<Instant> ackUntils, Instant now) {
         // Each candidate is the first instant at which a rule of the deriver reads its input differently.
         Stream<Instant> staleAt = reports.stream().filter(r -> isFresh(r, now))
                 .map(r -> r.receivedAt().plus(freshFor).plus(TICK));
+        // A recurring window's next occurrence is known at the end of the current one: each edge wakes the cluster.
         Stream<Instant> windowEdges = windows.stream().flatMap(w -> Stream.of(w.from(), w.until()));
         Stream<Instant> flapAgesOut = changes.stream().min(Comparator.naturalOrder())
                 .map(t -> t.plus(flapWindow).plus(TICK)).stream();

@@ -12,6 +12,9 @@ public enum ClusterState {
     SPLIT,
     /** No node has reported recently: the fleet view cannot tell. */
     STALE,
-    /** An operator set a maintenance window that covers now. */
+    /**
+     * Never a cluster's state (a window shows the real state with a marker): kept as the summary's key for the
+     * clusters in a maintenance window now, and as the cluster list's filter for them, as before.
+     */
     MAINTENANCE
 }

@@ -23,7 +23,6 @@ import java.util.stream.Stream;
  *
  * <p>The rules, applied in this order; the first that matches decides the state:
  * <ol>
- *   <li>A maintenance window covers now → {@code MAINTENANCE}; the reason names the window's reason and end.</li>
  *   <li>No node has a fresh report → {@code STALE}.</li>
  *   <li>A tag is RUNNING on more than one node → {@code SPLIT}; the reason names the tag and the nodes.</li>
  *   <li>A tag is RUNNING on no node → {@code DOWN}; the reason lists what each node says of that tag.</li>
@@ -54,20 +53,35 @@ import java.util.stream.Stream;
  *   <li>A node outside the expected list that is silent is ignored, so a decommissioned node's last
  *       report does not keep a cluster DEGRADED for ever.</li>
  * </ul>
- * Acknowledgements never change the state; see {@link Acknowledgement#acknowledged}.
+ * Neither acknowledgements nor maintenance windows change the state: a window that covers now is reported in
+ * {@link Derived#maintenance()} beside the real state ("DOWN · in maintenance until 22:00"), so a downtime never
+ * hides what the cluster is doing. {@link ClusterState#MAINTENANCE} is never derived.
  */
 public final class ClusterStateDeriver {
 
     /**
      * @param reason   one line: why this state
-     * @param problems every finding that keeps the cluster from OK, one line each, whatever the state (so a
-     *                 cluster in MAINTENANCE or SPLIT still shows its silent standby); empty when OK
+     * @param problems    every finding that keeps the cluster from OK, one line each, whatever the state (so a
+     *                    SPLIT cluster still shows its silent standby); empty when OK
+     * @param maintenance the window occurrence that covers now (the one ending last), or null
      */
-    public record Derived(ClusterState state, String reason, List<String> problems, boolean flapping) {
+    public record Derived(ClusterState state, String reason, List<String> problems, boolean flapping,
+                          Maintenance.Occurrence maintenance) {
         public Derived {
             Objects.requireNonNull(state, "state");
             Objects.requireNonNull(reason, "reason");
             problems = List.copyOf(problems);
+            if (state == ClusterState.MAINTENANCE) {
+                throw new IllegalArgumentException("MAINTENANCE is a marker, never a derived state");
+            }
+        }
+
+        public Derived(ClusterState state, String reason, List<String> problems, boolean flapping) {
+            this(state, reason, problems, flapping, null);
+        }
+
+        public boolean inMaintenance() {
+            return maintenance != null;
         }
     }
 
@@ -145,27 +159,23 @@ public final class ClusterStateDeriver {
         List<String> all = Stream.of(split, down, problems).flatMap(List::stream).toList();
 
         // The rules of the class comment, in its order.
-        Optional<Maintenance> window = windows.stream().filter(w -> w.covers(now))
-                .max(Comparator.comparing(Maintenance::until));
-        if (window.isPresent()) {
-            return new Derived(ClusterState.MAINTENANCE,
-                    "maintenance until " + window.get().until() + ": " + window.get().reason(), all, flapping);
-        }
+        Maintenance.Occurrence window = windows.stream().flatMap(w -> w.currentOrNext(now).stream())
+                .filter(o -> o.covers(now)).max(Comparator.comparing(Maintenance.Occurrence::until)).orElse(null);
         if (fresh.isEmpty()) {
             return new Derived(ClusterState.STALE, "no node has reported in the last " + human(freshFor), all,
-                    flapping);
+                    flapping, window);
         }
         if (!split.isEmpty()) {
-            return new Derived(ClusterState.SPLIT, String.join("; ", split), all, flapping);
+            return new Derived(ClusterState.SPLIT, String.join("; ", split), all, flapping, window);
         }
         if (!down.isEmpty()) {
-            return new Derived(ClusterState.DOWN, String.join("; ", down), all, flapping);
+            return new Derived(ClusterState.DOWN, String.join("; ", down), all, flapping, window);
         }
         if (problems.isEmpty()) {
             return new Derived(ClusterState.OK, String.join("; ", served) + "; every other node stands by", all,
-                    flapping);
+                    flapping, window);
         }
-        return new Derived(ClusterState.DEGRADED, String.join("; ", problems), all, flapping);
+        return new Derived(ClusterState.DEGRADED, String.join("; ", problems), all, flapping, window);
     }
 
     private static Map<String, NodeReport> byNode(String cluster, List<NodeReport> latest) {

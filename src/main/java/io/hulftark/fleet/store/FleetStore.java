@@ -64,13 +64,24 @@ public interface FleetStore extends AutoCloseable {
 
     long lastEventId();
 
-    AckView acknowledge(String cluster, String by, String comment, Instant until, Instant now);
+    /**
+     * Acknowledges the cluster's current problem (its state and reason now), replacing an acknowledgement in force;
+     * see {@link io.hulftark.fleet.state.Acknowledgement} for when it ends. The store ends it in the transaction that
+     * derives the state, with an ACK event ("acknowledgement by alice ended: cluster recovered").
+     *
+     * @param until null: it lasts as long as its problem
+     * @throws AcknowledgementRefusedException the cluster is OK: there is no problem to acknowledge
+     */
+    AckView acknowledge(String cluster, String by, String comment, Instant until, boolean sticky, Instant now);
 
     /** @return false when there is no such acknowledgement of that cluster */
     boolean removeAcknowledgement(String cluster, long id, String by, Instant now);
 
-    /** Records the window and derives the cluster again (a window that covers now makes it MAINTENANCE at once). */
-    MaintenanceView addMaintenance(String cluster, Instant from, Instant until, String reason, String by, Instant now);
+    /**
+     * Records the window (one-off or weekly) and derives the cluster again. A window never changes the state: the
+     * rows say {@code inMaintenance} while an occurrence covers now, and each edge is a recheck instant.
+     */
+    MaintenanceView addMaintenance(String cluster, io.hulftark.fleet.state.Maintenance window, String by, Instant now);
 
     /** @return false when there is no such window of that cluster */
     boolean removeMaintenance(String cluster, long id, String by, Instant now);

@@ -151,8 +151,9 @@ public final class GuardedFleetStore implements FleetStore {
     }
 
     @Override
-    public AckView acknowledge(String cluster, String by, String comment, Instant until, Instant now) {
-        return write("acknowledgement of " + cluster, () -> delegate.acknowledge(cluster, by, comment, until, now));
+    public AckView acknowledge(String cluster, String by, String comment, Instant until, boolean sticky, Instant now) {
+        return write("acknowledgement of " + cluster,
+                () -> delegate.acknowledge(cluster, by, comment, until, sticky, now));
     }
 
     @Override
@@ -161,9 +162,9 @@ public final class GuardedFleetStore implements FleetStore {
     }
 
     @Override
-    public MaintenanceView addMaintenance(String cluster, Instant from, Instant until, String reason, String by,
+    public MaintenanceView addMaintenance(String cluster, io.hulftark.fleet.state.Maintenance window, String by,
                                           Instant now) {
-        return write("maintenance of " + cluster, () -> delegate.addMaintenance(cluster, from, until, reason, by, now));
+        return write("maintenance of " + cluster, () -> delegate.addMaintenance(cluster, window, by, now));
     }
 
     @Override

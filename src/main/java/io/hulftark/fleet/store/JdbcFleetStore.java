@@ -9,6 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.hulftark.agent.Status;
 import io.hulftark.fleet.notify.JdbcOutbox;
 import io.hulftark.fleet.report.Report;
+import io.hulftark.fleet.state.Acknowledgement;
 import io.hulftark.fleet.state.ClusterEvaluator;
 import io.hulftark.fleet.state.ClusterState;
 import io.hulftark.fleet.state.ClusterStateDeriver;
@@ -99,9 +100,12 @@ public final class JdbcFleetStore implements FleetStore {
     private static final int INGEST_STRIPES = 1024; // a power of two
 
     private static final String CLUSTER_COLUMNS =
-            "id, name, state, since, serving, serving_changes, ack_until, maintenance_until, version";
-    private static final String ROW_COLUMNS =
-            "name, state, since, reason, problem_count, flapping, ack_until, nodes, serving, last_report_at";
+            "id, name, state, since, serving, serving_changes, ack_until, ack_by, ack_sticky, maintenance_until, "
+            + "in_maintenance, version";
+    private static final String ROW_COLUMNS = "name, state, since, reason, problem_count, flapping, ack_until, ack_by, "
+            + "ack_sticky, window_from, window_until, nodes, serving, last_report_at";
+    /** An open-ended recurring window's end, for the latest end of a cluster's windows (maintenance_until). */
+    private static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
     private static final String NODE_COLUMNS = "name, forgotten, received_at, sent_at, agent_version, "
             + "agent_started_at, seq, dropped, resources, instance";
     private static final String EVENT_COLUMNS = "id, at, cluster, node, kind, tag, text, state";
@@ -152,17 +156,49 @@ public final class JdbcFleetStore implements FleetStore {
 
     // ---------------------------------------------------------------- what is kept of a cluster and its nodes
 
-    /** The locked cluster row: what the evaluator needs besides nodes and windows, and its version. */
-    private record Locked(long id, String name, ClusterEvaluator.Record record, Instant ackUntil,
-                          Instant maintenanceUntil, long version) {
+    /**
+     * The locked cluster row: what the evaluator needs besides nodes and windows, and its version.
+     *
+     * @param ackBy who gave the acknowledgement in force (null: none); ackUntil its expiry (null: none)
+     */
+    private record Locked(long id, String name, ClusterEvaluator.Record record, Instant ackUntil, String ackBy,
+                          boolean ackSticky, Instant maintenanceUntil, boolean inMaintenance, long version) {
 
-        Locked with(Instant ackUntil, Instant maintenanceUntil) {
-            return new Locked(id, name, record, ackUntil, maintenanceUntil, version);
+        Locked with(Ack ack, Instant maintenanceUntil) {
+            return new Locked(id, name, record, ack == null ? null : ack.until(), ack == null ? null : ack.by(),
+                    ack != null && ack.sticky(), maintenanceUntil, inMaintenance, version);
+        }
+
+        boolean acked() {
+            return ackBy != null;
+        }
+
+        boolean ackActive(Instant now) {
+            return ackBy != null && (ackUntil == null || now.isBefore(ackUntil));
         }
     }
 
-    /** A cluster's row and its node rows (unmodifiable) as a committed write left them. */
-    private record Known(Locked cluster, Map<String, NodeRow> nodes) {
+    /** A kept acknowledgement (fleet_ack), as the rules of {@link Acknowledgement} read it. */
+    private record Ack(long id, Acknowledgement ack) {
+        String by() {
+            return ack.by();
+        }
+
+        Instant until() {
+            return ack.until();
+        }
+
+        boolean sticky() {
+            return ack.sticky();
+        }
+    }
+
+    /**
+     * A cluster's row and its node rows (unmodifiable) as a committed write left them, and its windows not over
+     * then (read when one could matter: a weekly series is never over, and its cluster's reports take the short
+     * path too). Every change to the windows writes the row, so a known version holds the windows' too.
+     */
+    private record Known(Locked cluster, Map<String, NodeRow> nodes, List<Maintenance> windows) {
     }
 
     /** What an ingest's transaction leaves for after its commit. */
@@ -218,7 +254,7 @@ public final class JdbcFleetStore implements FleetStore {
 
     /**
      * The common report, from what this instance wrote last: a node already known, newer, with nothing dropped,
-     * in a cluster without maintenance windows. The cluster's row is written on the condition that its version
+     * no acknowledgement to end. The cluster's row is written on the condition that its version
      * is still the one known (so nobody wrote the cluster since: this also locks it), then the node's row and
      * the events. A heartbeat (no event, no change of state) on PostgreSQL is one statement: one round trip,
      * its own transaction. Empty, having written nothing, when the report is not such a one or the version
@@ -227,8 +263,7 @@ public final class JdbcFleetStore implements FleetStore {
     private Optional<Ingested> heartbeat(String what, Known last, Report report, Instant now) {
         Locked cluster = last.cluster();
         NodeRow kept = last.nodes().get(report.node());
-        if (kept == null || kept.forgotten() || !newer(report, kept)
-                || cluster.maintenanceUntil() != null && cluster.maintenanceUntil().isAfter(now)) {
+        if (kept == null || kept.forgotten() || !newer(report, kept)) {
             return Optional.empty();
         }
         NodeRow row = row(report, now);
@@ -237,9 +272,13 @@ public final class JdbcFleetStore implements FleetStore {
         }
         Map<String, NodeRow> nodes = new TreeMap<>(last.nodes());
         nodes.put(row.name(), row);
-        Derivation d = derive(cluster, nodes, List.of(), now);
+        Derivation d = derive(cluster, nodes, last.windows(), now);
         if (recordStateChanges && d.ev().changed()) {
             return Optional.empty(); // a change of state takes the locked path, where evaluate() records it
+        }
+        if (cluster.acked() && (d.ev().changed() || d.ev().derived().state() == ClusterState.OK
+                || !cluster.ackActive(now)) || cluster.inMaintenance() != d.ev().derived().inMaintenance()) {
+            return Optional.empty(); // an acknowledgement ends or a window begins or ends: the full path records it
         }
         List<NewEvent> events = agentEvents(cluster.name(), report);
         List<NewEvent> all = new ArrayList<>(events);
@@ -253,7 +292,7 @@ public final class JdbcFleetStore implements FleetStore {
         }
         return newEvents < 0 ? Optional.empty() : Optional.of(new Ingested(new IngestResult(
                 IngestResult.Outcome.ACCEPTED, newEvents, d.ev().derived().state(), d.ev().changed()),
-                known(cluster, d.ev(), nodes)));
+                known(cluster, d.ev(), nodes, last.windows())));
     }
 
     /** The report's transitions and actions, to be taken once each. */
@@ -348,9 +387,11 @@ public final class JdbcFleetStore implements FleetStore {
     }
 
     /** The cluster as a write that derived {@code ev} from {@code nodes} leaves it. */
-    private static Known known(Locked cluster, ClusterEvaluator.Evaluation ev, Map<String, NodeRow> nodes) {
-        return new Known(new Locked(cluster.id(), cluster.name(), ev.record(), cluster.ackUntil(),
-                cluster.maintenanceUntil(), cluster.version() + 1), Collections.unmodifiableMap(nodes));
+    private static Known known(Locked cluster, ClusterEvaluator.Evaluation ev, Map<String, NodeRow> nodes,
+                               List<Maintenance> windows) {
+        return new Known(new Locked(cluster.id(), cluster.name(), ev.record(), cluster.ackUntil(), cluster.ackBy(),
+                cluster.ackSticky(), cluster.maintenanceUntil(), ev.derived().inMaintenance(), cluster.version() + 1),
+                Collections.unmodifiableMap(nodes), windows);
     }
 
     /** Any report: the cluster's row locked (created if new), its node rows read unless known at its version. */
@@ -385,10 +426,11 @@ public final class JdbcFleetStore implements FleetStore {
         int agentEventsFrom = events.size();
         events.addAll(agentEvents(cluster.name(), report));
         int newEvents = taken(insertEvents(c, events), agentEventsFrom, events.size());
-        ClusterEvaluator.Evaluation ev = evaluate(c, cluster, nodes, now);
+        Evaluated e = evaluate(c, cluster, nodes, now);
+        ClusterEvaluator.Evaluation ev = e.ev();
         return new Ingested(new IngestResult(accepted ? IngestResult.Outcome.ACCEPTED
                 : IngestResult.Outcome.OUTDATED, newEvents, ev.derived().state(), ev.changed()),
-                known(cluster, ev, nodes));
+                known(e.cluster(), ev, nodes, e.windows()));
     }
 
     /**
@@ -441,7 +483,8 @@ public final class JdbcFleetStore implements FleetStore {
                         state == null ? null : ClusterState.valueOf(state), getInstant(rs, "since"),
                         json(rs.getString("serving"), STRINGS), json(rs.getString("serving_changes"), INSTANTS));
                 return Optional.of(new Locked(rs.getLong("id"), rs.getString("name"), record,
-                        getInstant(rs, "ack_until"), getInstant(rs, "maintenance_until"), rs.getLong("version")));
+                        getInstant(rs, "ack_until"), rs.getString("ack_by"), rs.getBoolean("ack_sticky"),
+                        getInstant(rs, "maintenance_until"), rs.getBoolean("in_maintenance"), rs.getLong("version")));
             }
         }
     }
@@ -532,21 +575,80 @@ public final class JdbcFleetStore implements FleetStore {
      * state changed.
      * {@code nodes} are all of the cluster's node rows, forgotten ones included (they are left out here).
      */
-    private ClusterEvaluator.Evaluation evaluate(Connection c, Locked cluster, Map<String, NodeRow> nodes,
-                                                 Instant now) throws SQLException {
+    private Evaluated evaluate(Connection c, Locked cluster, Map<String, NodeRow> nodes, Instant now)
+            throws SQLException {
         List<Maintenance> windows = cluster.maintenanceUntil() != null && cluster.maintenanceUntil().isAfter(now)
                 ? windows(c, cluster.id(), now) : List.of();
         Derivation d = derive(cluster, nodes, windows, now);
-        if (!updateCluster(c, cluster, d, now)) { // the row is locked at this version: never
+        Optional<NewEvent> change = stateChange(cluster, d, now);
+        List<NewEvent> events = new ArrayList<>(change.stream().toList());
+        Maintenance.Occurrence window = d.ev().derived().maintenance();
+        if (cluster.inMaintenance() != (window != null)) {
+            // History says when a window's occurrence began and ended; the event also refreshes live dashboards.
+            events.add(NewEvent.fleet(now, cluster.name(), null, FleetEvent.MAINTENANCE, window != null
+                    ? "in maintenance until " + window.until() + " (" + d.ev().derived().state() + ")"
+                    : "maintenance over (" + d.ev().derived().state() + ")"));
+        }
+        Locked written = cluster;
+        if (cluster.acked() || cluster.ackUntil() != null) {
+            written = endAcknowledgements(c, cluster, d.ev().derived().state(), now, events);
+        }
+        if (!updateCluster(c, written, d, now)) { // the row is locked at this version: never
             throw new SQLException("cluster row of " + cluster.name() + " changed under its lock", "40001");
         }
-        Optional<NewEvent> change = stateChange(cluster, d, now);
-        insertEvents(c, change.stream().toList());
+        insertEvents(c, events);
         if (recordStateChanges && change.isPresent()) {
             JdbcOutbox.recordChange(c, now, cluster.name(), cluster.record().state(), d.ev().derived().state(),
                     d.ev().derived().reason());
         }
-        return d.ev();
+        return new Evaluated(written, d.ev(), windows);
+    }
+
+    /** An evaluation and the cluster row it wrote (its acknowledgement may have ended). */
+    private record Evaluated(Locked cluster, ClusterEvaluator.Evaluation ev, List<Maintenance> windows) {
+    }
+
+    /**
+     * Ends each of the cluster's acknowledgements that its rules end now (recovery, a change of state unless
+     * sticky, expiry), with an ACK event saying why, in the transaction that derived the state: every instance
+     * and both databases agree on when it ended. Returns the row with the acknowledgement still in force.
+     */
+    private static Locked endAcknowledgements(Connection c, Locked cluster, ClusterState after, Instant now,
+                                              List<NewEvent> events) throws SQLException {
+        for (Ack a : acknowledgements(c, cluster.id())) {
+            Optional<String> why = a.ack().endsWhy(cluster.record().state(), after, now);
+            if (why.isPresent()) {
+                delete(c, "DELETE FROM fleet_ack WHERE id = ? AND cluster_id = ?", a.id(), cluster.id());
+                events.add(NewEvent.fleet(now, cluster.name(), null, FleetEvent.ACK,
+                        "acknowledgement by " + a.by() + " ended: " + why.get()));
+            }
+        }
+        return cluster.with(inForce(c, cluster.id()), cluster.maintenanceUntil());
+    }
+
+    /** The cluster's acknowledgements, oldest first. */
+    private static List<Ack> acknowledgements(Connection c, long clusterId) throws SQLException {
+        List<Ack> acks = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, by_user, comment_text, state, problem, sticky, "
+                + "until_at FROM fleet_ack WHERE cluster_id = ? ORDER BY id")) {
+            ps.setLong(1, clusterId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String state = rs.getString("state");
+                    acks.add(new Ack(rs.getLong("id"), new Acknowledgement(rs.getString("by_user"),
+                            rs.getString("comment_text"), state == null ? ClusterState.DOWN : ClusterState.valueOf(state),
+                            Objects.requireNonNullElse(rs.getString("problem"), ""), rs.getBoolean("sticky"),
+                            getInstant(rs, "until_at"))));
+                }
+            }
+        }
+        return acks;
+    }
+
+    /** The acknowledgement the cluster's row shows: the newest kept (one per cluster; older data may hold more). */
+    private static Ack inForce(Connection c, long clusterId) throws SQLException {
+        List<Ack> acks = acknowledgements(c, clusterId);
+        return acks.isEmpty() ? null : acks.get(acks.size() - 1);
     }
 
     /** A cluster derived again: the evaluation and what its row keeps besides. */
@@ -567,7 +669,8 @@ public final class JdbcFleetStore implements FleetStore {
     /** The cluster's row as derived, with the next version, if it is still at {@code cluster}'s version. */
     private static final String UPDATE_CLUSTER = "UPDATE fleet_cluster SET state = ?, since = ?, reason = ?, "
             + "problems = ?, problem_count = ?, flapping = ?, serving = ?, serving_changes = ?, nodes = ?, "
-            + "search = ?, last_report_at = ?, recheck_at = ?, problem_rank = ?, version = ? "
+            + "search = ?, last_report_at = ?, recheck_at = ?, problem_rank = ?, ack_by = ?, ack_until = ?, "
+            + "ack_sticky = ?, window_from = ?, window_until = ?, in_maintenance = ?, version = ? "
             + "WHERE id = ? AND version = ?";
     /** A node's row as reported; its WHERE follows. */
     private static final String UPDATE_NODE_SET = "UPDATE fleet_node SET forgotten = FALSE, received_at = ?, "
@@ -586,7 +689,7 @@ public final class JdbcFleetStore implements FleetStore {
             + "e_seq, e_i) WHERE EXISTS (SELECT 1 FROM n) ORDER BY v.e_i ON CONFLICT DO NOTHING RETURNING agent_seq) "
             + "SELECT (SELECT count(*) FROM n) AS written, (SELECT count(*) FROM e WHERE agent_seq IS NOT NULL) AS taken";
 
-    /** Binds {@link #UPDATE_CLUSTER}'s 16 parameters from {@code i}; returns the index after them. */
+    /** Binds {@link #UPDATE_CLUSTER}'s 22 parameters from {@code i}; returns the index after them. */
     private static int bindCluster(PreparedStatement ps, int i, Locked cluster, Derivation derivation, Instant now)
             throws SQLException {
         ClusterEvaluator.Evaluation ev = derivation.ev();
@@ -603,11 +706,17 @@ public final class JdbcFleetStore implements FleetStore {
         ps.setString(i + 9, search(cluster.name(), derivation.names()));
         setInstant(ps, i + 10, derivation.lastReport());
         setInstant(ps, i + 11, ev.recheckAt());
-        ps.setInt(i + 12, problemRank(d.state(), cluster.ackUntil(), now));
-        ps.setLong(i + 13, cluster.version() + 1);
-        ps.setLong(i + 14, cluster.id());
-        ps.setLong(i + 15, cluster.version());
-        return i + 16;
+        ps.setInt(i + 12, problemRank(d.state(), cluster.ackActive(now), d.inMaintenance()));
+        ps.setString(i + 13, cluster.ackBy());
+        setInstant(ps, i + 14, cluster.ackUntil());
+        ps.setBoolean(i + 15, cluster.ackSticky());
+        setInstant(ps, i + 16, ev.window() == null ? null : ev.window().from());
+        setInstant(ps, i + 17, ev.window() == null ? null : ev.window().until());
+        ps.setBoolean(i + 18, d.inMaintenance());
+        ps.setLong(i + 19, cluster.version() + 1);
+        ps.setLong(i + 20, cluster.id());
+        ps.setLong(i + 21, cluster.version());
+        return i + 22;
     }
 
     /**
@@ -636,10 +745,12 @@ public final class JdbcFleetStore implements FleetStore {
 
     /**
      * The cluster's place in the problem-first order (column problem_rank, V3): SPLIT, DOWN, STALE, DEGRADED,
-     * MAINTENANCE, OK, and within each the unacknowledged first. Kept by every evaluation; an acknowledgement's
-     * expiry is a recheck instant, so the rank follows it within a re-derivation round.
+     * OK, and within each the unhandled first: a cluster acknowledged or in a maintenance window comes after the
+     * others of its state. Kept by every evaluation; an acknowledgement's expiry and a window's edges are recheck
+     * instants, so the rank follows them within a re-derivation round. (MAINTENANCE keeps its place for rows
+     * derived before V8, until the next round derives them again.)
      */
-    static int problemRank(ClusterState state, Instant ackUntil, Instant now) {
+    static int problemRank(ClusterState state, boolean acknowledged, boolean inMaintenance) {
         int place = switch (state) {
             case SPLIT -> 0;
             case DOWN -> 1;
@@ -648,20 +759,38 @@ public final class JdbcFleetStore implements FleetStore {
             case MAINTENANCE -> 4;
             case OK -> 5;
         };
-        return 2 * place + (ackUntil != null && ackUntil.isAfter(now) ? 1 : 0);
+        return 2 * place + (acknowledged || inMaintenance ? 1 : 0);
     }
 
     /** Every window of the cluster not yet over: a future one still sets recheck_at to its start. */
     private static List<Maintenance> windows(Connection c, long clusterId, Instant now) throws SQLException {
-        List<Maintenance> windows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT starts_at, ends_at, reason FROM fleet_maintenance "
-                + "WHERE cluster_id = ? AND ends_at > ?")) {
+        return windowRows(c, clusterId, now).stream().map(WindowRow::window).toList();
+    }
+
+    /** A kept window and what the API shows of it besides. */
+    private record WindowRow(long id, Maintenance window, String by, Instant at) {
+    }
+
+    private static final String WINDOW_COLUMNS = "id, starts_at, ends_at, reason, by_user, at, days, start_time, "
+            + "duration_s, zone";
+
+    private static List<WindowRow> windowRows(Connection c, long clusterId, Instant now) throws SQLException {
+        List<WindowRow> windows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + WINDOW_COLUMNS + " FROM fleet_maintenance "
+                + "WHERE cluster_id = ? AND (ends_at IS NULL OR ends_at > ?) ORDER BY starts_at, id")) {
             ps.setLong(1, clusterId);
             setInstant(ps, 2, now);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    windows.add(new Maintenance(getInstant(rs, "starts_at"), getInstant(rs, "ends_at"),
-                            rs.getString("reason")));
+                    String days = rs.getString("days");
+                    Maintenance.Weekly weekly = days == null ? null : new Maintenance.Weekly(
+                            java.util.Arrays.stream(days.split(",")).map(java.time.DayOfWeek::valueOf)
+                                    .collect(java.util.stream.Collectors.toSet()),
+                            java.time.LocalTime.parse(rs.getString("start_time")),
+                            Duration.ofSeconds(rs.getLong("duration_s")), java.time.ZoneId.of(rs.getString("zone")));
+                    windows.add(new WindowRow(rs.getLong("id"), new Maintenance(getInstant(rs, "starts_at"),
+                            getInstant(rs, "ends_at"), rs.getString("reason"), weekly), rs.getString("by_user"),
+                            getInstant(rs, "at")));
                 }
             }
         }
@@ -744,11 +873,16 @@ public final class JdbcFleetStore implements FleetStore {
             int clusters = 0;
             int acknowledged = 0;
             int flapping = 0;
+            int inMaintenance = 0;
             try (PreparedStatement ps = c.prepareStatement("SELECT state, COUNT(*) AS n, "
                     + "SUM(CASE WHEN flapping THEN 1 ELSE 0 END) AS flapping, "
-                    + "SUM(CASE WHEN state <> 'OK' AND ack_until > ? THEN 1 ELSE 0 END) AS acked "
+                    + "SUM(CASE WHEN state <> 'OK' AND ack_by IS NOT NULL AND (ack_until IS NULL OR ack_until > ?) "
+                    + "THEN 1 ELSE 0 END) AS acked, "
+                    + "SUM(CASE WHEN window_from <= ? AND window_until > ? THEN 1 ELSE 0 END) AS maint "
                     + "FROM fleet_cluster WHERE state IS NOT NULL GROUP BY state")) {
                 setInstant(ps, 1, at);
+                setInstant(ps, 2, at);
+                setInstant(ps, 3, at);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         int n = rs.getInt("n");
@@ -756,10 +890,14 @@ public final class JdbcFleetStore implements FleetStore {
                         clusters += n;
                         flapping += rs.getInt("flapping");
                         acknowledged += rs.getInt("acked");
+                        inMaintenance += rs.getInt("maint");
                     }
                 }
             }
-            Summary summary = new Summary(at, clusters, byState, acknowledged, flapping, lastEventId);
+            // The MAINTENANCE key (kept for the dashboards that read it) counts clusters in a window, whatever their
+            // real state, which the other keys count: the keys sum to more than clusters when a window is open.
+            byState.put(ClusterState.MAINTENANCE, inMaintenance);
+            Summary summary = new Summary(at, clusters, byState, acknowledged, flapping, lastEventId, inMaintenance);
             lastSummary = summary;
             return summary;
         });
@@ -775,10 +913,17 @@ public final class JdbcFleetStore implements FleetStore {
         // A committed row always has its state (the transaction that creates it evaluates it), so the whole
         // table needs no filter, and H2 counts it without reading it.
         List<String> conditions = new ArrayList<>();
-        List<String> args = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
         query.state().ifPresent(s -> {
-            conditions.add("state = ?");
-            args.add(s.name());
+            if (s == ClusterState.MAINTENANCE) {
+                // As the summary's key: the clusters in a window now, whatever their state.
+                conditions.add("window_from <= ? AND window_until > ?");
+                args.add(at);
+                args.add(at);
+            } else {
+                conditions.add("state = ?");
+                args.add(s.name());
+            }
         });
         query.q().filter(q -> !q.isBlank()).ifPresent(q -> {
             conditions.add("search LIKE ? ESCAPE '\\'");
@@ -790,7 +935,7 @@ public final class JdbcFleetStore implements FleetStore {
             long total;
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM fleet_cluster" + where)) {
                 for (int i = 0; i < args.size(); i++) {
-                    ps.setString(i + 1, args.get(i));
+                    bindArg(ps, i + 1, args.get(i));
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -800,8 +945,8 @@ public final class JdbcFleetStore implements FleetStore {
             List<ClusterRow> items = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(pageSql(where, query.sort()))) {
                 int i = 1;
-                for (String a : args) {
-                    ps.setString(i++, a);
+                for (Object a : args) {
+                    bindArg(ps, i++, a);
                 }
                 ps.setInt(i++, query.size());
                 ps.setLong(i, (long) query.page() * query.size());
@@ -813,6 +958,14 @@ public final class JdbcFleetStore implements FleetStore {
             }
             return new ClusterPage(items, query.page(), query.size(), total);
         });
+    }
+
+    private static void bindArg(PreparedStatement ps, int i, Object arg) throws SQLException {
+        if (arg instanceof Instant t) {
+            setInstant(ps, i, t);
+        } else {
+            ps.setString(i, (String) arg);
+        }
     }
 
     /**
@@ -831,12 +984,18 @@ public final class JdbcFleetStore implements FleetStore {
     private static ClusterRow row(ResultSet rs, Instant now) throws SQLException {
         ClusterState state = ClusterState.valueOf(rs.getString("state"));
         Instant ackUntil = getInstant(rs, "ack_until");
-        // As in the summary: an acknowledgement speaks of a problem, so an OK cluster shows none.
-        boolean acknowledged = state != ClusterState.OK && ackUntil != null && now.isBefore(ackUntil);
+        String ackBy = rs.getString("ack_by");
+        // As in the summary: an acknowledgement speaks of a problem, so an OK cluster shows none. Its expiry is
+        // read at now: shown as over at once, even before the round that ends it.
+        boolean acknowledged = state != ClusterState.OK && ackBy != null && (ackUntil == null || now.isBefore(ackUntil));
+        Instant windowFrom = getInstant(rs, "window_from");
+        Instant windowUntil = getInstant(rs, "window_until");
+        boolean inMaintenance = windowFrom != null && !now.isBefore(windowFrom) && now.isBefore(windowUntil);
         return new ClusterRow(rs.getString("name"), state, getInstant(rs, "since"), rs.getString("reason"),
                 rs.getInt("problem_count"), rs.getBoolean("flapping"), acknowledged,
                 json(rs.getString("nodes"), STRINGS), json(rs.getString("serving"), STRINGS),
-                getInstant(rs, "last_report_at"));
+                getInstant(rs, "last_report_at"), acknowledged ? ackBy : null, acknowledged ? ackUntil : null,
+                acknowledged && rs.getBoolean("ack_sticky"), inMaintenance, inMaintenance ? windowUntil : null);
     }
 
     /** Clusters by name, 500 a statement. */
@@ -898,14 +1057,17 @@ public final class JdbcFleetStore implements FleetStore {
 
     private static List<AckView> acks(Connection c, long clusterId, String cluster, Instant now) throws SQLException {
         List<AckView> acks = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, by_user, comment_text, at, until_at FROM fleet_ack "
-                + "WHERE cluster_id = ? AND until_at > ? ORDER BY id")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, by_user, comment_text, at, until_at, state, problem, "
+                + "sticky FROM fleet_ack WHERE cluster_id = ? AND (until_at IS NULL OR until_at > ?) ORDER BY id")) {
             ps.setLong(1, clusterId);
             setInstant(ps, 2, now);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    String state = rs.getString("state");
                     acks.add(new AckView(rs.getLong("id"), cluster, rs.getString("by_user"),
-                            rs.getString("comment_text"), getInstant(rs, "at"), getInstant(rs, "until_at")));
+                            rs.getString("comment_text"), getInstant(rs, "at"), getInstant(rs, "until_at"),
+                            state == null ? null : ClusterState.valueOf(state),
+                            Objects.requireNonNullElse(rs.getString("problem"), ""), rs.getBoolean("sticky")));
                 }
             }
         }
@@ -915,19 +1077,23 @@ public final class JdbcFleetStore implements FleetStore {
     private static List<MaintenanceView> maintenance(Connection c, long clusterId, String cluster, Instant now)
             throws SQLException {
         List<MaintenanceView> windows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, starts_at, ends_at, reason, by_user, at "
-                + "FROM fleet_maintenance WHERE cluster_id = ? AND ends_at > ? ORDER BY starts_at, id")) {
-            ps.setLong(1, clusterId);
-            setInstant(ps, 2, now);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    windows.add(new MaintenanceView(rs.getLong("id"), cluster, getInstant(rs, "starts_at"),
-                            getInstant(rs, "ends_at"), rs.getString("reason"), rs.getString("by_user"),
-                            getInstant(rs, "at")));
-                }
-            }
+        for (WindowRow w : windowRows(c, clusterId, now)) {
+            windows.add(view(w, cluster, now));
         }
         return windows;
+    }
+
+    private static MaintenanceView view(WindowRow row, String cluster, Instant now) {
+        Maintenance w = row.window();
+        Maintenance.Weekly weekly = w.weekly();
+        Optional<Maintenance.Occurrence> next = w.currentOrNext(now);
+        return new MaintenanceView(row.id(), cluster, w.from(), w.until(), w.reason(), row.by(), row.at(),
+                weekly == null ? List.of() : weekly.days().stream().sorted().map(Enum::name).toList(),
+                weekly == null ? null : weekly.start().toString(),
+                weekly == null ? null : weekly.duration().toString(),
+                weekly == null ? null : weekly.zone().getId(),
+                next.map(Maintenance.Occurrence::from).orElse(null),
+                next.map(Maintenance.Occurrence::until).orElse(null));
     }
 
     private static List<FleetEvent> history(Connection c, String cluster, int limit) throws SQLException {
@@ -1008,29 +1174,57 @@ public final class JdbcFleetStore implements FleetStore {
     // ---------------------------------------------------------------- operator writes
 
     @Override
-    public AckView acknowledge(String cluster, String by, String comment, Instant until, Instant now) {
+    public AckView acknowledge(String cluster, String by, String comment, Instant until, boolean sticky, Instant now) {
         Instant at = micros(now);
-        Instant end = micros(Objects.requireNonNull(until, "until"));
-        if (!end.isAfter(at)) {
+        Instant end = until == null ? null : micros(until);
+        if (end != null && !end.isAfter(at)) {
             throw new IllegalArgumentException("an acknowledgement must expire after now: until " + until);
         }
         return Sql.transaction(dataSource, "acknowledgement of " + cluster, c -> {
-            Locked locked = lockExisting(c, cluster);
+            // The problem as of now, not as of the last derivation: time alone may have changed it (a node went
+            // silent), and an acknowledgement given for the old state would end at the next round.
+            Locked before = lockExisting(c, cluster);
+            evaluate(c, before, nodes(c, before.id()), at);
+            Locked locked = lockExisting(c, cluster); // at the version that evaluation wrote
+            ClusterState state = locked.record().state();
+            Optional<String> refused = Acknowledgement.refusal(cluster, state);
+            if (refused.isPresent()) {
+                throw new AcknowledgementRefusedException(refused.get());
+            }
+            String problem;
+            try (PreparedStatement ps = c.prepareStatement("SELECT reason FROM fleet_cluster WHERE id = ?")) {
+                ps.setLong(1, locked.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    problem = Objects.requireNonNullElse(rs.getString(1), "");
+                }
+            }
+            List<NewEvent> events = new ArrayList<>();
+            // One acknowledgement per problem, as Icinga has it: a new one replaces the one in force.
+            for (Ack old : acknowledgements(c, locked.id())) {
+                delete(c, "DELETE FROM fleet_ack WHERE id = ? AND cluster_id = ?", old.id(), locked.id());
+                events.add(NewEvent.fleet(at, cluster, null, FleetEvent.ACK,
+                        "acknowledgement by " + old.by() + " replaced by " + by));
+            }
             long id;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO fleet_ack (cluster_id, by_user, comment_text, "
-                    + "at, until_at) VALUES (?, ?, ?, ?, ?)", new String[] {"id"})) {
+                    + "at, until_at, state, problem, sticky) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"})) {
                 ps.setLong(1, locked.id());
                 ps.setString(2, by);
                 ps.setString(3, comment);
                 setInstant(ps, 4, at);
                 setInstant(ps, 5, end);
+                ps.setString(6, state.name());
+                ps.setString(7, problem);
+                ps.setBoolean(8, sticky);
                 ps.executeUpdate();
                 id = generatedId(ps);
             }
-            insertEvents(c, List.of(NewEvent.fleet(at, cluster, null, FleetEvent.ACK,
-                    "acknowledged by " + by + " until " + end + ": " + comment)));
+            events.add(NewEvent.fleet(at, cluster, null, FleetEvent.ACK, "acknowledged " + state + " by " + by
+                    + (end == null ? " until it ends" : " until " + end) + (sticky ? " (sticky)" : "") + ": " + comment));
+            insertEvents(c, events);
             reevaluateAfterWrite(c, locked, at);
-            return new AckView(id, cluster, by, comment, at, end);
+            return new AckView(id, cluster, by, comment, at, end, state, problem, sticky);
         });
     }
 
@@ -1039,39 +1233,53 @@ public final class JdbcFleetStore implements FleetStore {
         Instant at = micros(now);
         return Sql.transaction(dataSource, "removal of acknowledgement " + id + " of " + cluster, c -> {
             Locked locked = lockExisting(c, cluster);
-            if (!delete(c, "DELETE FROM fleet_ack WHERE id = ? AND cluster_id = ?", id, locked.id())) {
+            Optional<Ack> ack = acknowledgements(c, locked.id()).stream().filter(a -> a.id() == id).findFirst();
+            if (ack.isEmpty() || !delete(c, "DELETE FROM fleet_ack WHERE id = ? AND cluster_id = ?", id, locked.id())) {
                 return false;
             }
             insertEvents(c, List.of(NewEvent.fleet(at, cluster, null, FleetEvent.ACK,
-                    "acknowledgement " + id + " removed by " + by)));
+                    "acknowledgement by " + ack.get().by() + " ended: removed by " + by)));
             reevaluateAfterWrite(c, locked, at);
             return true;
         });
     }
 
     @Override
-    public MaintenanceView addMaintenance(String cluster, Instant from, Instant until, String reason, String by,
-                                          Instant now) {
+    public MaintenanceView addMaintenance(String cluster, Maintenance window, String by, Instant now) {
         Instant at = micros(now);
-        Maintenance window = new Maintenance(micros(from), micros(until), reason); // validates from < until
+        Maintenance.Weekly weekly = window.weekly();
+        Maintenance w = new Maintenance(micros(window.from()), window.until() == null ? null : micros(window.until()),
+                window.reason(), weekly); // validates from < until
         return Sql.transaction(dataSource, "maintenance of " + cluster, c -> {
             Locked locked = lockExisting(c, cluster);
             long id;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO fleet_maintenance (cluster_id, starts_at, "
-                    + "ends_at, reason, by_user, at) VALUES (?, ?, ?, ?, ?, ?)", new String[] {"id"})) {
+                    + "ends_at, reason, by_user, at, days, start_time, duration_s, zone) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"})) {
                 ps.setLong(1, locked.id());
-                setInstant(ps, 2, window.from());
-                setInstant(ps, 3, window.until());
-                ps.setString(4, reason);
+                setInstant(ps, 2, w.from());
+                setInstant(ps, 3, w.until());
+                ps.setString(4, w.reason());
                 ps.setString(5, by);
                 setInstant(ps, 6, at);
+                ps.setString(7, weekly == null ? null : weekly.daysText());
+                ps.setString(8, weekly == null ? null : weekly.start().toString());
+                if (weekly == null) {
+                    ps.setNull(9, java.sql.Types.BIGINT);
+                } else {
+                    ps.setLong(9, weekly.duration().getSeconds());
+                }
+                ps.setString(10, weekly == null ? null : weekly.zone().getId());
                 ps.executeUpdate();
                 id = generatedId(ps);
             }
+            String when = weekly == null ? w.from() + " .. " + w.until()
+                    : "every " + weekly.daysText() + " " + weekly.start() + " " + weekly.zone().getId() + " for "
+                    + weekly.duration() + " from " + w.from() + (w.until() == null ? "" : " until " + w.until());
             insertEvents(c, List.of(NewEvent.fleet(at, cluster, null, FleetEvent.MAINTENANCE,
-                    "maintenance " + window.from() + " .. " + window.until() + " set by " + by + ": " + reason)));
+                    "maintenance " + when + " set by " + by + ": " + w.reason())));
             reevaluateAfterWrite(c, locked, at);
-            return new MaintenanceView(id, cluster, window.from(), window.until(), reason, by, at);
+            return view(new WindowRow(id, w, by, at), cluster, at);
         });
     }
 
@@ -1121,29 +1329,26 @@ public final class JdbcFleetStore implements FleetStore {
         return forgotten;
     }
 
-    /** After an operator's write: the latest expiry of acknowledgements and of windows again, then the state. */
+    /**
+     * After an operator's write: the acknowledgement in force and the latest end of the windows again (an
+     * open-ended series ends {@link #NEVER}), then the state; the evaluation writes them with the row.
+     */
     private void reevaluateAfterWrite(Connection c, Locked locked, Instant now) throws SQLException {
-        Instant ackUntil;
         Instant maintenanceUntil;
-        try (PreparedStatement ps = c.prepareStatement("SELECT (SELECT MAX(until_at) FROM fleet_ack "
-                + "WHERE cluster_id = ?) AS ack_until, (SELECT MAX(ends_at) FROM fleet_maintenance "
-                + "WHERE cluster_id = ?) AS maintenance_until")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT MAX(CASE WHEN ends_at IS NULL THEN 1 ELSE 0 END) "
+                + "AS open_ended, MAX(ends_at) AS latest FROM fleet_maintenance WHERE cluster_id = ?")) {
             ps.setLong(1, locked.id());
-            ps.setLong(2, locked.id());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                ackUntil = getInstant(rs, "ack_until");
-                maintenanceUntil = getInstant(rs, "maintenance_until");
+                maintenanceUntil = rs.getInt("open_ended") == 1 ? NEVER : getInstant(rs, "latest");
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_cluster SET ack_until = ?, maintenance_until = ? "
-                + "WHERE id = ?")) {
-            setInstant(ps, 1, ackUntil);
-            setInstant(ps, 2, maintenanceUntil);
-            ps.setLong(3, locked.id());
+        try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_cluster SET maintenance_until = ? WHERE id = ?")) {
+            setInstant(ps, 1, maintenanceUntil);
+            ps.setLong(2, locked.id());
             ps.executeUpdate();
         }
-        evaluate(c, locked.with(ackUntil, maintenanceUntil), nodes(c, locked.id()), now);
+        evaluate(c, locked.with(inForce(c, locked.id()), maintenanceUntil), nodes(c, locked.id()), now);
     }
 
     private static boolean delete(Connection c, String sql, long id, long clusterId) throws SQLException {

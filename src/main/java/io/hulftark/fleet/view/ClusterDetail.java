@@ -12,7 +12,8 @@ import java.util.List;
 public record ClusterDetail(@Schema(description = "Its row of the cluster table") ClusterRow cluster,
                             @Schema(description = "Each problem that keeps it from OK, one line each") List<String> problems,
                             @Schema(description = "Its nodes, in name order") List<FleetNode> nodes,
-                            @Schema(description = "Acknowledgements not yet expired") List<AckView> acknowledgements,
+                            @Schema(description = "The acknowledgement of its current problem, if any (at most one)")
+                            List<AckView> acknowledgements,
                             @Schema(description = "Maintenance windows not yet over") List<MaintenanceView> maintenance,
                             @Schema(description = "Its latest events, newest first (as many as `history` asks)")
                             List<FleetEvent> history) {

@@ -13,8 +13,8 @@ public record ClusterQuery(Optional<ClusterState> state, Optional<String> q, Sor
 
     public enum Sort {
         /**
-         * Problem clusters first: SPLIT, DOWN, STALE, DEGRADED, MAINTENANCE, OK; within a state, unacknowledged
-         * before acknowledged, then the longest-standing (oldest since) first, then by name.
+         * Problem clusters first: SPLIT, DOWN, STALE, DEGRADED, OK; within a state, the unhandled before those
+         * acknowledged or in a maintenance window, then the longest-standing (oldest since) first, then by name.
          */
         PROBLEM,
         NAME,

@@ -32,7 +32,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 /** The fleet view's REST API over real HTTP, on the embedded store. */
@@ -245,12 +247,36 @@ class FleetApiTest {
         as(FleetProfile.OPERATOR).delete(API + "/clusters/beta/acknowledgements/" + ack).then().statusCode(204);
         as(FleetProfile.OPERATOR).delete(API + "/clusters/beta/acknowledgements/" + ack).then().statusCode(404);
 
+        // Without until, sticky: it lasts as long as the problem, and says so.
+        as(FleetProfile.OPERATOR).contentType(ContentType.JSON).body("{\"comment\":\"vendor call\",\"sticky\":true}")
+                .post(API + "/clusters/beta/acknowledgements").then().statusCode(201)
+                .body("until", equalTo(null)).body("sticky", equalTo(true)).body("state", equalTo("DOWN"));
+        as(FleetProfile.VIEWER).get(API + "/clusters/beta").then().body("cluster.acknowledgedBy", equalTo("otto"))
+                .body("cluster.acknowledgedUntil", equalTo(null)).body("cluster.acknowledgedSticky", equalTo(true));
+
+        Instant end = now.plus(Duration.ofHours(1));
         int window = as(FleetProfile.OPERATOR).contentType(ContentType.JSON)
-                .body("{\"until\":\"" + now.plus(Duration.ofHours(1)) + "\",\"reason\":\"HULFT upgrade\"}")
+                .body("{\"until\":\"" + end + "\",\"reason\":\"HULFT upgrade\"}")
                 .post(API + "/clusters/beta/maintenance").then().statusCode(201).extract().path("id");
-        as(FleetProfile.VIEWER).get(API + "/clusters/beta").then().body("cluster.state", equalTo("MAINTENANCE"));
+        // The real state, with the marker.
+        as(FleetProfile.VIEWER).get(API + "/clusters/beta").then().body("cluster.state", equalTo("DOWN"))
+                .body("cluster.inMaintenance", equalTo(true)).body("cluster.maintenanceUntil", notNullValue());
+        as(FleetProfile.VIEWER).get(API + "/summary").then().body("inMaintenance", greaterThanOrEqualTo(1))
+                .body("byState.MAINTENANCE", greaterThanOrEqualTo(1));
         as(FleetProfile.OPERATOR).delete(API + "/clusters/beta/maintenance/" + window).then().statusCode(204);
-        as(FleetProfile.VIEWER).get(API + "/clusters/beta").then().body("cluster.state", equalTo("DOWN"));
+        as(FleetProfile.VIEWER).get(API + "/clusters/beta").then().body("cluster.state", equalTo("DOWN"))
+                .body("cluster.inMaintenance", equalTo(false)).body("cluster.maintenanceUntil", equalTo(null));
+
+        // Weekly, in a named zone: listed with its next occurrence.
+        int weekly = as(FleetProfile.OPERATOR).contentType(ContentType.JSON)
+                .body("{\"reason\":\"Sunday patching\",\"days\":[\"sun\"],\"start\":\"02:00\",\"duration\":\"PT2H\","
+                        + "\"zone\":\"Europe/Berlin\"}")
+                .post(API + "/clusters/beta/maintenance").then().statusCode(201)
+                .body("days", equalTo(List.of("SUNDAY"))).body("zone", equalTo("Europe/Berlin"))
+                .body("until", equalTo(null)).body("nextFrom", notNullValue()).extract().path("id");
+        as(FleetProfile.VIEWER).get(API + "/clusters/beta/maintenance").then().statusCode(200)
+                .body("find { it.id == " + weekly + " }.start", equalTo("02:00"));
+        as(FleetProfile.OPERATOR).delete(API + "/clusters/beta/maintenance/" + weekly).then().statusCode(204);
 
         as(FleetProfile.OPERATOR).contentType(ContentType.JSON)
                 .body("{\"comment\":\"x\",\"until\":\"2000-01-01T00:00:00Z\"}")
@@ -262,6 +288,25 @@ class FleetApiTest {
         as(FleetProfile.OPERATOR).contentType(ContentType.JSON)
                 .body("{\"until\":\"" + now.plus(Duration.ofHours(1)) + "\",\"reason\":\"two\\nlines\"}")
                 .post(API + "/clusters/beta/maintenance").then().statusCode(400);
+    }
+
+    @Test
+    void anAcknowledgementOfAnOkClusterIsAConflictAndOneOfItsProblemEndsWhenItRecovers() {
+        Instant now = Instant.now();
+        post(FleetProfile.GAMMA_G1, report("gamma", "g1", now, 10, Status.RUNNING, now, List.of()), 202);
+        as(FleetProfile.OPERATOR).contentType(ContentType.JSON).body("{\"comment\":\"just in case\"}")
+                .post(API + "/clusters/gamma/acknowledgements").then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("cluster 'gamma' is OK: there is no problem to acknowledge"));
+
+        post(FleetProfile.GAMMA_G1, report("gamma", "g1", now, 11, Status.FAILED, now, List.of()), 202);
+        as(FleetProfile.OPERATOR).contentType(ContentType.JSON).body("{\"comment\":\"on it\"}")
+                .post(API + "/clusters/gamma/acknowledgements").then().statusCode(201);
+        as(FleetProfile.VIEWER).get(API + "/clusters/gamma").then().body("cluster.acknowledged", equalTo(true));
+        post(FleetProfile.GAMMA_G1, report("gamma", "g1", now, 12, Status.RUNNING, now, List.of()), 202);
+        as(FleetProfile.VIEWER).get(API + "/clusters/gamma").then().body("cluster.state", equalTo("OK"))
+                .body("cluster.acknowledged", equalTo(false)).body("acknowledgements", hasSize(0))
+                .body("history.find { it.kind == 'ACK' }.text", equalTo("acknowledgement by otto ended: cluster recovered"));
     }
 
     @Test

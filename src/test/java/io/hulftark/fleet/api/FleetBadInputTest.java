@@ -101,7 +101,49 @@ class FleetBadInputTest {
             new Case("an ack as text/plain", OP, "POST", API + "/clusters/alpha/acknowledgements", "text/plain", ACK, 415,
                     "content type"),
             new Case("reason missing", OP, "POST", API + "/clusters/alpha/maintenance", JSON,
-                    "{\"until\":\"" + LATER + "\"}", 400, "reason"));
+                    "{\"until\":\"" + LATER + "\"}", 400, "reason"),
+            new Case("ack sticky a word", OP, "POST", API + "/clusters/alpha/acknowledgements", JSON,
+                    "{\"comment\":\"x\",\"sticky\":\"very\"}", 400, "request body"),
+            new Case("weekly window, zone unknown", OP, "POST", API + "/clusters/alpha/maintenance", JSON,
+                    weekly("[\"SUNDAY\"]", "02:00", "PT2H", "Europe/Berln"), 400,
+                    "zone must be an IANA time zone such as Europe/Berlin, not 'Europe/Berln'"),
+            new Case("weekly window, zone a fixed offset", OP, "POST", API + "/clusters/alpha/maintenance", JSON,
+                    weekly("[\"SUNDAY\"]", "02:00", "PT2H", "+01:00"), 400, "zone must be an IANA time zone"),
+            new Case("weekly window, day unknown", OP, "POST", API + "/clusters/alpha/maintenance", JSON,
+                    weekly("[\"SUNDAE\"]", "02:00", "PT2H", "Europe/Berlin"), 400,
+                    "days must hold day names such as SUNDAY or SUN, not 'SUNDAE'"),
+            new Case("weekly window, no day", OP, "POST", API + "/clusters/alpha/maintenance", JSON,
+                    weekly("[]", "02:00", "PT2H", "Europe/Berlin"), 400, "days must name at least one day"),
+            new Case("weekly window, a day not a string", OP, "POST", API + "/clusters/alpha/maintenance", JSON,
+                    weekly("[7]", "02:00", "PT2H", "Europe/Berlin"), 400, "request body"),
+            new Case("weekly window, duration zero", OP, "POST", API + "/clusters/alpha/maintenance", JSON,
+                    weekly("[\"SUNDAY\"]", "02:00", "PT0S", "Europe/Berlin"), 400,
+                    "duration must be more than 0 and at most 7 days"),
+            new Case("weekly window, duration over 7 days", OP, "POST", API + "/clusters/alpha/maintenance", JSON,
+                    weekly("[\"SUNDAY\"]", "02:00", "P7DT1S", "Europe/Berlin"), 400,
+                    "duration must be more than 0 and at most 7 days"),
+            new Case("weekly window, duration not ISO-8601", OP, "POST", API + "/clusters/alpha/maintenance", JSON,
+                    weekly("[\"SUNDAY\"]", "02:00", "2 hours", "Europe/Berlin"), 400,
+                    "duration must be an ISO-8601 duration such as PT2H"),
+            new Case("weekly window, start not a time", OP, "POST", API + "/clusters/alpha/maintenance", JSON,
+                    weekly("[\"SUNDAY\"]", "25:00", "PT2H", "Europe/Berlin"), 400,
+                    "start must be a time of day such as 02:00"),
+            new Case("weekly window, start missing", OP, "POST", API + "/clusters/alpha/maintenance", JSON,
+                    "{\"reason\":\"x\",\"days\":[\"SUNDAY\"],\"duration\":\"PT2H\",\"zone\":\"UTC\"}", 400,
+                    "start is missing"),
+            new Case("weekly window, series ending in the past", OP, "POST", API + "/clusters/alpha/maintenance", JSON,
+                    weekly("[\"SUNDAY\"]", "02:00", "PT2H", "UTC").replace("}", ",\"until\":\"2000-01-01T00:00:00Z\"}"),
+                    400, "until must be in the future"),
+            new Case("one-off window without until", OP, "POST", API + "/clusters/alpha/maintenance", JSON,
+                    "{\"reason\":\"x\"}", 400, "until is missing"),
+            new Case("windows of an unknown cluster", VIEW, "GET", API + "/clusters/never-seen/maintenance", null, null,
+                    404, "never-seen"));
+
+    /** A weekly window's body with these members as given. */
+    static String weekly(String days, String start, String duration, String zone) {
+        return "{\"reason\":\"patch\",\"days\":" + days + ",\"start\":\"" + start + "\",\"duration\":\""
+                + duration + "\",\"zone\":\"" + zone + "\"}";
+    }
 
     @Test
     void everyBadInputIsADeclaredProblemAndChangesNothing() {
@@ -138,6 +180,6 @@ class FleetBadInputTest {
         assertThat(notAllowed.statusCode()).isEqualTo(405);
         assertThat(notAllowed.header("Allow")).isEqualTo("GET, HEAD, OPTIONS");
         assertThat(given().filter(Contract.INVALID_REQUEST).header("Authorization", "Bearer " + OP)
-                .get(API + "/clusters/alpha/maintenance").header("Allow")).isEqualTo("OPTIONS, POST");
+                .put(API + "/clusters/alpha/maintenance").header("Allow")).isEqualTo("GET, HEAD, OPTIONS, POST");
     }
 }

@@ -27,6 +27,8 @@ public class FleetProfile implements QuarkusTestProfile {
     public static final String ALPHA = "hak_fleet-reporter-alpha-for-tests-only";
     /** May report for node "b1" of cluster "beta" only. */
     public static final String BETA_B1 = "hak_fleet-reporter-beta-b1-for-tests-only";
+    /** May report for every node of cluster "gamma" (acknowledgement tests). */
+    public static final String GAMMA_G1 = "hak_fleet-reporter-gamma-for-tests-only";
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -53,6 +55,8 @@ public class FleetProfile implements QuarkusTestProfile {
                 store.add("agent-alpha", Role.REPORTER, Optional.of(new ReporterScope("alpha", Optional.empty())), ALPHA);
                 store.add("agent-beta-b1", Role.REPORTER, Optional.of(new ReporterScope("beta", Optional.of("b1"))),
                         BETA_B1);
+                store.add("agent-gamma", Role.REPORTER, Optional.of(new ReporterScope("gamma", Optional.empty())),
+                        GAMMA_G1);
                 return Map.of("hulftark.state-dir", dir.toString(), "hulftark.security.tokens-file", file.toString());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -11,7 +11,6 @@ import static io.hulftark.agent.Status.RUNNING;
 import static io.hulftark.agent.Status.STOPPED;
 import static io.hulftark.fleet.state.ClusterState.DEGRADED;
 import static io.hulftark.fleet.state.ClusterState.DOWN;
-import static io.hulftark.fleet.state.ClusterState.MAINTENANCE;
 import static io.hulftark.fleet.state.ClusterState.OK;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -95,9 +94,12 @@ class ClusterEvaluatorTest {
 
         var inside = EVALUATOR.evaluate("c", record(OK, List.of("HULFT@n1")), ok,
                 List.of(new Maintenance(NOW.minusSeconds(10), NOW.plusSeconds(20), "patch")), List.of(), NOW);
-        assertThat(inside.derived().state()).isEqualTo(MAINTENANCE);
-        assertThat(inside.changed()).isTrue();
+        assertThat(inside.derived().state()).isEqualTo(OK);
+        assertThat(inside.derived().inMaintenance()).isTrue();
+        assertThat(inside.changed()).isFalse();
+        assertThat(inside.window()).isEqualTo(new Maintenance.Occurrence(NOW.minusSeconds(10), NOW.plusSeconds(20)));
         assertThat(inside.recheckAt()).isEqualTo(NOW.plusSeconds(20));
+        assertThat(future.window()).isEqualTo(new Maintenance.Occurrence(NOW.plusSeconds(10), NOW.plusSeconds(60)));
 
         var acked = EVALUATOR.evaluate("c", record(OK, List.of("HULFT@n1")), ok, List.of(),
                 List.of(NOW.plusSeconds(3), NOW.minusSeconds(3)), NOW);

@@ -16,7 +16,6 @@ import static io.hulftark.agent.Status.STOPPED;
 import static io.hulftark.agent.Status.UNKNOWN;
 import static io.hulftark.fleet.state.ClusterState.DEGRADED;
 import static io.hulftark.fleet.state.ClusterState.DOWN;
-import static io.hulftark.fleet.state.ClusterState.MAINTENANCE;
 import static io.hulftark.fleet.state.ClusterState.OK;
 import static io.hulftark.fleet.state.ClusterState.SPLIT;
 import static io.hulftark.fleet.state.ClusterState.STALE;
@@ -94,14 +93,13 @@ class ClusterStateDeriverTest {
                         SPLIT, List.of("HULFT runs on n1 and n2"),
                         List.of("HULFT runs on n1 and n2", "flapping: 4 serving changes in the last 10m (more than 3)"),
                         true),
-                new Case("maintenance window → MAINTENANCE even when SPLIT, problems still listed", N1_N2,
+                new Case("maintenance window → the real SPLIT still shows, problems listed", N1_N2,
                         List.of(node("n1", 5, active(RUNNING)), node("n2", 5, active(RUNNING))),
                         List.of(new Maintenance(NOW.minusSeconds(600), NOW.plusSeconds(600), "patching n2")), List.of(),
-                        MAINTENANCE, List.of("maintenance until 2025-06-01T12:10:00Z: patching n2"),
-                        List.of("HULFT runs on n1 and n2"), false),
-                new Case("maintenance window → MAINTENANCE even when STALE", N1_N2, List.of(),
+                        SPLIT, List.of("HULFT runs on n1 and n2"), List.of("HULFT runs on n1 and n2"), false),
+                new Case("maintenance window → the real STALE still shows", N1_N2, List.of(),
                         List.of(new Maintenance(NOW.minusSeconds(600), NOW.plusSeconds(600), "rebuild")), List.of(),
-                        MAINTENANCE, List.of("rebuild"), List.of("n1 never reported", "n2 never reported"), false),
+                        STALE, List.of("no node has reported"), List.of("n1 never reported", "n2 never reported"), false),
                 new Case("window ended (at its until) → back to the derived state", N1_N2,
                         List.of(node("n1", 5, active(RUNNING)), node("n2", 5, active(RUNNING))),
                         List.of(new Maintenance(NOW.minusSeconds(600), NOW, "patching n2")), List.of(),
@@ -190,6 +188,28 @@ class ClusterStateDeriverTest {
                 List.of(node("n1", 5, active(RUNNING)), node("n1", 1, active(RUNNING))), List.of(), List.of(), NOW))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("cluster c1: two latest reports for node n1");
+    }
+
+    @Test
+    void aWindowIsAMarkerBesideTheRealStateNeverAState() {
+        Maintenance now = new Maintenance(NOW.minusSeconds(600), NOW.plusSeconds(600), "patching n2");
+        Maintenance later = new Maintenance(NOW.plusSeconds(1), NOW.plusSeconds(900), "later");
+        Maintenance longer = new Maintenance(NOW.minusSeconds(60), NOW.plusSeconds(1200), "longer");
+        List<NodeReport> down = List.of(node("n1", 5, standby(STOPPED)), node("n2", 5, standby(STOPPED)));
+
+        ClusterStateDeriver.Derived d = DERIVER.derive("c1", N1_N2, down, List.of(now, later), List.of(), NOW);
+        assertThat(d.state()).isEqualTo(DOWN);
+        assertThat(d.inMaintenance()).isTrue();
+        assertThat(d.maintenance()).isEqualTo(new Maintenance.Occurrence(NOW.minusSeconds(600), NOW.plusSeconds(600)));
+        // Of two that cover now, the one ending last says until when.
+        assertThat(DERIVER.derive("c1", N1_N2, down, List.of(now, longer), List.of(), NOW).maintenance().until())
+                .isEqualTo(NOW.plusSeconds(1200));
+        // Not begun, or over at its until: no marker.
+        assertThat(DERIVER.derive("c1", N1_N2, down, List.of(later), List.of(), NOW).inMaintenance()).isFalse();
+        assertThat(DERIVER.derive("c1", N1_N2, down, List.of(now), List.of(), NOW.plusSeconds(600)).inMaintenance())
+                .isFalse();
+        assertThatThrownBy(() -> new ClusterStateDeriver.Derived(ClusterState.MAINTENANCE, "r", List.of(), false))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

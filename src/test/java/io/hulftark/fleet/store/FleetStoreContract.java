@@ -3,6 +3,7 @@ package io.hulftark.fleet.store;
 import io.hulftark.agent.Status;
 import io.hulftark.fleet.report.Report;
 import io.hulftark.fleet.state.ClusterState;
+import io.hulftark.fleet.state.Maintenance;
 import io.hulftark.fleet.view.AckView;
 import io.hulftark.fleet.view.ClusterDetail;
 import io.hulftark.fleet.view.ClusterPage;
@@ -111,6 +112,16 @@ abstract class FleetStoreContract {
 
     List<FleetEvent> events(String cluster, String kind) {
         return events(cluster).stream().filter(e -> e.kind().equals(kind)).toList();
+    }
+
+    /** A one-off window. */
+    MaintenanceView window(String cluster, Instant from, Instant until, String reason, String by, Instant now) {
+        return store.addMaintenance(cluster, new Maintenance(from, until, reason), by, now);
+    }
+
+    /** A non-sticky acknowledgement. */
+    AckView ack(String cluster, String by, String comment, Instant until, Instant now) {
+        return store.acknowledge(cluster, by, comment, until, false, now);
     }
 
     static ClusterQuery query(ClusterQuery.Sort sort) {
@@ -427,41 +438,66 @@ abstract class FleetStoreContract {
     @Test
     void maintenanceCoveringNowIsImmediateAndEndsByItself() {
         okCluster("c1", T0);
-        MaintenanceView w = store.addMaintenance("c1", T0.minusSeconds(60), T0.plusSeconds(20), "patching",
-                "alice", T0);
+        MaintenanceView w = window("c1", T0.minusSeconds(60), T0.plusSeconds(20), "patching", "alice", T0);
 
         assertThat(w.cluster()).isEqualTo("c1");
         assertThat(w.by()).isEqualTo("alice");
+        assertThat(w.days()).isEmpty();
+        assertThat(w.nextFrom()).isEqualTo(T0.minusSeconds(60));
+        assertThat(w.nextUntil()).isEqualTo(T0.plusSeconds(20));
+        // The real state with a marker: a window never hides what the cluster does.
         ClusterRow row = row("c1", T0);
-        assertThat(row.state()).isEqualTo(MAINTENANCE);
-        assertThat(row.reason()).isEqualTo("maintenance until " + T0.plusSeconds(20) + ": patching");
+        assertThat(row.state()).isEqualTo(OK);
+        assertThat(row.inMaintenance()).isTrue();
+        assertThat(row.maintenanceUntil()).isEqualTo(T0.plusSeconds(20));
         assertThat(store.cluster("c1", 0, T0).orElseThrow().maintenance()).containsExactly(w);
-        assertThat(events("c1", "MAINTENANCE")).singleElement()
-                .satisfies(e -> assertThat(e.text()).contains("alice").contains("patching"));
+        assertThat(events("c1", "MAINTENANCE")).extracting(FleetEvent::text).containsExactly(
+                "maintenance " + T0.minusSeconds(60) + " .. " + T0.plusSeconds(20) + " set by alice: patching",
+                "in maintenance until " + T0.plusSeconds(20) + " (OK)");
 
-        store.ingest(report("c1", "n1", 200, RUNNING), T0.plusSeconds(10));
+        // It fails in the window: DOWN shows, in maintenance.
+        store.ingest(report("c1", "n1", 200, FAILED), T0.plusSeconds(10));
         store.ingest(report("c1", "n2", 200, STOPPED), T0.plusSeconds(10));
+        assertThat(row("c1", T0.plusSeconds(10))).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(DOWN);
+            assertThat(r.inMaintenance()).isTrue();
+        });
+        Summary s = store.summary(T0.plusSeconds(11));
+        assertThat(s.byState().get(DOWN)).isEqualTo(1);
+        assertThat(s.byState().get(MAINTENANCE)).isEqualTo(1);
+        assertThat(s.inMaintenance()).isEqualTo(1);
+        assertThat(names(store.clusters(new ClusterQuery(Optional.of(MAINTENANCE), Optional.empty(),
+                ClusterQuery.Sort.NAME, 0, 10), T0.plusSeconds(11)))).containsExactly("c1");
+
+        store.ingest(report("c1", "n1", 201, RUNNING), T0.plusSeconds(12));
         assertThat(store.reevaluateDue(T0.plusSeconds(19))).isZero();
+        // The window's end wakes the cluster (the reports are fresh until T0+47s).
         assertThat(store.reevaluateDue(T0.plusSeconds(20))).isEqualTo(1);
-        assertThat(row("c1", T0.plusSeconds(20)).state()).isEqualTo(OK);
+        assertThat(row("c1", T0.plusSeconds(20)).inMaintenance()).isFalse();
+        assertThat(row("c1", T0.plusSeconds(20)).maintenanceUntil()).isNull();
+        assertThat(store.summary(T0.plusSeconds(21)).inMaintenance()).isZero();
         assertThat(store.cluster("c1", 0, T0.plusSeconds(20)).orElseThrow().maintenance()).isEmpty();
-        assertThat(events("c1", "STATE")).extracting(FleetEvent::state).containsExactly(OK, MAINTENANCE, OK);
+        assertThat(events("c1", "STATE")).extracting(FleetEvent::state).containsExactly(OK, DOWN, OK);
+        assertThat(events("c1", "MAINTENANCE")).last().satisfies(e -> assertThat(e.text())
+                .isEqualTo("maintenance over (OK)"));
     }
 
     @Test
     void aFutureWindowStartsByItselfAndRemovingOneEndsIt() {
         okCluster("c1", T0);
-        MaintenanceView w = store.addMaintenance("c1", T0.plusSeconds(10), T0.plusSeconds(3600), "move", "bob", T0);
-        assertThat(row("c1", T0).state()).isEqualTo(OK);
+        MaintenanceView w = window("c1", T0.plusSeconds(10), T0.plusSeconds(3600), "move", "bob", T0);
+        assertThat(row("c1", T0).inMaintenance()).isFalse();
 
         assertThat(store.reevaluateDue(T0.plusSeconds(10))).isEqualTo(1);
-        assertThat(row("c1", T0.plusSeconds(10)).state()).isEqualTo(MAINTENANCE);
+        assertThat(row("c1", T0.plusSeconds(10)).inMaintenance()).isTrue();
+        assertThat(row("c1", T0.plusSeconds(10)).state()).isEqualTo(OK);
 
         assertThat(store.removeMaintenance("c1", w.id() + 1000, "bob", T0.plusSeconds(11))).isFalse();
         assertThat(store.removeMaintenance("c1", w.id(), "bob", T0.plusSeconds(11))).isTrue();
-        assertThat(row("c1", T0.plusSeconds(11)).state()).isEqualTo(OK);
-        assertThat(events("c1", "MAINTENANCE")).last()
-                .satisfies(e -> assertThat(e.text()).isEqualTo("maintenance " + w.id() + " removed by bob"));
+        assertThat(row("c1", T0.plusSeconds(11)).inMaintenance()).isFalse();
+        assertThat(events("c1", "MAINTENANCE")).extracting(FleetEvent::text).endsWith(
+                "in maintenance until " + T0.plusSeconds(3600) + " (OK)", "maintenance " + w.id() + " removed by bob",
+                "maintenance over (OK)");
     }
 
     @Test
@@ -469,9 +505,10 @@ abstract class FleetStoreContract {
         okCluster("c1", T0);
         store.ingest(report("c1", "n1", 100, FAILED), T0.plusSeconds(1));
         Instant until = T0.plusSeconds(30);
-        AckView ack = store.acknowledge("c1", "alice", "on it", until, T0.plusSeconds(2));
+        AckView ack = ack("c1", "alice", "on it", until, T0.plusSeconds(2));
 
-        assertThat(ack).isEqualTo(new AckView(ack.id(), "c1", "alice", "on it", T0.plusSeconds(2), until));
+        assertThat(ack).isEqualTo(new AckView(ack.id(), "c1", "alice", "on it", T0.plusSeconds(2), until, DOWN,
+                row("c1", T0.plusSeconds(2)).reason(), false));
         Summary s = store.summary(T0.plusSeconds(3));
         assertThat(s.acknowledged()).isEqualTo(1);
         assertThat(s.byState().get(DOWN)).isEqualTo(1);
@@ -479,21 +516,32 @@ abstract class FleetStoreContract {
         assertThat(row("c1", T0.plusSeconds(3)).state()).isEqualTo(DOWN);
         assertThat(store.cluster("c1", 0, T0.plusSeconds(3)).orElseThrow().acknowledgements()).containsExactly(ack);
         assertThat(events("c1", "ACK")).singleElement()
-                .satisfies(e -> assertThat(e.text()).isEqualTo("acknowledged by alice until " + until + ": on it"));
+                .satisfies(e -> assertThat(e.text()).isEqualTo("acknowledged DOWN by alice until " + until + ": on it"));
+        assertThat(row("c1", T0.plusSeconds(3))).satisfies(r -> {
+            assertThat(r.acknowledgedBy()).isEqualTo("alice");
+            assertThat(r.acknowledgedUntil()).isEqualTo(until);
+            assertThat(r.acknowledgedSticky()).isFalse();
+        });
 
         // Expired: gone from the summary, the rows and the detail, even before any reevaluation.
         assertThat(store.summary(until).acknowledged()).isZero();
         assertThat(row("c1", until).acknowledged()).isFalse();
         assertThat(store.cluster("c1", 0, until).orElseThrow().acknowledgements()).isEmpty();
 
-        AckView again = store.acknowledge("c1", "bob", "still on it", T0.plusSeconds(600), T0.plusSeconds(4));
+        // A new one replaces the one kept (one per problem), which an operator then removes.
+        AckView again = ack("c1", "bob", "still on it", T0.plusSeconds(600), T0.plusSeconds(4));
+        assertThat(store.cluster("c1", 0, T0.plusSeconds(4)).orElseThrow().acknowledgements()).containsExactly(again);
         assertThat(store.removeAcknowledgement("c1", again.id() + 1000, "bob", T0.plusSeconds(5))).isFalse();
+        assertThat(store.removeAcknowledgement("c1", ack.id(), "bob", T0.plusSeconds(5))).isFalse();
         assertThat(store.removeAcknowledgement("c1", again.id(), "bob", T0.plusSeconds(5))).isTrue();
-        assertThat(store.removeAcknowledgement("c1", ack.id(), "bob", T0.plusSeconds(5))).isTrue();
         assertThat(store.summary(T0.plusSeconds(6)).acknowledged()).isZero();
-        assertThat(events("c1", "ACK")).hasSize(4);
+        assertThat(events("c1", "ACK")).extracting(FleetEvent::text).containsExactly(
+                "acknowledged DOWN by alice until " + until + ": on it",
+                "acknowledgement by alice replaced by bob",
+                "acknowledged DOWN by bob until " + T0.plusSeconds(600) + ": still on it",
+                "acknowledgement by bob ended: removed by bob");
 
-        assertThatThrownBy(() -> store.acknowledge("c1", "bob", "x", T0, T0.plusSeconds(7)))
+        assertThatThrownBy(() -> ack("c1", "bob", "x", T0, T0.plusSeconds(7)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expire after now");
     }
 
@@ -522,7 +570,7 @@ abstract class FleetStoreContract {
         assertThat(names(store.clusters(query(ClusterQuery.Sort.PROBLEM), T0.plusSeconds(3)))).containsExactly("a", "b");
 
         Instant until = T0.plusSeconds(20);
-        store.acknowledge("a", "alice", "on it", until, T0.plusSeconds(3));
+        ack("a", "alice", "on it", until, T0.plusSeconds(3));
         assertThat(names(store.clusters(query(ClusterQuery.Sort.PROBLEM), T0.plusSeconds(4)))).containsExactly("b", "a");
 
         // The expiry is a recheck instant: the round that derives a again puts it back in front.
@@ -556,12 +604,249 @@ abstract class FleetStoreContract {
         assertThat(store.summary(T0.plusMillis(100)).at()).isEqualTo(T0.plusMillis(100));
     }
 
+    // ---------------------------------------------------------------- acknowledgement rules, through the store
+
+    /** A node's report with two tags: HULFT and HULFT2 (a cluster can go DOWN → SPLIT with one report). */
+    static Report twoTags(String cluster, String node, long seq, Instant at, Status hulft, Status hulft2) {
+        return new Report(cluster, node, "1.0.0", STARTED, seq, at, List.of(resource("HULFT", hulft, at),
+                resource("HULFT2", hulft2, at)), List.of(), 0);
+    }
+
+    private static Report.Resource resource(String tag, Status status, Instant at) {
+        return new Report.Resource(tag, "HULFT8 Service", status, status == STOPPED ? "standby" : "active",
+                T0.minusSeconds(600), status == FAILED ? "port 30000 (rcvport) does not answer: REFUSED" : null, at,
+                List.of());
+    }
+
+    /**
+     * One named case: the cluster gets a problem (DOWN: HULFT2 served nowhere; STALE: nobody reports), alice
+     * acknowledges it, the cluster goes on, and the acknowledgement is then in force or ended with this reason.
+     *
+     * @param change recover, split, same, expire, remove, down (from STALE), recover-elsewhere (another instance)
+     */
+    record AckCase(String name, ClusterState problem, boolean sticky, boolean withUntil, String change,
+                   ClusterState after, String ended) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static java.util.stream.Stream<AckCase> ackCases() {
+        return java.util.stream.Stream.of(
+                new AckCase("cleared on recovery", DOWN, false, false, "recover", OK, "cluster recovered"),
+                new AckCase("sticky is cleared on recovery too", DOWN, true, false, "recover", OK, "cluster recovered"),
+                new AckCase("not sticky: ends when DOWN → SPLIT", DOWN, false, false, "split", SPLIT,
+                        "state changed DOWN → SPLIT"),
+                new AckCase("sticky: lasts across DOWN → SPLIT", DOWN, true, false, "split", SPLIT, null),
+                new AckCase("the same problem reported again: kept", DOWN, false, false, "same", DOWN, null),
+                new AckCase("expires at its until, with the cluster still DOWN", DOWN, false, true, "expire", DOWN,
+                        "expired"),
+                new AckCase("on STALE: ends when a report shows DOWN", STALE, false, false, "down", DOWN,
+                        "state changed STALE → DOWN"),
+                new AckCase("sticky on STALE: lasts through DOWN", STALE, true, false, "down", DOWN, null),
+                new AckCase("removed by an operator", DOWN, false, false, "remove", DOWN, "removed by bob"),
+                new AckCase("another instance's report ends it once", DOWN, false, false, "recover-elsewhere", OK,
+                        "cluster recovered"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("ackCases")
+    void acknowledgementRules(AckCase c) {
+        store.ingest(twoTags("c1", "n1", 1, T0, RUNNING, RUNNING), T0);
+        store.ingest(twoTags("c1", "n2", 1, T0, STOPPED, STOPPED), T0);
+        Instant t = T0.plusSeconds(1);
+        if (c.problem() == DOWN) {
+            store.ingest(twoTags("c1", "n1", 2, t, RUNNING, FAILED), t);
+        } else {
+            t = T0.plusSeconds(40);
+            store.reevaluateDue(t);
+        }
+        assertThat(row("c1", t).state()).isEqualTo(c.problem());
+        String reason = row("c1", t).reason();
+
+        Instant acked = t.plusSeconds(1);
+        Instant until = c.withUntil() ? acked.plusSeconds(20) : null;
+        AckView ack = store.acknowledge("c1", "alice", "on it", until, c.sticky(), acked);
+        assertThat(ack).isEqualTo(new AckView(ack.id(), "c1", "alice", "on it", acked, until, c.problem(), reason,
+                c.sticky()));
+        ClusterRow shown = row("c1", acked);
+        assertThat(shown.acknowledged()).isTrue();
+        assertThat(shown.acknowledgedBy()).isEqualTo("alice");
+        assertThat(shown.acknowledgedUntil()).isEqualTo(until);
+        assertThat(shown.acknowledgedSticky()).isEqualTo(c.sticky());
+        // A heartbeat of the same problem: this instance's short path now starts from a row that is acknowledged.
+        Instant beat = acked.plusSeconds(1);
+        if (c.problem() == DOWN) {
+            store.ingest(twoTags("c1", "n1", 3, beat, RUNNING, FAILED), beat);
+        }
+
+        Instant next = beat.plusSeconds(2);
+        switch (c.change()) {
+            case "recover" -> store.ingest(twoTags("c1", "n1", 4, next, RUNNING, RUNNING), next);
+            case "recover-elsewhere" -> another().ingest(twoTags("c1", "n1", 4, next, RUNNING, RUNNING), next);
+            case "split" -> store.ingest(twoTags("c1", "n2", 4, next, RUNNING, RUNNING), next);
+            case "same" -> store.ingest(twoTags("c1", "n1", 4, next, RUNNING, FAILED), next);
+            case "down" -> store.ingest(twoTags("c1", "n1", 4, next, RUNNING, FAILED), next);
+            case "expire" -> {
+                next = until;
+                assertThat(store.reevaluateDue(until.minusNanos(1000))).isZero();
+                assertThat(store.reevaluateDue(until)).isEqualTo(1); // its expiry wakes the cluster
+            }
+            case "remove" -> assertThat(store.removeAcknowledgement("c1", ack.id(), "bob", next)).isTrue();
+            default -> throw new IllegalArgumentException(c.change());
+        }
+        // What a heartbeat here then sees, from its own (older) rows: the same.
+        store.ingest(twoTags("c1", "n2", 5, next, c.after() == SPLIT ? RUNNING : STOPPED,
+                c.after() == SPLIT ? RUNNING : STOPPED), next.plusSeconds(1));
+        Instant then = next.plusSeconds(1);
+        ClusterRow row = row("c1", then);
+        assertThat(row.state()).isEqualTo(c.after());
+        List<String> ends = events("c1", FleetEvent.ACK).stream().map(FleetEvent::text)
+                .filter(text -> text.startsWith("acknowledgement by alice ended")).toList();
+        if (c.ended() == null) {
+            assertThat(row.acknowledged()).isTrue();
+            assertThat(row.acknowledgedBy()).isEqualTo("alice");
+            assertThat(ends).isEmpty();
+            assertThat(store.cluster("c1", 0, then).orElseThrow().acknowledgements()).containsExactly(ack);
+            assertThat(store.summary(then).acknowledged()).isEqualTo(1);
+        } else {
+            assertThat(row.acknowledged()).isFalse();
+            assertThat(row.acknowledgedBy()).isNull();
+            assertThat(row.acknowledgedUntil()).isNull();
+            assertThat(ends).containsExactly("acknowledgement by alice ended: " + c.ended());
+            assertThat(store.cluster("c1", 0, then).orElseThrow().acknowledgements()).isEmpty();
+            assertThat(another().cluster("c1", 0, then).orElseThrow().cluster()).isEqualTo(row);
+            assertThat(store.summary(then).acknowledged()).isZero();
+        }
+    }
+
     @Test
-    void anAcknowledgedOkClusterCountsAsNotAcknowledged() {
+    void anAcknowledgementWithoutUntilLastsAsLongAsItsProblem() {
+        store.ingest(report("c1", "n1", 1, FAILED), T0);
+        AckView ack = store.acknowledge("c1", "alice", "waiting for the vendor", null, false, T0);
+        assertThat(ack.until()).isNull();
+        assertThat(events("c1", FleetEvent.ACK)).extracting(FleetEvent::text)
+                .containsExactly("acknowledged DOWN by alice until it ends: waiting for the vendor");
+        // Forty days on, still DOWN (n1 keeps reporting): still acknowledged.
+        Instant later = T0.plus(Duration.ofDays(40));
+        store.ingest(report("c1", "n1", 2, FAILED), later);
+        assertThat(store.reevaluateDue(later.plusSeconds(1))).isZero();
+        assertThat(row("c1", later).acknowledged()).isTrue();
+        assertThat(row("c1", later).acknowledgedUntil()).isNull();
+        assertThat(store.summary(later).acknowledged()).isEqualTo(1);
+    }
+
+    @Test
+    void anAcknowledgedProblemComesAfterTheUnhandledOnesOfItsState() {
+        store.ingest(report("a", "n1", 1, FAILED), T0);
+        store.ingest(report("b", "n1", 1, FAILED), T0.plusSeconds(1));
+        store.acknowledge("a", "alice", "on it", null, false, T0.plusSeconds(2));
+        assertThat(names(store.clusters(query(ClusterQuery.Sort.PROBLEM), T0.plusSeconds(2)))).containsExactly("b", "a");
+        // A window does the same.
+        window("b", T0, T0.plusSeconds(600), "patch", "bob", T0.plusSeconds(3));
+        store.removeAcknowledgement("a", store.cluster("a", 0, T0.plusSeconds(3)).orElseThrow().acknowledgements()
+                .get(0).id(), "alice", T0.plusSeconds(3));
+        assertThat(names(store.clusters(query(ClusterQuery.Sort.PROBLEM), T0.plusSeconds(4)))).containsExactly("a", "b");
+    }
+
+    // ---------------------------------------------------------------- recurring windows, through the store
+
+    /** 2025-06-01 (T0's day) is a Sunday: Sunday 14:30 Europe/Berlin (CEST) is 12:30Z, half an hour after T0. */
+    @Test
+    void aWeeklyWindowWakesTheClusterAtEachOccurrencesStartAndEnd() {
         okCluster("c1", T0);
-        store.acknowledge("c1", "alice", "planned", T0.plusSeconds(30), T0);
+        Maintenance weekly = new Maintenance(T0, null, "Sunday patching", Maintenance.Weekly.parse(List.of("SUNDAY"),
+                "14:30", "PT1H", "Europe/Berlin"));
+        MaintenanceView w = store.addMaintenance("c1", weekly, "alice", T0);
+        Instant start = Instant.parse("2025-06-01T12:30:00Z");
+        Instant end = Instant.parse("2025-06-01T13:30:00Z");
+        assertThat(w.until()).isNull();
+        assertThat(w.days()).containsExactly("SUNDAY");
+        assertThat(w.start()).isEqualTo("14:30");
+        assertThat(w.duration()).isEqualTo("PT1H");
+        assertThat(w.zone()).isEqualTo("Europe/Berlin");
+        assertThat(w.nextFrom()).isEqualTo(start);
+        assertThat(w.nextUntil()).isEqualTo(end);
+        assertThat(events("c1", FleetEvent.MAINTENANCE)).singleElement().satisfies(e -> assertThat(e.text())
+                .isEqualTo("maintenance every SUNDAY 14:30 Europe/Berlin for PT1H from " + T0
+                        + " set by alice: Sunday patching"));
+        assertThat(row("c1", T0).inMaintenance()).isFalse();
+
+        // Both nodes report just before, so nothing but the window is due at its start.
+        keepReporting("c1", start.minusSeconds(10));
+        assertThat(store.reevaluateDue(start.minusNanos(1000))).isZero();
+        assertThat(store.reevaluateDue(start)).isEqualTo(1);
+        assertThat(row("c1", start)).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(OK);
+            assertThat(r.inMaintenance()).isTrue();
+            assertThat(r.maintenanceUntil()).isEqualTo(end);
+        });
+        assertThat(store.summary(start).inMaintenance()).isEqualTo(1);
+        assertThat(events("c1", FleetEvent.MAINTENANCE)).last().satisfies(e -> assertThat(e.text())
+                .isEqualTo("in maintenance until " + end + " (OK)"));
+
+        keepReporting("c1", end.minusSeconds(10));
+        // Reports in the window (this instance's short path, from the windows it read) keep the marker.
+        assertThat(row("c1", end.minusSeconds(10)).inMaintenance()).isTrue();
+        assertThat(store.reevaluateDue(end.minusNanos(1000))).isZero();
+        assertThat(store.reevaluateDue(end)).isEqualTo(1);
+        assertThat(row("c1", end).inMaintenance()).isFalse();
+        // The series goes on: next Sunday's occurrence is the next.
+        assertThat(store.cluster("c1", 0, end).orElseThrow().maintenance()).singleElement().satisfies(v -> {
+            assertThat(v.nextFrom()).isEqualTo(Instant.parse("2025-06-08T12:30:00Z"));
+            assertThat(v.nextUntil()).isEqualTo(Instant.parse("2025-06-08T13:30:00Z"));
+        });
+        // A week on, it covers again, with no new write.
+        Instant nextWeek = Instant.parse("2025-06-08T12:45:00Z");
+        keepReporting("c1", nextWeek.minusSeconds(10));
+        store.reevaluateDue(nextWeek);
+        assertThat(row("c1", nextWeek).inMaintenance()).isTrue();
+
+        // Removed: over at once; kept after a reopen until then.
+        store = reopen();
+        assertThat(row("c1", nextWeek).inMaintenance()).isTrue();
+        assertThat(store.removeMaintenance("c1", w.id(), "bob", nextWeek.plusSeconds(1))).isTrue();
+        assertThat(row("c1", nextWeek.plusSeconds(1)).inMaintenance()).isFalse();
+        assertThat(store.cluster("c1", 0, nextWeek.plusSeconds(1)).orElseThrow().maintenance()).isEmpty();
+    }
+
+    @Test
+    void aWeeklyWindowSeenByAnotherInstance() {
+        okCluster("c1", T0);
+        Maintenance weekly = new Maintenance(T0, T0.plus(Duration.ofDays(30)), "nightly",
+                Maintenance.Weekly.parse(List.of("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"), "00:00", "PT12H",
+                        "UTC"));
+        store.addMaintenance("c1", weekly, "alice", T0);
+        // 12:00Z: the day's occurrence (00:00–12:00) just ended.
+        assertThat(row("c1", T0).inMaintenance()).isFalse();
+        FleetStore other = another();
+        Instant midnight = Instant.parse("2025-06-02T00:00:00Z");
+        assertThat(other.reevaluateDue(midnight)).isEqualTo(1);
+        assertThat(store.cluster("c1", 0, midnight).orElseThrow().cluster()).satisfies(r -> {
+            assertThat(r.state()).isEqualTo(STALE);
+            assertThat(r.inMaintenance()).isTrue();
+            assertThat(r.maintenanceUntil()).isEqualTo(Instant.parse("2025-06-02T12:00:00Z"));
+        });
+    }
+
+    private void keepReporting(String cluster, Instant at) {
+        long seq = at.getEpochSecond() - T0.getEpochSecond() + 10;
+        store.ingest(report(cluster, "n1", seq, RUNNING), at);
+        store.ingest(report(cluster, "n2", seq, STOPPED), at);
+    }
+
+    @Test
+    void anAcknowledgementOfAnOkClusterIsRefusedAndKeepsNothing() {
+        okCluster("c1", T0);
+        long events = events("c1").size();
+        assertThatThrownBy(() -> ack("c1", "alice", "planned", T0.plusSeconds(30), T0))
+                .isInstanceOf(AcknowledgementRefusedException.class)
+                .hasMessage("cluster 'c1' is OK: there is no problem to acknowledge");
         assertThat(store.summary(T0).acknowledged()).isZero();
         assertThat(row("c1", T0).acknowledged()).isFalse();
+        assertThat(store.cluster("c1", 0, T0).orElseThrow().acknowledgements()).isEmpty();
+        assertThat(events("c1")).hasSize((int) events);
     }
 
     @Test
@@ -592,9 +877,9 @@ abstract class FleetStoreContract {
     @Test
     void unknownClustersAreErrorsForWritesAndEmptyForReads() {
         okCluster("c1", T0);
-        assertThatThrownBy(() -> store.acknowledge("nope", "a", "b", T0.plusSeconds(9), T0))
+        assertThatThrownBy(() -> ack("nope", "a", "b", T0.plusSeconds(9), T0))
                 .isInstanceOf(UnknownClusterException.class).hasMessageContaining("'nope'");
-        assertThatThrownBy(() -> store.addMaintenance("nope", T0, T0.plusSeconds(9), "r", "a", T0))
+        assertThatThrownBy(() -> window("nope", T0, T0.plusSeconds(9), "r", "a", T0))
                 .isInstanceOf(UnknownClusterException.class);
         assertThatThrownBy(() -> store.forgetNode("nope", "n1", "a", T0)).isInstanceOf(UnknownClusterException.class);
         assertThatThrownBy(() -> store.removeAcknowledgement("nope", 1, "a", T0))
@@ -602,13 +887,13 @@ abstract class FleetStoreContract {
         assertThatThrownBy(() -> store.removeMaintenance("nope", 1, "a", T0))
                 .isInstanceOf(UnknownClusterException.class);
         assertThat(store.cluster("nope", 10, T0)).isEmpty();
-        assertThatThrownBy(() -> store.addMaintenance("c1", T0, T0, "r", "a", T0))
+        assertThatThrownBy(() -> window("c1", T0, T0, "r", "a", T0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must end after it starts");
     }
 
     // ---------------------------------------------------------------- queries
 
-    /** a-ok OK, b-down DOWN, c-split SPLIT, d-down DOWN (acknowledged), e-stale STALE, f-maint MAINTENANCE. */
+    /** a-ok OK, b-down DOWN, c-split SPLIT, d-down DOWN (acknowledged), e-stale STALE, f-maint OK in maintenance. */
     private Instant fleetOfSix() {
         store.ingest(report("e-stale", "e1", 1, RUNNING), T0.minusSeconds(100));
         store.reevaluateDue(T0.minusSeconds(50));
@@ -618,20 +903,22 @@ abstract class FleetStoreContract {
         store.ingest(report("c-split", "c1", 1, RUNNING), T0.minusSeconds(2));
         store.ingest(report("c-split", "shared-node", 1, RUNNING), T0.minusSeconds(2));
         okCluster("f-maint", T0.minusSeconds(1));
-        store.addMaintenance("f-maint", T0.minusSeconds(1), T0.plusSeconds(600), "r", "a", T0.minusSeconds(1));
-        store.acknowledge("d-down", "alice", "known", T0.plusSeconds(600), T0);
+        window("f-maint", T0.minusSeconds(1), T0.plusSeconds(600), "r", "a", T0.minusSeconds(1));
+        ack("d-down", "alice", "known", T0.plusSeconds(600), T0);
         return T0;
     }
 
     @Test
     void summaryCountsEveryStateAndTheLastEvent() {
         assertThat(store.summary(T0)).isEqualTo(new Summary(T0, 0, java.util.Map.of(OK, 0, DEGRADED, 0, DOWN, 0,
-                SPLIT, 0, STALE, 0, MAINTENANCE, 0), 0, 0, 0));
+                SPLIT, 0, STALE, 0, MAINTENANCE, 0), 0, 0, 0, 0));
         Instant now = fleetOfSix();
         Summary s = store.summary(now);
         assertThat(s.clusters()).isEqualTo(6);
-        assertThat(s.byState()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(OK, 1, DEGRADED, 0, DOWN, 2,
+        // Real states sum to the clusters; MAINTENANCE counts those in a window besides.
+        assertThat(s.byState()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(OK, 2, DEGRADED, 0, DOWN, 2,
                 SPLIT, 1, STALE, 1, MAINTENANCE, 1));
+        assertThat(s.inMaintenance()).isEqualTo(1);
         assertThat(s.acknowledged()).isEqualTo(1);
         assertThat(s.lastEventId()).isEqualTo(store.lastEventId()).isPositive();
         assertThat(s.at()).isEqualTo(now);
@@ -641,12 +928,12 @@ abstract class FleetStoreContract {
     void clusterListFiltersSearchesSortsAndPages() {
         Instant now = fleetOfSix();
 
-        // Problem first: SPLIT, DOWN (unacknowledged first), STALE, DEGRADED, MAINTENANCE, OK.
+        // Problem first: SPLIT, DOWN (unacknowledged first), STALE, DEGRADED, OK (each in a window after the others).
         assertThat(names(store.clusters(query(ClusterQuery.Sort.PROBLEM), now)))
-                .containsExactly("c-split", "b-down", "d-down", "e-stale", "f-maint", "a-ok");
+                .containsExactly("c-split", "b-down", "d-down", "e-stale", "a-ok", "f-maint");
         assertThat(names(store.clusters(query(ClusterQuery.Sort.NAME), now)))
                 .containsExactly("a-ok", "b-down", "c-split", "d-down", "e-stale", "f-maint");
-        // Most recent change first: f-maint went MAINTENANCE last.
+        // Most recent change first: f-maint went OK last (its window changed no state).
         assertThat(names(store.clusters(query(ClusterQuery.Sort.SINCE), now)))
                 .containsExactly("f-maint", "c-split", "b-down", "d-down", "a-ok", "e-stale");
         // Within DOWN, without acknowledgements, the longest-standing first.
@@ -761,22 +1048,25 @@ abstract class FleetStoreContract {
 
     @Test
     void pruneDeletesOldEventsAndEndedAcknowledgementsAndWindows() {
-        okCluster("c1", T0);
-        store.acknowledge("c1", "a", "old", T0.plusSeconds(10), T0);
-        store.addMaintenance("c1", T0, T0.plusSeconds(10), "old", "a", T0);
-        AckView keep = store.acknowledge("c1", "a", "new", T0.plus(Duration.ofDays(2)), T0.plus(Duration.ofDays(1)));
-        okCluster("c1", T0.plus(Duration.ofDays(1)));
-        long before = events("c1").size();
-        long recent = events("c1").stream().filter(e -> !e.at().isBefore(T0.plus(Duration.ofDays(1)))).count();
+        store.ingest(report("c1", "n1", 10, FAILED), T0);
+        store.ingest(report("c2", "n1", 10, FAILED), T0);
+        // An acknowledgement that has expired, but that no evaluation ended (c1 is not derived again).
+        ack("c1", "a", "old", T0.plusSeconds(10), T0);
+        window("c1", T0, T0.plusSeconds(10), "old", "a", T0);
+        store.ingest(report("c2", "n1", 11, FAILED), T0.plus(Duration.ofDays(1)));
+        AckView keep = ack("c2", "a", "new", T0.plus(Duration.ofDays(2)), T0.plus(Duration.ofDays(1)));
+        Instant day = T0.plus(Duration.ofDays(1));
+        List<FleetEvent> all = store.events(new EventQuery(0, Optional.empty(), Optional.empty(), 1000));
+        long recent = all.stream().filter(e -> !e.at().isBefore(day)).count();
+        assertThat(recent).isPositive();
 
-        long deleted = store.prune(T0.plus(Duration.ofDays(1)));
+        long deleted = store.prune(day);
 
-        // Events before the day, one acknowledgement and one window.
-        assertThat(deleted).isEqualTo(before - recent + 2);
-        assertThat(events("c1")).hasSize((int) recent).allSatisfy(e ->
-                assertThat(e.at()).isAfterOrEqualTo(T0.plus(Duration.ofDays(1))));
-        assertThat(store.cluster("c1", 0, T0.plus(Duration.ofDays(1))).orElseThrow().acknowledgements())
-                .containsExactly(keep);
+        // Events before the day, c1's expired acknowledgement and its window.
+        assertThat(deleted).isEqualTo(all.size() - recent + 2);
+        assertThat(store.events(new EventQuery(0, Optional.empty(), Optional.empty(), 1000))).hasSize((int) recent)
+                .allSatisfy(e -> assertThat(e.at()).isAfterOrEqualTo(day));
+        assertThat(store.cluster("c2", 0, day).orElseThrow().acknowledgements()).containsExactly(keep);
         assertThat(store.prune(T0.plus(Duration.ofDays(1)))).isZero();
     }
 

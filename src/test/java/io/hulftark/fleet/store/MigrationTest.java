@@ -15,7 +15,10 @@ import static io.hulftark.fleet.store.FleetStoreContract.T0;
 import static io.hulftark.fleet.store.FleetStoreContract.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A database made by an older schema is upgraded with what it holds: V1 with a window, then V2 and V3. */
+/**
+ * A database made by an older schema is upgraded with what it holds: V1 with a window and an acknowledgement, then
+ * V2 and V3, and V8 (acknowledgements of a problem, windows as markers).
+ */
 class MigrationTest {
 
     @TempDir
@@ -36,6 +39,9 @@ class MigrationTest {
                     + "TIMESTAMP WITH TIME ZONE '2025-06-01 11:58:00Z', 'r', TIMESTAMP WITH TIME ZONE '2999-01-01 00:00:00Z')");
             s.execute("INSERT INTO fleet_cluster (id, name, state, since, reason) VALUES (3, 'c3', 'SPLIT', "
                     + "TIMESTAMP WITH TIME ZONE '2025-06-01 11:58:00Z', 'r')");
+            s.execute("INSERT INTO fleet_ack (cluster_id, by_user, comment_text, at, until_at) VALUES (2, 'alice', "
+                    + "'disk', TIMESTAMP WITH TIME ZONE '2025-06-01 11:58:00Z', TIMESTAMP WITH TIME ZONE "
+                    + "'2999-01-01 00:00:00Z')");
         }
 
         AgroalDataSource pool = TestDatabases.h2(dir.resolve("fleet"), 2);
@@ -52,9 +58,19 @@ class MigrationTest {
             }
             JdbcFleetStore store = new JdbcFleetStore(pool, JdbcFleetStore.Dialect.H2, Duration.ofSeconds(35),
                     Duration.ofMinutes(10), 2);
-            // The window read from the new column still covers now: a report leaves the cluster in MAINTENANCE.
+            // The window read from the new column still covers now: a report shows the real state, in maintenance.
             assertThat(store.ingest(report("c1", "n1", 1, Status.RUNNING), T0).state())
-                    .isEqualTo(io.hulftark.fleet.state.ClusterState.MAINTENANCE);
+                    .isEqualTo(io.hulftark.fleet.state.ClusterState.OK);
+            assertThat(store.cluster("c1", 0, T0).orElseThrow().cluster().inMaintenance()).isTrue();
+            assertThat(store.cluster("c1", 0, T0).orElseThrow().cluster().maintenanceUntil())
+                    .isEqualTo(java.time.Instant.parse("2025-06-01T12:10:00Z"));
+            // V8: the acknowledgement kept acknowledges the state its cluster was in, and the row says by whom.
+            var c2 = store.cluster("c2", 0, T0).orElseThrow();
+            assertThat(c2.cluster().acknowledgedBy()).isEqualTo("alice");
+            assertThat(c2.acknowledgements()).singleElement().satisfies(a -> {
+                assertThat(a.state()).isEqualTo(io.hulftark.fleet.state.ClusterState.DOWN);
+                assertThat(a.sticky()).isFalse();
+            });
         } finally {
             pool.close();
         }

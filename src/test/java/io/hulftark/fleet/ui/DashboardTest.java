@@ -315,13 +315,19 @@ class DashboardTest {
         browser.await("the ack marker", ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#cluster-state [data-marker='ack']")));
 
+        assertTrue(browser.text(By.cssSelector("#cluster-state [data-marker='ack']")).startsWith("ack · otto"));
+
         browser.byId("maint-reason").sendKeys("patching");
         browser.byId("maint-submit").click();
-        browser.await("MAINTENANCE", ExpectedConditions.attributeToBe(
-                By.cssSelector("#cluster-state .badge"), "data-state", "MAINTENANCE"));
+        // The real state stays, with the marker: "DOWN · in maintenance until 22:00".
+        browser.await("the maintenance marker", ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#cluster-state [data-marker='maintenance']")));
+        assertEquals("DOWN", browser.driver().findElement(By.cssSelector("#cluster-state .badge")).getAttribute("data-state"));
+        assertTrue(browser.text(By.cssSelector("#cluster-state [data-marker='maintenance']"))
+                .matches("in maintenance until .*\\d\\d:\\d\\d"));
         browser.click(By.cssSelector("#windows li[data-window] button"));
-        browser.await("DOWN again once the window is removed", ExpectedConditions.attributeToBe(
-                By.cssSelector("#cluster-state .badge"), "data-state", "DOWN"));
+        browser.await("no marker once the window is removed", ExpectedConditions.numberOfElementsToBe(
+                By.cssSelector("#cluster-state [data-marker='maintenance']"), 0));
         browser.click(By.cssSelector("#acks li[data-ack] button"));
         browser.await("no acknowledgement", ExpectedConditions.numberOfElementsToBe(
                 By.cssSelector("#acks li[data-ack]"), 0));
