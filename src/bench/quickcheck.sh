@@ -69,14 +69,14 @@ echo "fast path:  $(which_path "$SCRIPT" -t hulft -i id)"
 
 # CPU of this shell's children (bash's `times`, second line) and of the agent, in ms: less disturbed than wall
 # time by a busy machine.
-children_cpu() { times | tail -1 | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); n += a[1] * 60000 + a[2] * 1000 } printf "%d", n }'; }
+children_cpu() { tail -1 "$1" | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); n += a[1] * 60000 + a[2] * 1000 } printf "%d", n }'; }
 agent_cpu() { if [ -n "$AGENT" ]; then awk -v t="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / t }' "/proc/$AGENT/stat"; else echo 0; fi; }
 
 median() {  # label, command...
   local label=$1; shift
   local t=()
-  local c0 a0
-  c0=$(children_cpu); a0=$(agent_cpu)
+  local a0
+  times > "$W/times0"; a0=$(agent_cpu)   # `times` in this shell, not in a $(...) subshell
   for _ in $(seq "$RUNS"); do
     local s e
     s=$(date +%s%N)
@@ -89,7 +89,8 @@ median() {  # label, command...
   local med min max
   med=$(echo "$sorted" | sed -n "$(( (RUNS + 1) / 2 ))p"); min=$(echo "$sorted" | head -1); max=$(echo "$sorted" | tail -1)
   local cpu agent
-  cpu=$(( ($(children_cpu) - c0) / RUNS )); agent=$(( ($(agent_cpu) - a0) / RUNS ))
+  times > "$W/times1"
+  cpu=$(( ($(children_cpu "$W/times1") - $(children_cpu "$W/times0")) / RUNS )); agent=$(( ($(agent_cpu) - a0) / RUNS ))
   printf '%-52s median %6.1f ms   min %6.1f   max %6.1f   CPU %3d ms + agent %3d ms   (%d runs)\n' "$label" \
     "$(echo "$med / 10" | bc -l)" "$(echo "$min / 10" | bc -l)" "$(echo "$max / 10" | bc -l)" "$cpu" "$agent" "$RUNS"
 }
