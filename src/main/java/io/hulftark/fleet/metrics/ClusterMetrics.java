@@ -128,7 +128,9 @@ public final class ClusterMetrics extends Collector implements Collector.Describ
         List<MetricFamilySamples.Sample> lastReport = new ArrayList<>(rows.size());
         Map<ClusterState, Integer> perState = new EnumMap<>(ClusterState.class);
         for (ClusterState s : ClusterState.values()) {
-            perState.put(s, 0);
+            if (s != ClusterState.MAINTENANCE) { // never a state: a window is hulftark_fleet_clusters_in_maintenance
+                perState.put(s, 0);
+            }
         }
         for (ClusterSnapshotRow r : rows) {
             ClusterRow row = r.row();

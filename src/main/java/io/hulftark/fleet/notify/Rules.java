@@ -45,9 +45,6 @@ public final class Rules {
         if (!filter.covers(change.cluster(), labels)) {
             return Outcome.nothing(Optional.empty());
         }
-        if (change.to() == ClusterState.MAINTENANCE) {
-            return Outcome.nothing(open); // never told; what was told before still gets its "resolved"
-        }
         if (change.to() != ClusterState.OK && filter.wants(change.to())) {
             if (quiet) {
                 // Kept, untold unless told before, and looked at again: once the acknowledgement or the window is

@@ -52,8 +52,14 @@ class ClusterMetricsTest {
 
     static ClusterSnapshotRow row(String name, ClusterState state, int problems, boolean acked, int silent,
                                   Instant lastReport) {
+        return row(name, state, problems, acked, silent, lastReport, false);
+    }
+
+    static ClusterSnapshotRow row(String name, ClusterState state, int problems, boolean acked, int silent,
+                                  Instant lastReport, boolean inWindow) {
         return new ClusterSnapshotRow(new ClusterRow(name, state, NOW.minusSeconds(60), "why", problems, false, acked,
-                List.of("n1", "n2"), List.of(), lastReport), silent);
+                List.of("n1", "n2"), List.of(), lastReport, acked ? "otto" : null, null, false, inWindow,
+                inWindow ? NOW.plusSeconds(3600) : null), silent);
     }
 
     static PrometheusMeterRegistry registry(ClusterMetrics metrics) {
@@ -67,7 +73,7 @@ class ClusterMetricsTest {
         List<ClusterSnapshotRow> rows = List.of(
                 row("demo-1", ClusterState.DOWN, 2, true, 1, Instant.parse("2026-12-06T19:59:50.250Z")),
                 row("demo-2", ClusterState.OK, 0, false, 0, NOW),
-                row("demo-3", ClusterState.MAINTENANCE, 1, false, 2, null));
+                row("demo-3", ClusterState.DOWN, 1, false, 2, null, true));
         String text = registry(new ClusterMetrics(now -> rows, new TestClock(),
                 ClusterMetrics.ClusterLabels.CLUSTER_ONLY)).scrape();
 
@@ -75,7 +81,8 @@ class ClusterMetricsTest {
                 "hulftark_fleet_snapshot_success 1.0",
                 "hulftark_fleet_cluster_state{cluster=\"demo-1\",state=\"DOWN\",} 1.0",
                 "hulftark_fleet_cluster_state{cluster=\"demo-2\",state=\"OK\",} 1.0",
-                "hulftark_fleet_clusters{state=\"DOWN\",} 1.0",
+                "hulftark_fleet_cluster_state{cluster=\"demo-3\",state=\"DOWN\",} 1.0",
+                "hulftark_fleet_clusters{state=\"DOWN\",} 2.0",
                 "hulftark_fleet_clusters{state=\"SPLIT\",} 0.0",
                 "hulftark_fleet_cluster_problems{cluster=\"demo-1\",} 2.0",
                 "hulftark_fleet_cluster_acknowledged{cluster=\"demo-1\",} 1.0",
@@ -89,7 +96,8 @@ class ClusterMetricsTest {
         assertThat(text.lines().filter(l -> l.startsWith("hulftark_fleet_cluster_state{cluster=\"demo-1\"")))
                 .hasSize(1);
         assertThat(text).doesNotContain("last_report_timestamp_seconds{cluster=\"demo-3\"",
-                "hulftark_fleet_cluster_acknowledged{cluster=\"demo-2\"", "in_maintenance{cluster=\"demo-1\"");
+                "hulftark_fleet_cluster_acknowledged{cluster=\"demo-2\"", "in_maintenance{cluster=\"demo-1\"",
+                "state=\"MAINTENANCE\"");
         assertThat(Promtool.check(text)).isEmpty();
     }
 
@@ -158,7 +166,7 @@ class ClusterMetricsTest {
 
     @Test
     void theOnePlaceThatSaysInMaintenance() {
-        assertThat(ClusterMetrics.inMaintenance(row("a", ClusterState.MAINTENANCE, 0, false, 0, NOW).row())).isTrue();
+        assertThat(ClusterMetrics.inMaintenance(row("a", ClusterState.DOWN, 1, false, 0, NOW, true).row())).isTrue();
         assertThat(ClusterMetrics.inMaintenance(row("a", ClusterState.DOWN, 1, false, 0, NOW).row())).isFalse();
     }
 

@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.hulftark.agent.Status;
 import io.hulftark.fleet.report.Report;
 import io.hulftark.fleet.state.ClusterState;
+import io.hulftark.fleet.state.Maintenance;
 import io.hulftark.fleet.store.JdbcFleetStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -172,8 +173,8 @@ abstract class NotificationsContract {
     void nothingForAClusterInMaintenance() {
         Dispatcher d = dispatcher();
         cluster("delta", RUNNING, STOPPED);
-        store.addMaintenance("delta", clock.instant().minusSeconds(60), clock.instant().plusSeconds(3600), "patching",
-                "alice", clock.instant());
+        store.addMaintenance("delta", new Maintenance(clock.instant().minusSeconds(60), clock.instant().plusSeconds(3600),
+                "patching"), "alice", clock.instant());
         cluster("delta", STOPPED, STOPPED);
         rounds(d, 3);
         cluster("delta", RUNNING, RUNNING);
@@ -192,7 +193,7 @@ abstract class NotificationsContract {
         cluster("zeta", RUNNING, STOPPED);
         rounds(d, 1);
         cluster("zeta", STOPPED, STOPPED); // DOWN; acknowledged before the fan-out sees the change
-        store.acknowledge("zeta", "alice", "on it", clock.instant().plusSeconds(300), clock.instant());
+        store.acknowledge("zeta", "alice", "on it", clock.instant().plusSeconds(300), false, clock.instant());
         rounds(d, 3);
         clock.advance(Duration.ofMinutes(2));
         rounds(d, 2);

@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 
 import static io.hulftark.fleet.state.ClusterState.DEGRADED;
 import static io.hulftark.fleet.state.ClusterState.DOWN;
-import static io.hulftark.fleet.state.ClusterState.MAINTENANCE;
 import static io.hulftark.fleet.state.ClusterState.OK;
 import static io.hulftark.fleet.state.ClusterState.SPLIT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,8 +50,8 @@ class RulesTest {
                         null, true),
                 Arguments.of("the end of an untold problem is no news", change(DOWN, OK), open(DOWN, false), false,
                         null, null),
-                Arguments.of("into maintenance: nothing, the record kept", change(DOWN, MAINTENANCE), open(DOWN, true),
-                        false, null, true),
+                Arguments.of("in maintenance (quiet): nothing, the record kept", change(DOWN, SPLIT), open(DOWN, true),
+                        true, null, true),
                 Arguments.of("recovered while quiet: nothing", change(DOWN, OK), open(DOWN, true), true, null, null));
     }
 
@@ -83,8 +82,15 @@ class RulesTest {
         assertThat(Filter.glob("(x+)+$[").matcher("(x+)+$[").matches()).isTrue();
     }
 
+    /** A cluster a maintenance window covers: its real state, marked. */
+    static ClusterRow inWindow(ClusterState state) {
+        return new ClusterRow("prod-1", state, T, "still why", 1, false, false, List.of(), List.of(), T, null, null,
+                false, true, T.plusSeconds(7200));
+    }
+
     static ClusterRow row(ClusterState state, boolean acknowledged) {
-        return new ClusterRow("prod-1", state, T, "still why", 1, false, acknowledged, List.of(), List.of(), T);
+        return new ClusterRow("prod-1", state, T, "still why", 1, false, acknowledged, List.of(), List.of(), T,
+                acknowledged ? "alice" : null, null, false, false, null);
     }
 
     @Test
@@ -102,7 +108,7 @@ class RulesTest {
         assertThat(acked.message()).isEmpty();
         assertThat(acked.problem().orElseThrow().nextRepeatAt()).isEqualTo(now.plus(Rules.QUIET_RECHECK));
 
-        Rules.Outcome maint = Rules.onRepeatDue(told, Optional.of(row(MAINTENANCE, false)), Duration.ofHours(1), now);
+        Rules.Outcome maint = Rules.onRepeatDue(told, Optional.of(inWindow(DOWN)), Duration.ofHours(1), now);
         assertThat(maint.message()).isEmpty();
 
         Problem untold = new Problem("ops", "prod-1", DOWN, T, false, now);

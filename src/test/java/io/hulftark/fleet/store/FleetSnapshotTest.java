@@ -2,6 +2,7 @@ package io.hulftark.fleet.store;
 
 import io.agroal.api.AgroalDataSource;
 import io.hulftark.fleet.state.ClusterState;
+import io.hulftark.fleet.state.Maintenance;
 import io.hulftark.fleet.view.ClusterSnapshotRow;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,12 +66,12 @@ class FleetSnapshotTest {
         store.ingest(report("silent", "n1", 1, RUNNING), now);
         store.ingest(report("down", "n1", 1, STOPPED), now);
         store.ingest(report("down", "n2", 1, STOPPED), now);
-        store.acknowledge("down", "otto", "on it", now.plusSeconds(3600), now);
+        store.acknowledge("down", "otto", "on it", now.plusSeconds(3600), false, now);
         store.ingest(report("forgot", "n2", 1, STOPPED), T0);
         store.ingest(report("forgot", "n1", 1, RUNNING), now);
         store.forgetNode("forgot", "n2", "otto", now);
         store.ingest(report("window", "n1", 1, RUNNING), now);
-        store.addMaintenance("window", now.minusSeconds(1), now.plusSeconds(3600), "patching", "otto", now);
+        store.addMaintenance("window", new Maintenance(now.minusSeconds(1), now.plusSeconds(3600), "patching"), "otto", now);
 
         Map<String, ClusterSnapshotRow> rows = store.snapshot(now).stream()
                 .collect(Collectors.toMap(r -> r.row().name(), Function.identity()));
@@ -85,7 +86,8 @@ class FleetSnapshotTest {
         assertThat(rows.get("down").row().acknowledged()).isTrue();
         assertThat(rows.get("down").row().problems()).isPositive();
         assertThat(rows.get("forgot").silentNodes()).isZero();
-        assertThat(rows.get("window").row().state()).isEqualTo(ClusterState.MAINTENANCE);
+        assertThat(rows.get("window").row().inMaintenance()).isTrue();
+        assertThat(rows.get("window").row().state()).as("the real state, marked").isEqualTo(ClusterState.OK);
         // The same fleet as the summary counts it.
         assertThat(rows.values().stream().filter(r -> r.row().state() == ClusterState.OK).count())
                 .isEqualTo((long) store.summary(now).byState().get(ClusterState.OK));
