@@ -20,9 +20,8 @@ public record MaintenanceView(@Schema(description = "Its id, for DELETE", minimu
                               @Schema(description = "Why, one line", maxLength = 500) String reason,
                               @Schema(description = "The operator's name (from the token file)") String by,
                               @Schema(description = "When it was set") Instant at,
-                              @Schema(description = "Weekly: its days, MONDAY first; empty: one-off",
-                                      enumeration = {"MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY",
-                                              "SATURDAY", "SUNDAY"}) List<String> days,
+                              @Schema(description = "Weekly: its days (MONDAY ... SUNDAY), MONDAY first; empty: "
+                                      + "one-off", maxItems = 7) List<String> days,
                               @Schema(description = "Weekly: when each occurrence starts, wall-clock HH:MM in zone; "
                                       + "null: one-off", nullable = true) String start,
                               @Schema(description = "Weekly: how long each occurrence lasts (ISO-8601, elapsed time); "
