@@ -74,6 +74,15 @@ public final class Dispatcher {
             Function<String, Optional<ClusterRow>> row = name -> Optional.ofNullable(rows.get(name));
             for (Change change : round.changes()) {
                 Optional<ClusterRow> r = row.apply(change.cluster());
+                if (change.kind() != Change.Kind.STATE) {
+                    for (Receiver receiver : receivers.values()) {
+                        Optional<Problem> open = round.problem(receiver.name(), change.cluster());
+                        apply(round, receiver.name(), change.cluster(), change.kind() == Change.Kind.ACKNOWLEDGED
+                                ? Rules.onAcknowledged(change, open)
+                                : Rules.onAckEnded(change, open, r, receiver.repeat(), now));
+                    }
+                    continue;
+                }
                 boolean quiet = r.map(x -> Rules.quiet(x, now)).orElse(false);
                 var labels = r.map(Rules::labels).orElse(Map.of());
                 for (Receiver receiver : receivers.values()) {

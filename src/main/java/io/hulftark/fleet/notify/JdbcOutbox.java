@@ -35,7 +35,9 @@ public final class JdbcOutbox {
     /** Messages read per delivery round; a longer backlog is folded into several summaries, one a round. */
     static final int PENDING_PER_ROUND = 1000;
 
-    private static final String MESSAGE_COLUMNS = "id, receiver, kind, cluster, state, from_state, at, reason";
+    private static final String MESSAGE_COLUMNS = "id, receiver, kind, cluster, state, from_state, at, reason, "
+            + "ack_by, ack_comment, ack_until, ack_sticky";
+    private static final String PROBLEM_COLUMNS = "receiver, cluster, state, since, told, next_repeat_at, acked_by";
 
     private final DataSource dataSource;
 
@@ -53,6 +55,41 @@ public final class JdbcOutbox {
             ps.setString(3, from == null ? null : from.name());
             ps.setString(4, to.name());
             ps.setString(5, reason);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Called by the store in the transaction that gives an acknowledgement of the cluster's problem in {@code state}
+     * (a receiver told of that problem is told of its acknowledgement once).
+     */
+    public static void recordAcknowledged(Connection c, Instant at, String cluster, ClusterState state, Acked ack)
+            throws SQLException {
+        record(c, at, cluster, state, ack.comment(), Change.Kind.ACKNOWLEDGED, ack);
+    }
+
+    /**
+     * Called by the store in the transaction that ends {@code by}'s acknowledgement while the cluster's problem in
+     * {@code state} lasts ({@code why}: "expired", "removed by bob", "state changed DOWN → SPLIT").
+     */
+    public static void recordAckEnded(Connection c, Instant at, String cluster, ClusterState state, String by,
+                                      String why) throws SQLException {
+        record(c, at, cluster, state, why, Change.Kind.ACK_ENDED, new Acked(by, null, null, false));
+    }
+
+    private static void record(Connection c, Instant at, String cluster, ClusterState state, String reason,
+                               Change.Kind kind, Acked ack) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO fleet_notify_change (at, cluster, to_state, "
+                + "reason, kind, ack_by, ack_comment, ack_until, ack_sticky) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            setInstant(ps, 1, at);
+            ps.setString(2, cluster);
+            ps.setString(3, state.name());
+            ps.setString(4, reason == null ? "" : reason);
+            ps.setString(5, kind.name());
+            ps.setString(6, ack.by());
+            ps.setString(7, ack.comment());
+            setInstant(ps, 8, ack.until());
+            ps.setBoolean(9, ack.sticky());
             ps.executeUpdate();
         }
     }
@@ -119,20 +156,23 @@ public final class JdbcOutbox {
 
     private static List<Change> changes(Connection c) throws SQLException {
         List<Change> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, at, cluster, from_state, to_state, reason "
-                + "FROM fleet_notify_change ORDER BY id LIMIT " + CHANGES_PER_ROUND);
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, at, cluster, from_state, to_state, reason, kind, "
+                + "ack_by, ack_comment, ack_until, ack_sticky FROM fleet_notify_change ORDER BY id LIMIT "
+                + CHANGES_PER_ROUND);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
+                Change.Kind kind = Change.Kind.valueOf(rs.getString("kind"));
                 out.add(new Change(rs.getLong("id"), getInstant(rs, "at"), rs.getString("cluster"),
-                        state(rs.getString("from_state")), state(rs.getString("to_state")), rs.getString("reason")));
+                        state(rs.getString("from_state")), state(rs.getString("to_state")), rs.getString("reason"),
+                        kind, kind == Change.Kind.STATE ? null : acked(rs)));
             }
         }
         return out;
     }
 
     private static List<Problem> dueRepeats(Connection c, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT receiver, cluster, state, since, told, next_repeat_at "
-                + "FROM fleet_notify_problem WHERE next_repeat_at <= ? ORDER BY receiver, cluster")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + PROBLEM_COLUMNS
+                + " FROM fleet_notify_problem WHERE next_repeat_at <= ? ORDER BY receiver, cluster")) {
             setInstant(ps, 1, now);
             return problems(ps);
         }
@@ -143,7 +183,8 @@ public final class JdbcOutbox {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new Problem(rs.getString("receiver"), rs.getString("cluster"), state(rs.getString("state")),
-                        getInstant(rs, "since"), rs.getBoolean("told"), getInstant(rs, "next_repeat_at")));
+                        getInstant(rs, "since"), rs.getBoolean("told"), getInstant(rs, "next_repeat_at"),
+                        rs.getString("acked_by")));
             }
         }
         return out;
@@ -189,8 +230,8 @@ public final class JdbcOutbox {
                     .map(Change::cluster).toList()));
             for (int from = 0; from < clusters.size(); from += 500) {
                 List<String> chunk = clusters.subList(from, Math.min(clusters.size(), from + 500));
-                try (PreparedStatement ps = c.prepareStatement("SELECT receiver, cluster, state, since, told, "
-                        + "next_repeat_at FROM fleet_notify_problem WHERE cluster IN ("
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + PROBLEM_COLUMNS
+                        + " FROM fleet_notify_problem WHERE cluster IN ("
                         + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")")) {
                     for (int i = 0; i < chunk.size(); i++) {
                         ps.setString(i + 1, chunk.get(i));
@@ -213,8 +254,8 @@ public final class JdbcOutbox {
                 return Optional.empty();
             }
             return read.computeIfAbsent(key, k -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT receiver, cluster, state, since, told, "
-                        + "next_repeat_at FROM fleet_notify_problem WHERE receiver = ? AND cluster = ?")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT " + PROBLEM_COLUMNS
+                        + " FROM fleet_notify_problem WHERE receiver = ? AND cluster = ?")) {
                     ps.setString(1, receiver);
                     ps.setString(2, cluster);
                     return problems(ps).stream().findFirst();
@@ -243,7 +284,7 @@ public final class JdbcOutbox {
             try (PreparedStatement del = c.prepareStatement(
                     "DELETE FROM fleet_notify_problem WHERE receiver = ? AND cluster = ?");
                  PreparedStatement ins = c.prepareStatement("INSERT INTO fleet_notify_problem (receiver, cluster, "
-                         + "state, since, told, next_repeat_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                         + "state, since, told, next_repeat_at, acked_by) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 for (Map.Entry<String, Optional<Problem>> e : problems.entrySet()) {
                     String[] key = e.getKey().split("\u0000", 2);
                     del.setString(1, key[0]);
@@ -257,6 +298,7 @@ public final class JdbcOutbox {
                         setInstant(ins, 4, p.since());
                         ins.setBoolean(5, p.told());
                         setInstant(ins, 6, p.nextRepeatAt());
+                        ins.setString(7, p.ackedBy());
                         ins.addBatch();
                     }
                 }
@@ -265,7 +307,8 @@ public final class JdbcOutbox {
             }
             if (!messages.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO fleet_notify_outbox (receiver, "
-                        + "created_at, at, kind, cluster, state, from_state, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "created_at, at, kind, cluster, state, from_state, reason, ack_by, ack_comment, ack_until, "
+                        + "ack_sticky) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     for (Message m : messages) {
                         ps.setString(1, m.receiver());
                         setInstant(ps, 2, now);
@@ -275,6 +318,11 @@ public final class JdbcOutbox {
                         ps.setString(6, m.state().name());
                         ps.setString(7, m.from() == null ? null : m.from().name());
                         ps.setString(8, m.reason());
+                        Acked a = m.ack();
+                        ps.setString(9, a == null ? null : a.by());
+                        ps.setString(10, a == null ? null : a.comment());
+                        setInstant(ps, 11, a == null ? null : a.until());
+                        ps.setBoolean(12, a != null && a.sticky());
                         ps.addBatch();
                     }
                     ps.executeBatch();
@@ -379,7 +427,7 @@ public final class JdbcOutbox {
                         out.add(new Message(rs.getLong("id"), rs.getString("receiver"),
                                 Message.Kind.valueOf(rs.getString("kind")), rs.getString("cluster"),
                                 state(rs.getString("state")), state(rs.getString("from_state")), getInstant(rs, "at"),
-                                rs.getString("reason")));
+                                rs.getString("reason"), acked(rs)));
                     }
                 }
                 return out;
@@ -499,6 +547,13 @@ public final class JdbcOutbox {
                 throw new IllegalStateException("notifications: " + what + " failed: " + m, e);
             }
         }
+    }
+
+    /** The ack_* columns of a change or an outbox row; null when it has none. */
+    private static Acked acked(ResultSet rs) throws SQLException {
+        String by = rs.getString("ack_by");
+        return by == null ? null : new Acked(by, rs.getString("ack_comment"), getInstant(rs, "ack_until"),
+                rs.getBoolean("ack_sticky"));
     }
 
     private static ClusterState state(String s) {

@@ -17,9 +17,11 @@ public final class Payloads {
     }
 
     /**
-     * The generic webhook: {"delivery", "sentAt", "kind" (PROBLEM, REPEAT, RESOLVED or SUMMARY), "text",
-     * "unreachableSince" (a summary after an outage), "changes": [{"id", "kind", "cluster", "state",
-     * "previousState", "at", "reason"}]} — one change, or every change a summary folds.
+     * The generic webhook: {"delivery", "sentAt", "kind" (PROBLEM, REPEAT, ACKNOWLEDGED, RESOLVED or SUMMARY),
+     * "text", "unreachableSince" (a summary after an outage), "changes": [{"id", "kind", "cluster", "state",
+     * "previousState", "at", "reason", and of an ACKNOWLEDGED "by", "comment", "until" (absent: until the problem
+     * ends), "sticky"; of a RESOLVED that was acknowledged "acknowledgedBy"}]} — one change, or every change a
+     * summary folds.
      */
     public static byte[] webhook(Delivery d, String deliveryId, Instant sentAt) {
         ObjectNode root = JSON.createObjectNode();
@@ -42,6 +44,16 @@ public final class Payloads {
             }
             c.put("at", m.at().toString());
             c.put("reason", m.reason());
+            if (m.ack() != null && m.kind() == Message.Kind.ACKNOWLEDGED) {
+                c.put("by", m.ack().by());
+                c.put("comment", m.ack().comment());
+                if (m.ack().until() != null) {
+                    c.put("until", m.ack().until().toString());
+                }
+                c.put("sticky", m.ack().sticky());
+            } else if (m.ack() != null) {
+                c.put("acknowledgedBy", m.ack().by());
+            }
         }
         return bytes(root);
     }

@@ -11,6 +11,8 @@ import java.util.Optional;
 /**
  * What one receiver is told of a cluster: a message per problem (a change to a state it wants), repeats while the
  * problem lasts, one "resolved" when it ends, and nothing while the cluster is quiet (acknowledged, in maintenance).
+ * As in Nagios and Icinga, an acknowledgement of a problem the receiver was told of is told once (ACKNOWLEDGED),
+ * and when it ends while the problem lasts the problem is told again at once.
  */
 public final class Rules {
 
@@ -50,8 +52,9 @@ public final class Rules {
                 // Kept, untold unless told before, and looked at again: once the acknowledgement or the window is
                 // over and the problem still lasts, it is told then.
                 boolean told = open.map(Problem::told).orElse(false);
+                // A sticky acknowledgement outlives the change; one that ended was cleared by its ACK_ENDED.
                 return Outcome.nothing(Optional.of(new Problem(receiver, change.cluster(), change.to(), change.at(),
-                        told, change.at().plus(QUIET_RECHECK))));
+                        told, change.at().plus(QUIET_RECHECK), open.map(Problem::ackedBy).orElse(null))));
             }
             Message m = new Message(0, receiver, Message.Kind.PROBLEM, change.cluster(), change.to(), change.from(),
                     change.at(), change.reason());
@@ -60,11 +63,56 @@ public final class Rules {
         }
         // OK again, or a state the receiver does not want: the problem it was told of is over.
         if (open.isPresent() && open.get().told() && !quiet) {
+            String by = open.get().ackedBy();
             Message m = new Message(0, receiver, Message.Kind.RESOLVED, change.cluster(), change.to(),
-                    open.get().state(), change.at(), change.reason());
+                    open.get().state(), change.at(), change.reason(), by == null ? null : new Acked(by, null, null,
+                    false));
             return new Outcome(Optional.of(m), Optional.empty());
         }
         return Outcome.nothing(Optional.empty());
+    }
+
+    /**
+     * An acknowledgement was given for the cluster's problem ({@code change} of kind ACKNOWLEDGED): a receiver that
+     * was told of the problem is told this once; one that was not (it began while quiet, or the receiver does not
+     * want it) is told nothing. Either way no repeat follows while it lasts, only a recheck.
+     */
+    public static Outcome onAcknowledged(Change change, Optional<Problem> open) {
+        if (open.isEmpty()) {
+            return Outcome.nothing(Optional.empty());
+        }
+        Problem p = open.get();
+        Problem kept = new Problem(p.receiver(), p.cluster(), p.state(), p.since(), p.told(),
+                change.at().plus(QUIET_RECHECK), change.ack().by());
+        if (!p.told()) {
+            return Outcome.nothing(Optional.of(kept));
+        }
+        Message m = new Message(0, p.receiver(), Message.Kind.ACKNOWLEDGED, change.cluster(), change.to(), null,
+                change.at(), java.util.Objects.requireNonNullElse(change.ack().comment(), ""), change.ack());
+        return new Outcome(Optional.of(m), Optional.of(kept));
+    }
+
+    /**
+     * An acknowledgement ended while the problem lasts (expired, removed, or the state changed and it was not
+     * sticky): the problem is told again now, not at the next recheck, unless the cluster is quiet still (a
+     * window, a new acknowledgement) or its state moved on (that change is told as a change of its own).
+     */
+    public static Outcome onAckEnded(Change change, Optional<Problem> open, Optional<ClusterRow> row,
+                                     Duration repeat, Instant now) {
+        if (open.isEmpty()) {
+            return Outcome.nothing(Optional.empty());
+        }
+        Problem p = open.get();
+        Problem cleared = new Problem(p.receiver(), p.cluster(), p.state(), p.since(), p.told(), p.nextRepeatAt());
+        if (row.isEmpty() || row.get().state() != p.state() || quiet(row.get(), now)) {
+            return Outcome.nothing(Optional.of(cleared));
+        }
+        String why = "acknowledgement" + (change.ack() == null ? "" : " by " + change.ack().by()) + " ended: "
+                + change.reason();
+        Message m = new Message(0, p.receiver(), p.told() ? Message.Kind.REPEAT : Message.Kind.PROBLEM, p.cluster(),
+                p.state(), null, now, row.get().reason() + " (" + why + ")");
+        return new Outcome(Optional.of(m), Optional.of(new Problem(p.receiver(), p.cluster(), p.state(), p.since(),
+                true, nextRepeat(now, repeat))));
     }
 
     /**
@@ -86,7 +134,7 @@ public final class Rules {
     }
 
     private static Problem withNext(Problem p, Instant next) {
-        return new Problem(p.receiver(), p.cluster(), p.state(), p.since(), p.told(), next);
+        return new Problem(p.receiver(), p.cluster(), p.state(), p.since(), p.told(), next, p.ackedBy());
     }
 
     private static Instant nextRepeat(Instant from, Duration repeat) {

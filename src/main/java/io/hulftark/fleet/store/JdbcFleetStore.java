@@ -613,14 +613,18 @@ public final class JdbcFleetStore implements FleetStore {
      * sticky, expiry), with an ACK event saying why, in the transaction that derived the state: every instance
      * and both databases agree on when it ended. Returns the row with the acknowledgement still in force.
      */
-    private static Locked endAcknowledgements(Connection c, Locked cluster, ClusterState after, Instant now,
-                                              List<NewEvent> events) throws SQLException {
+    private Locked endAcknowledgements(Connection c, Locked cluster, ClusterState after, Instant now,
+                                       List<NewEvent> events) throws SQLException {
         for (Ack a : acknowledgements(c, cluster.id())) {
             Optional<String> why = a.ack().endsWhy(cluster.record().state(), after, now);
             if (why.isPresent()) {
                 delete(c, "DELETE FROM fleet_ack WHERE id = ? AND cluster_id = ?", a.id(), cluster.id());
                 events.add(NewEvent.fleet(now, cluster.name(), null, FleetEvent.ACK,
                         "acknowledgement by " + a.by() + " ended: " + why.get()));
+                if (recordStateChanges && after != ClusterState.OK) {
+                    // The problem lasts: its receivers are told again now (before this round's STATE change).
+                    JdbcOutbox.recordAckEnded(c, now, cluster.name(), after, a.by(), why.get());
+                }
             }
         }
         return cluster.with(inForce(c, cluster.id()), cluster.maintenanceUntil());
@@ -1223,6 +1227,10 @@ public final class JdbcFleetStore implements FleetStore {
             events.add(NewEvent.fleet(at, cluster, null, FleetEvent.ACK, "acknowledged " + state + " by " + by
                     + (end == null ? " until it ends" : " until " + end) + (sticky ? " (sticky)" : "") + ": " + comment));
             insertEvents(c, events);
+            if (recordStateChanges) {
+                JdbcOutbox.recordAcknowledged(c, at, cluster, state,
+                        new io.hulftark.fleet.notify.Acked(by, comment, end, sticky));
+            }
             reevaluateAfterWrite(c, locked, at);
             return new AckView(id, cluster, by, comment, at, end, state, problem, sticky);
         });
@@ -1239,6 +1247,10 @@ public final class JdbcFleetStore implements FleetStore {
             }
             insertEvents(c, List.of(NewEvent.fleet(at, cluster, null, FleetEvent.ACK,
                     "acknowledgement by " + ack.get().by() + " ended: removed by " + by)));
+            if (recordStateChanges && locked.record().state() != ClusterState.OK) {
+                JdbcOutbox.recordAckEnded(c, at, cluster, locked.record().state(), ack.get().by(),
+                        "removed by " + by);
+            }
             reevaluateAfterWrite(c, locked, at);
             return true;
         });

@@ -99,4 +99,40 @@ class FormatsTest {
                 .isEqualTo("POST *** failed; key ***; abc");
         assertThat(r.apply(null)).isEmpty();
     }
+
+    @Test
+    void anAcknowledgementSaysByWhomUntilWhenAndWhy() throws Exception {
+        Message until = new Message(7, "ops", Message.Kind.ACKNOWLEDGED, "alpha", DOWN, null, T, "on it",
+                new Acked("alice", "on it", Instant.parse("2026-12-06T22:00:00Z"), false));
+        assertThat(until.line()).isEqualTo("alpha DOWN acknowledged by alice until 2026-12-06 22:00 UTC: on it");
+        Message open = new Message(8, "ops", Message.Kind.ACKNOWLEDGED, "alpha", DOWN, null, T, "on it",
+                new Acked("alice", "on it", null, true));
+        assertThat(open.line()).isEqualTo("alpha DOWN acknowledged by alice until it recovers (sticky): on it");
+
+        Delivery d = Delivery.plan(List.of(until), 10, null).get(0);
+        JsonNode body = new ObjectMapper().readTree(Payloads.webhook(d, d.id("ops"), T));
+        assertThat(body.path("kind").asText()).isEqualTo("ACKNOWLEDGED");
+        JsonNode c = body.path("changes").get(0);
+        assertThat(c.path("by").asText()).isEqualTo("alice");
+        assertThat(c.path("comment").asText()).isEqualTo("on it");
+        assertThat(c.path("until").asText()).isEqualTo("2026-12-06T22:00:00Z");
+        assertThat(c.path("sticky").isBoolean()).isTrue();
+        assertThat(c.has("previousState")).isFalse();
+        JsonNode sticky = new ObjectMapper().readTree(Payloads.webhook(Delivery.plan(List.of(open), 10, null).get(0),
+                "x", T)).path("changes").get(0);
+        assertThat(sticky.has("until")).as("until it recovers").isFalse();
+        assertThat(sticky.path("sticky").asBoolean()).isTrue();
+        assertThat(new ObjectMapper().readTree(Payloads.chat(d)).path("text").asText())
+                .isEqualTo("[hulft-ark] alpha DOWN acknowledged by alice until 2026-12-06 22:00 UTC: on it");
+        assertThat(Payloads.mailSubject(d)).isEqualTo("[hulft-ark] alpha DOWN acknowledged by alice until "
+                + "2026-12-06 22:00 UTC: on it");
+
+        Message resolved = new Message(9, "ops", Message.Kind.RESOLVED, "alpha", OK, DOWN, T, "all fine",
+                new Acked("alice", null, null, false));
+        JsonNode r = new ObjectMapper().readTree(Payloads.webhook(Delivery.plan(List.of(resolved), 10, null).get(0),
+                "y", T));
+        assertThat(r.path("text").asText()).isEqualTo("alpha is OK again (was DOWN; acknowledged by alice): resolved");
+        assertThat(r.path("changes").get(0).path("acknowledgedBy").asText()).isEqualTo("alice");
+        assertThat(r.path("changes").get(0).has("by")).isFalse();
+    }
 }

@@ -118,4 +118,109 @@ class RulesTest {
         assertThat(late.problem().orElseThrow().told()).isTrue();
         assertThat(late.problem().orElseThrow().nextRepeatAt()).as("repeat 0: told once").isNull();
     }
+
+    static final Acked ALICE = new Acked("alice", "on it", T.plusSeconds(7200), false);
+
+    static Change acked(ClusterState state) {
+        return new Change(2, T, "prod-1", null, state, "on it", Change.Kind.ACKNOWLEDGED, ALICE);
+    }
+
+    static Change ackEnded(ClusterState state, String why) {
+        return new Change(3, T, "prod-1", null, state, why, Change.Kind.ACK_ENDED,
+                new Acked("alice", null, null, false));
+    }
+
+    static Optional<Problem> openAcked(ClusterState state, boolean told) {
+        return Optional.of(new Problem("ops", "prod-1", state, T.minusSeconds(60), told, T, "alice"));
+    }
+
+    /** name, open problem, expected message kind (null: none), expected record's ackedBy ("-": no record). */
+    static Stream<Arguments> acknowledgements() {
+        return Stream.of(
+                Arguments.of("acknowledged after it was told: told once", open(DOWN, true), "ACKNOWLEDGED", "alice"),
+                Arguments.of("acknowledged, never told (began quiet): nothing", open(DOWN, false), null, "alice"),
+                Arguments.of("acknowledged, not a problem of the receiver's: nothing", Optional.empty(), null, "-"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("acknowledgements")
+    void anAcknowledgement(String name, Optional<Problem> open, String kind, String ackedBy) {
+        Rules.Outcome o = Rules.onAcknowledged(acked(DOWN), open);
+        assertThat(o.message().map(m -> m.kind().name()).orElse(null)).isEqualTo(kind);
+        assertThat(o.problem().map(p -> String.valueOf(p.ackedBy())).orElse("-")).isEqualTo(ackedBy);
+        o.problem().ifPresent(p -> {
+            assertThat(p.told()).as("told stays as it was").isEqualTo(open.orElseThrow().told());
+            assertThat(p.nextRepeatAt()).as("no repeat while acknowledged, only a recheck")
+                    .isEqualTo(T.plus(Rules.QUIET_RECHECK));
+        });
+        o.message().ifPresent(m -> {
+            assertThat(m.line()).isEqualTo("prod-1 DOWN acknowledged by alice until 2026-12-06 22:00 UTC: on it");
+            assertThat(m.ack()).isEqualTo(ALICE);
+        });
+    }
+
+    @Test
+    void whileAcknowledgedTheRepeatIsOnlyARecheck() {
+        Problem p = Rules.onAcknowledged(acked(DOWN), open(DOWN, true)).problem().orElseThrow();
+        Rules.Outcome due = Rules.onRepeatDue(p, Optional.of(row(DOWN, true)), Duration.ofMinutes(1),
+                p.nextRepeatAt());
+        assertThat(due.message()).isEmpty();
+        assertThat(due.problem().orElseThrow().ackedBy()).isEqualTo("alice");
+    }
+
+    /** name, open problem, the cluster now, expected message kind (null: none). */
+    static Stream<Arguments> acknowledgementEnds() {
+        return Stream.of(
+                Arguments.of("expired while DOWN: told again at once", openAcked(DOWN, true), row(DOWN, false),
+                        "REPEAT"),
+                Arguments.of("removed while DOWN, never told: the problem is told now", openAcked(DOWN, false),
+                        row(DOWN, false), "PROBLEM"),
+                Arguments.of("ended by a change of state: that change tells it", openAcked(DOWN, true),
+                        row(SPLIT, false), null),
+                Arguments.of("ended inside a maintenance window: still nothing", openAcked(DOWN, true),
+                        inWindow(DOWN), null),
+                Arguments.of("ended and acknowledged again: nothing", openAcked(DOWN, true), row(DOWN, true), null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("acknowledgementEnds")
+    void anAcknowledgementEnds(String name, Optional<Problem> open, ClusterRow now, String kind) {
+        Instant at = T.plusSeconds(30);
+        Rules.Outcome o = Rules.onAckEnded(ackEnded(DOWN, "expired"), open, Optional.of(now), Duration.ofHours(1), at);
+        assertThat(o.message().map(m -> m.kind().name()).orElse(null)).isEqualTo(kind);
+        Problem after = o.problem().orElseThrow();
+        assertThat(after.ackedBy()).as("no longer acknowledged").isNull();
+        o.message().ifPresent(m -> {
+            assertThat(m.reason()).isEqualTo("still why (acknowledgement by alice ended: expired)");
+            assertThat(after.told()).isTrue();
+            assertThat(after.nextRepeatAt()).as("repeats again").isEqualTo(at.plusSeconds(3600));
+        });
+    }
+
+    @Test
+    void anAcknowledgementEndingOfNoProblemOfTheReceiversIsNothing() {
+        Rules.Outcome o = Rules.onAckEnded(ackEnded(DOWN, "expired"), Optional.empty(), Optional.of(row(DOWN, false)),
+                Duration.ZERO, T);
+        assertThat(o.message()).isEmpty();
+        assertThat(o.problem()).isEmpty();
+    }
+
+    @Test
+    void theResolvedOfAnAcknowledgedProblemSaysSoAndAStickyOneIsKeptAcrossAChange() {
+        Rules.Outcome resolved = Rules.onChange("ops", DOWN_SPLIT, Duration.ZERO, change(DOWN, OK),
+                openAcked(DOWN, true), false, Map.of());
+        assertThat(resolved.message().orElseThrow().line())
+                .isEqualTo("prod-1 is OK again (was DOWN; acknowledged by alice): resolved");
+        Rules.Outcome plain = Rules.onChange("ops", DOWN_SPLIT, Duration.ZERO, change(DOWN, OK), open(DOWN, true),
+                false, Map.of());
+        assertThat(plain.message().orElseThrow().line()).isEqualTo("prod-1 is OK again (was DOWN): resolved");
+
+        Rules.Outcome sticky = Rules.onChange("ops", DOWN_SPLIT, Duration.ZERO, change(DOWN, SPLIT),
+                openAcked(DOWN, true), true, Map.of());
+        assertThat(sticky.problem().orElseThrow().ackedBy()).isEqualTo("alice");
+        Rules.Outcome unacked = Rules.onChange("ops", DOWN_SPLIT, Duration.ZERO, change(DOWN, SPLIT),
+                openAcked(DOWN, true), false, Map.of());
+        assertThat(unacked.message().orElseThrow().kind()).isEqualTo(Message.Kind.PROBLEM);
+        assertThat(unacked.problem().orElseThrow().ackedBy()).isNull();
+    }
 }
