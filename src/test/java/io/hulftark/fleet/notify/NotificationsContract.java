@@ -204,6 +204,100 @@ abstract class NotificationsContract {
         assertThat(receiver.changes()).containsExactly("zeta PROBLEM DOWN");
     }
 
+    /** The texts of the deliveries received, in order. */
+    List<String> texts() {
+        return receiver.received.stream().map(r -> r.body().path("text").asText()).toList();
+    }
+
+    @Test
+    void anAcknowledgementOfAToldProblemIsToldOnceAndItsResolvedSaysSo() {
+        Dispatcher d = dispatcher(store, ds, "ack-told", Duration.ofMinutes(1), 10, Duration.ofSeconds(60));
+        cluster("alpha", RUNNING, STOPPED);
+        cluster("alpha", STOPPED, STOPPED);
+        rounds(d, 2);
+        assertThat(receiver.changes()).containsExactly("alpha PROBLEM DOWN");
+        Instant until = clock.instant().plus(Duration.ofHours(2));
+        store.acknowledge("alpha", "alice", "on it", until, false, clock.instant());
+        rounds(d, 2);
+        for (int i = 0; i < 5; i++) { // five repeat intervals: no repeat, no second ACKNOWLEDGED
+            clock.advance(Duration.ofSeconds(61));
+            store.reevaluateDue(clock.instant());
+            rounds(d, 1);
+        }
+        assertThat(receiver.changes()).containsExactly("alpha PROBLEM DOWN", "alpha ACKNOWLEDGED DOWN");
+        var ack = receiver.received.get(1).body();
+        assertThat(ack.path("kind").asText()).isEqualTo("ACKNOWLEDGED");
+        assertThat(ack.path("text").asText()).isEqualTo("alpha DOWN acknowledged by alice until "
+                + Message.UNTIL.format(until) + ": on it");
+        var c = ack.path("changes").get(0);
+        assertThat(c.path("by").asText()).isEqualTo("alice");
+        assertThat(c.path("comment").asText()).isEqualTo("on it");
+        assertThat(Instant.parse(c.path("until").asText())).isEqualTo(until.truncatedTo(ChronoUnit.MICROS));
+        assertThat(c.path("sticky").asBoolean()).isFalse();
+
+        cluster("alpha", RUNNING, STOPPED);
+        rounds(d, 2);
+        assertThat(receiver.changes()).containsExactly("alpha PROBLEM DOWN", "alpha ACKNOWLEDGED DOWN",
+                "alpha RESOLVED OK");
+        assertThat(texts().get(2)).isEqualTo("alpha is OK again (was DOWN; acknowledged by alice): resolved");
+        assertThat(receiver.received.get(2).body().path("changes").get(0).path("acknowledgedBy").asText())
+                .isEqualTo("alice");
+    }
+
+    @Test
+    void anAcknowledgementRemovedWhileDownHasTheProblemToldAgainWithinARound() {
+        Dispatcher d = dispatcher(store, ds, "ack-removed", Duration.ofHours(1), 10, Duration.ofSeconds(60));
+        cluster("beta", RUNNING, STOPPED);
+        cluster("beta", STOPPED, STOPPED);
+        rounds(d, 1);
+        long id = store.acknowledge("beta", "alice", "on it", null, false, clock.instant()).id();
+        rounds(d, 1);
+        assertThat(texts()).last().isEqualTo("beta DOWN acknowledged by alice until it recovers: on it");
+        clock.advance(Duration.ofSeconds(5)); // well inside the quiet recheck and the hour's repeat
+        assertThat(store.removeAcknowledgement("beta", id, "bob", clock.instant())).isTrue();
+        rounds(d, 1);
+        assertThat(receiver.changes()).containsExactly("beta PROBLEM DOWN", "beta ACKNOWLEDGED DOWN",
+                "beta REPEAT DOWN");
+        assertThat(texts()).last().asString().startsWith("beta is still DOWN: ")
+                .endsWith("(acknowledgement by alice ended: removed by bob)");
+    }
+
+    @Test
+    void anAcknowledgementExpiredWhileDownHasTheProblemToldAgainBeforeTheRecheck() {
+        Dispatcher d = dispatcher(store, ds, "ack-expired", Duration.ofHours(1), 10, Duration.ofSeconds(60));
+        cluster("gamma2", RUNNING, STOPPED);
+        cluster("gamma2", STOPPED, STOPPED);
+        rounds(d, 1);
+        store.acknowledge("gamma2", "alice", "on it", clock.instant().plusSeconds(90), false, clock.instant());
+        rounds(d, 1);
+        clock.advance(Duration.ofSeconds(61));
+        rounds(d, 1); // the quiet recheck: still acknowledged, looked at again in a minute
+        clock.advance(Duration.ofSeconds(30)); // expired; the next recheck is 30 s away
+        store.reevaluateDue(clock.instant()); // the store's sweep ends it
+        rounds(d, 1);
+        assertThat(receiver.changes()).containsExactly("gamma2 PROBLEM DOWN", "gamma2 ACKNOWLEDGED DOWN",
+                "gamma2 REPEAT DOWN");
+        assertThat(texts()).last().asString().endsWith("(acknowledgement by alice ended: expired)");
+    }
+
+    @Test
+    void aProblemNeverToldGetsNoAcknowledgedMessage() {
+        Dispatcher d = dispatcher(store, ds, "ack-untold", Duration.ofMinutes(1), 10, Duration.ofSeconds(60));
+        cluster("delta2", RUNNING, STOPPED);
+        rounds(d, 1);
+        cluster("delta2", STOPPED, STOPPED); // DOWN, acknowledged before the fan-out sees it: it began quiet
+        long id = store.acknowledge("delta2", "alice", "on it", null, true, clock.instant()).id();
+        for (int i = 0; i < 3; i++) {
+            rounds(d, 1);
+            clock.advance(Duration.ofSeconds(61));
+        }
+        assertThat(receiver.attempts).as("never told, so not told of its acknowledgement").hasValue(0);
+        assertThat(store.removeAcknowledgement("delta2", id, "bob", clock.instant())).isTrue();
+        rounds(d, 1);
+        assertThat(receiver.changes()).as("once it is no longer acknowledged it is told at once")
+                .containsExactly("delta2 PROBLEM DOWN");
+    }
+
     @Test
     void retriedWithBackOffWhileDownThenOneSummary() {
         Dispatcher d = dispatcher();
