@@ -126,6 +126,8 @@ class FormatsTest {
                 .isEqualTo("[hulft-ark] alpha DOWN acknowledged by alice until 2026-12-06 22:00 UTC: on it");
         assertThat(Payloads.mailSubject(d)).isEqualTo("[hulft-ark] alpha DOWN acknowledged by alice until "
                 + "2026-12-06 22:00 UTC: on it");
+        assertThat(Payloads.mailText(d)).startsWith("alpha DOWN acknowledged by alice until 2026-12-06 22:00 UTC: "
+                + "on it\n\n-- \n");
 
         Message resolved = new Message(9, "ops", Message.Kind.RESOLVED, "alpha", OK, DOWN, T, "all fine",
                 new Acked("alice", null, null, false));
