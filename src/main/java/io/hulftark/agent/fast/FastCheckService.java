@@ -55,6 +55,7 @@ public class FastCheckService {
         Path cwd = Path.of("").toAbsolutePath();
         try {
             server = FastCheckServer.start(channel,
+                    // The allow-list: another read-only check (the OCF agent's monitor) is one more FastCheck here.
                     Map.of(LifeKeeperCheck.NAME, new LifeKeeperCheck(System::getenv, cwd)),
                     () -> view(appDir.get(), cwd), config.workers(), config.requestTimeout(),
                     FileGuard.of(FileSystems.getDefault()));
