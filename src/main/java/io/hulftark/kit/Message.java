@@ -36,6 +36,7 @@ public enum Message {
     STILL_RUNNING(51050110, Category.ERROR, "%s is still %s after it was stopped"),
     LOOKUP_FAILED(51050111, Category.ERROR, "Cannot look up the resource %s: %s"),
     COMMAND_MISSING(51050112, Category.ERROR, "%s"),
+    OCF_PARAMETER_BAD(51050120, Category.ERROR, "%s"),
     DEBUG(51050199, Category.DEBUG, "%s");
 
     private final int code;
