@@ -29,6 +29,19 @@ class FastCheckRequestTest {
     }
 
     @Test
+    void thisCallsOwnEnvironmentIsReadApartFromTheView() throws Exception {
+        FastCheckRequest r = read("HAFC1\ncheck ocf\ncwd /\narg monitor\nsetenv OCF_RESKEY_service=hulft8\n"
+                + "setenv OCF_RESKEY_x=a=b%0Ac\nview v1\nend\n");
+        assertThat(r.env()).containsExactly(java.util.Map.entry("OCF_RESKEY_service", "hulft8"),
+                java.util.Map.entry("OCF_RESKEY_x", "a=b\nc"));
+        assertThat(r.view()).containsExactly("v1");
+        assertThatThrownBy(() -> read("HAFC1\ncheck ocf\ncwd /\nsetenv =x\nview v1\nend\n"))
+                .hasMessage("setenv line without NAME=VALUE, or a name twice");
+        assertThatThrownBy(() -> read("HAFC1\ncheck ocf\ncwd /\nsetenv A=1\nsetenv A=2\nview v1\nend\n"))
+                .hasMessage("setenv line without NAME=VALUE, or a name twice");
+    }
+
+    @Test
     void whatIsNotARequestIsRefusedInOnePhrase() {
         for (List<String> c : List.of(
                 List.of("GET / HTTP/1.1\n", "not a fast-check request"),
