@@ -288,6 +288,19 @@ class OcfFastCheckIT {
     }
 
     @Test
+    void anAgentWhoseSocketFolderCannotBeMadeRunsWithoutTheFastPathAndSaysSoOnce() throws Exception {
+        Path other = Files.createDirectories(dir.resolve("agent-without-fast-path"));
+        Path notAFolder = Files.writeString(other.resolve("a-file"), "not a folder");
+        try (AgentProcess second = new AgentProcess(Map.of("hulftark.agent.fast-check.socket",
+                notAFolder.resolve("fast").resolve("check.sock").toString(), "hulftark.agent.tags", RESOURCE,
+                "hulftark.agent.check-interval", "1h"), sharedEnv, other).start()) {
+            assertThat(second.manage("/q/health/live").statusCode()).isEqualTo(200);
+            List<String> lines = Files.readAllLines(second.log).stream().filter(l -> l.contains("fast check")).toList();
+            assertThat(lines).as(Files.readString(second.log)).singleElement().asString().contains("fast check off: ");
+        }
+    }
+
+    @Test
     void ocfTesterPassesWithTheFastPathAnsweringItsMonitors() throws Exception {
         assertThat(Files.isExecutable(Path.of("/usr/sbin/ocf-tester"))).as("resource-agents is installed (.ci/run)")
                 .isTrue();
