@@ -4,7 +4,8 @@
 #   - a Perl script doing the spec's steps sequentially (src/bench/quickcheck-spec.pl): the yardstick;
 #   - the launcher with the node agent running (fast path: hulft-ark-fast asks the agent);
 #   - the launcher with the fast path off (HULFTARK_FAST_CHECK=0): the JVM, as without the agent;
-#   - the launcher after the agent stopped (the client finds no socket, then the JVM).
+#   - the launcher after the agent stopped (the client finds no socket, then the JVM);
+#   - the OCF agent's monitor (deploy/linux/ocf/hulft-ark) with the agent running and with the fast path off.
 # Then the agent's extra cost of answering one check a second: CPU and heap, against the same time idle.
 #
 #   ./mvnw -q package -DskipTests && src/bench/quickcheck.sh [RUNS] [SECONDS]
@@ -102,6 +103,14 @@ for round in 1 2; do
   median "launcher, agent running (fast path)" "$SCRIPT" -t hulft -i id
 done
 median "launcher, HULFTARK_FAST_CHECK=0 (JVM path)" env HULFTARK_FAST_CHECK=0 "$SCRIPT" -t hulft -i id
+# The OCF agent's monitor (deploy/linux/ocf/hulft-ark) as Pacemaker runs it, both paths.
+mkdir -p "$W/ocf"; OCF="$W/ocf/hulft-ark"; cp "$ROOT/deploy/linux/ocf/hulft-ark" "$OCF"
+OCF_ENV=(env OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=hulft OCF_RESKEY_service=hulft8
+  OCF_RESKEY_exe_path="$W/hulft/bin" OCF_RESKEY_conf_file="$W/hulft/etc/hulenv.cnf" OCF_RESKEY_probe=tcp
+  OCF_RESKEY_CRM_meta_timeout=60000 OCF_RESKEY_CRM_meta_interval=30000)
+echo "OCF fast path:  $(which_path "${OCF_ENV[@]}" "$OCF" monitor)"
+median "OCF monitor, agent running (fast path)" "${OCF_ENV[@]}" "$OCF" monitor
+median "OCF monitor, HULFTARK_FAST_CHECK=0 (JVM path)" "${OCF_ENV[@]}" HULFTARK_FAST_CHECK=0 "$OCF" monitor
 
 # The agent's extra cost: CPU (utime+stime of its process) and heap after a full GC, idle vs one check a second.
 ticks=$(getconf CLK_TCK)

@@ -311,6 +311,8 @@ public final class Demo implements AutoCloseable {
         p.put("hulftark.agent.check-interval", CHECK_INTERVAL.toSeconds() + "s");
         p.put("hulftark.agent.failures-before-failed", "2");
         p.put("hulftark.security.tokens-file", tokens.toString());
+        // Several demo agents on one machine: none takes the machine's fast-check socket (no launcher asks here).
+        p.put("hulftark.agent.fast-check.enabled", "false");
         Map<String, String> env = new LinkedHashMap<>();
         env.put("MALLOC_ARENA_MAX", "2");
         if (s.fleet()) {

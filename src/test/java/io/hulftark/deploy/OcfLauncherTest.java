@@ -80,4 +80,55 @@ class OcfLauncherTest {
         assertThat(r.javaArgv()).contains("-XX:SharedArchiveFile=" + lk.app.resolve("hulft-ark.jsa"));
         assertThat(r.javaArgv().subList(r.javaArgv().size() - 2, r.javaArgv().size())).containsExactly("ocf", "start");
     }
+
+    /** A stand-in for hulft-ark-fast (run by perl): writes its argv to a file and exits with FAST_EXIT. */
+    private Path fastClient() throws IOException {
+        Path client = tmp.resolve("fast client");
+        java.nio.file.Files.writeString(client, """
+                open my $f, '>', $ENV{FAST_ARGV} or die "argv: $!";
+                print $f join("\\0", $0, @ARGV);
+                close $f;
+                print STDERR "answered by the stand-in agent\\n";
+                exit $ENV{FAST_EXIT};
+                """);
+        return client;
+    }
+
+    @ParameterizedTest(name = "agent answers {0}")
+    @ValueSource(ints = {0, 1, 5, 6, 7})
+    void monitorIsAnsweredByTheNodeAgentWhenItAnswers(int code) throws Exception {
+        Path argv = tmp.resolve("fast-argv");
+        LauncherHarness.Result r = lk.run(tmp, List.of(lk.script.toString(), "monitor"),
+                Map.of("HULFTARK_FAST_CLIENT", fastClient().toString(), "FAST_ARGV", argv.toString(),
+                        "FAST_EXIT", Integer.toString(code), "STANDIN_EXIT", "3"));
+
+        assertThat(r.exitCode()).isEqualTo(code);
+        assertThat(r.javaArgv()).as("no JVM").isNull();
+        assertThat(r.stderr()).isEqualTo("answered by the stand-in agent\n");
+        assertThat(java.nio.file.Files.readString(argv).split("\0"))
+                .endsWith(lk.app.toString(), "ocf", "monitor");
+    }
+
+    @Test
+    void monitorRunsTheJvmWhenTheAgentDoesNotAnswer() throws Exception {
+        LauncherHarness.Result r = lk.run(tmp, List.of(lk.script.toString(), "monitor"),
+                Map.of("HULFTARK_FAST_CLIENT", fastClient().toString(), "FAST_ARGV", tmp.resolve("a").toString(),
+                        "FAST_EXIT", "111", "STANDIN_EXIT", "7"));
+
+        assertThat(r.exitCode()).isEqualTo(7);
+        assertThat(r.javaArgv()).isEqualTo(expected("monitor"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"start", "stop", "validate-all", "reload", "meta-data"})
+    void noOtherActionAsksTheAgent(String action) throws Exception {
+        Path argv = tmp.resolve("fast-argv");
+        LauncherHarness.Result r = lk.run(tmp, List.of(lk.script.toString(), action),
+                Map.of("HULFTARK_FAST_CLIENT", fastClient().toString(), "FAST_ARGV", argv.toString(),
+                        "FAST_EXIT", "0", "STANDIN_EXIT", "1"));
+
+        assertThat(argv).doesNotExist();
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.javaArgv()).isEqualTo(expected(action));
+    }
 }

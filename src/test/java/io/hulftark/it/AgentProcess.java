@@ -51,6 +51,10 @@ final class AgentProcess implements AutoCloseable {
         this.properties.put("quarkus.http.port", Integer.toString(port));
         this.properties.put("quarkus.management.port", Integer.toString(managementPort));
         this.properties.put("quarkus.http.host", "127.0.0.1");
+        // Never the machine-wide /var/lib/hulft-ark/fast/check.sock: test agents run side by side.
+        if (!this.properties.containsKey("hulftark.agent.fast-check.socket")) {
+            this.properties.putIfAbsent("hulftark.agent.fast-check.enabled", "false");
+        }
         this.env = env;
     }
 

@@ -190,7 +190,7 @@ public final class FastCheckServer implements AutoCloseable {
                 return;
             }
             FastCheck check = checks.get(request.check());
-            Duration bound = check.bound(request.args());
+            Duration bound = check.bound(request.args(), request.env());
             // Over loopback the agent proves it holds the key too: nobody else can answer in its place.
             answer(client, "running " + bound.toMillis() + request.proof()
                     .map(p -> " " + new String(hmac("server " + p.split(" ")[0]), StandardCharsets.US_ASCII))
@@ -204,7 +204,7 @@ public final class FastCheckServer implements AutoCloseable {
                  PrintWriter err = new PrintWriter(new OutputStreamWriter(errBytes, cs), true)) {
                 ProcessScope.open();
                 try {
-                    code = check.run(request.args(), out, err);
+                    code = check.run(request.args(), request.env(), out, err);
                 } finally {
                     ProcessScope.close();
                 }
@@ -243,7 +243,7 @@ public final class FastCheckServer implements AutoCloseable {
         if (!difference.isEmpty()) {
             return Optional.of("the agent's " + difference + " differs from the launcher's");
         }
-        return check.refuse(request.args(), request.cwd());
+        return check.refuse(request.args(), request.env(), request.cwd());
     }
 
     /** HMAC-SHA256 under the key file's hex text, as hex (Perl's Digest::SHA::hmac_sha256_hex). */

@@ -55,10 +55,12 @@ public class FastCheckService {
         Path cwd = Path.of("").toAbsolutePath();
         try {
             server = FastCheckServer.start(channel,
-                    Map.of(LifeKeeperCheck.NAME, new LifeKeeperCheck(System::getenv, cwd)),
+                    // The allow-list: each a read-only check, refusing any argument that is not.
+                    Map.of(LifeKeeperCheck.NAME, new LifeKeeperCheck(System::getenv, cwd),
+                            OcfMonitorCheck.NAME, new OcfMonitorCheck(System::getenv, cwd)),
                     () -> view(appDir.get(), cwd), config.workers(), config.requestTimeout(),
                     FileGuard.of(FileSystems.getDefault()));
-            LOG.infof("fast check: answering launchers' quickCheck on %s", channel);
+            LOG.infof("fast check: answering launchers' quickCheck and OCF monitor on %s", channel);
         } catch (IOException | RuntimeException e) {
             // The launchers then start their JVM, as without the agent: nothing is lost but time.
             LOG.warnf("fast check off: %s", e.getMessage());
