@@ -212,7 +212,8 @@ class FleetDurabilityIT {
                 HttpResponse<String> ready = fleet.manage("/q/health/ready");
                 assertThat(ready.statusCode()).isEqualTo(503);
                 assertThat(ready.body()).contains("no space left on device").contains(store.toRealPath().toString());
-                assertThat(senders.statuses.keySet()).as("only 202 or 503, never a bare 500: " + senders.statuses)
+                assertThat(senders.statuses.keySet()).as("only 202 or 503, never a bare 500: " + senders.statuses
+                                + "\n" + failures(fleet.log))
                         .allMatch(s -> s == 202 || s == 503 || s == -1);
                 assertThat(Files.size(fleet.log) - logAtFull).as("the log while full: one line per cause, not per request")
                         .isLessThan(4096);
@@ -293,5 +294,17 @@ class FleetDurabilityIT {
     static int run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
+    }
+
+    /** The log's lines about failed requests, with their stack traces, for an assertion's message. */
+    private static String failures(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(" failed") && lines.get(i).contains("ERROR")) {
+                lines.subList(i, Math.min(lines.size(), i + 60)).forEach(l -> out.append(l).append('\n'));
+            }
+        }
+        return out.toString();
     }
 }

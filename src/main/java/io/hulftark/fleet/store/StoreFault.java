@@ -8,7 +8,15 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.file.AccessDeniedException;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -39,12 +47,14 @@ public record StoreFault(Kind kind, String reason) {
     private static final int H2_FILE_CORRUPTED = 90030;
     private static final int H2_DATABASE_IS_READ_ONLY = 90097;
     private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+    private static final int H2_GENERAL_ERROR = 50000;
 
     /** The fault behind {@code e}, or empty when it is an ordinary failure of the request. */
     public static Optional<StoreFault> of(Throwable e) {
         // The database's own word first (PostgreSQL's SQLState, H2's error code), then the cause chain: H2 wraps an
         // IOException "No space left on device" in an MVStoreException in a "General error" (50000).
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        List<Throwable> chain = chain(e);
+        for (Throwable t : chain) {
             if (t instanceof SQLException sql) {
                 Optional<StoreFault> f = ofSql(sql);
                 if (f.isPresent()) {
@@ -52,7 +62,7 @@ public record StoreFault(Kind kind, String reason) {
                 }
             }
         }
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : chain) {
             if (t instanceof ConnectException || t instanceof UnknownHostException) {
                 return Optional.of(new StoreFault(Kind.UNREACHABLE, oneLine(t)));
             }
@@ -64,7 +74,7 @@ public record StoreFault(Kind kind, String reason) {
         }
         // H2's storage engine failing without an I/O cause (closed after an earlier failed write, a chunk it cannot
         // read back): the file, not the request, is at fault; the probe reopens the database when it can.
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : chain) {
             // Codes from 100 on are a transaction's own conflicts (locks, deadlocks): the request's, not the file's.
             if (t instanceof MVStoreException mv && mv.getErrorCode() < 100
                     && mv.getErrorCode() != DataUtils.ERROR_SERIALIZATION) {
@@ -73,7 +83,47 @@ public record StoreFault(Kind kind, String reason) {
                         : new StoreFault(Kind.IO, "storage engine: " + oneLine(mv)));
             }
         }
+        // Last, H2's "General error" around its storage engine's failure when the engine's exception itself was
+        // lost on the way (a pool that logged and rethrew the message only): its text is all there is.
+        for (Throwable t : chain) {
+            if (t instanceof SQLException sql && sql.getErrorCode() == H2_GENERAL_ERROR && sql.getMessage() != null
+                    && sql.getMessage().contains("MVStoreException")) {
+                return Optional.of(noSpace(sql.getMessage()) ? diskFull()
+                        : sql.getMessage().contains("/" + DataUtils.ERROR_CLOSED + "]")
+                        ? new StoreFault(Kind.CLOSED, "the database was closed after a failed write")
+                        : new StoreFault(Kind.IO, "storage engine: " + oneLine(sql)));
+            }
+        }
         return Optional.empty();
+    }
+
+    /**
+     * Every throwable behind {@code e}: causes, a batch's next exceptions (H2's JdbcBatchUpdateException carries the
+     * statement's real failure there, under the general error code 50000, not as its cause) and suppressed ones,
+     * breadth first, each once.
+     */
+    static List<Throwable> chain(Throwable e) {
+        List<Throwable> out = new ArrayList<>();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Throwable> todo = new ArrayDeque<>();
+        if (e != null) {
+            todo.add(e);
+        }
+        while (!todo.isEmpty() && out.size() < 64) {
+            Throwable t = todo.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
+            out.add(t);
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
+            }
+            if (t instanceof SQLException sql && sql.getNextException() != null) {
+                todo.add(sql.getNextException());
+            }
+            todo.addAll(Arrays.asList(t.getSuppressed()));
+        }
+        return out;
     }
 
     private static Optional<StoreFault> ofSql(SQLException e) {

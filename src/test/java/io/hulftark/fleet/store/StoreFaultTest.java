@@ -24,6 +24,15 @@ class StoreFaultTest {
                         + "Writing to retry:/x/fleet.mv.db failed; length 8192 at 3125248 [2.4.240/2]\"", "HY000", 50000,
                         new RuntimeException("MVStoreException", new IOException("No space left on device"))),
                         StoreFault.Kind.DISK_FULL),
+                Arguments.of("H2 disk full in a batch (the failure is the batch's next exception)", batch(
+                        new SQLException("General error: \"org.h2.mvstore.MVStoreException: Writing to retry:/x/fleet.mv.db "
+                                + "failed; length 8192 at 53248 [2.4.240/2]\"", "HY000", 50000,
+                                DataUtils.newMVStoreException(DataUtils.ERROR_WRITING_FAILED, "Writing failed",
+                                        new IOException("No space left on device")))), StoreFault.Kind.DISK_FULL),
+                Arguments.of("H2's storage engine failing, told only in the general error's text", new SQLException(
+                        "General error: \"org.h2.mvstore.MVStoreException: java.util.concurrent.ExecutionException: "
+                                + "Writing to retry:/x failed; length 20480 at 7499776 [2.4.240/2] [2.4.240/3]\" [50000-240]",
+                        "HY000", 50000), StoreFault.Kind.IO),
                 Arguments.of("H2 database closed", new SQLException("The database has been closed [90098-240]", "90098",
                         90098), StoreFault.Kind.CLOSED),
                 Arguments.of("H2 called at shutdown", new SQLException("Database is already closed", "90121", 90121),
@@ -53,6 +62,14 @@ class StoreFaultTest {
                 Arguments.of("PostgreSQL I/O error", new SQLException("could not read block", "58030"), StoreFault.Kind.IO),
                 Arguments.of("wrapped in the store's exception", new FleetStoreException("fleet store: ingest failed",
                         new SQLException("x", "53100")), StoreFault.Kind.DISK_FULL));
+    }
+
+    /** A batch's failure as H2 reports it: the general error's code and text, the statement's failure as next. */
+    private static SQLException batch(SQLException next) {
+        java.sql.BatchUpdateException b = new java.sql.BatchUpdateException(next.getMessage(), next.getSQLState(),
+                next.getErrorCode(), new int[0]);
+        b.setNextException(next);
+        return b;
     }
 
     @ParameterizedTest(name = "{0}")
