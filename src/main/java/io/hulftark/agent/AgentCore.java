@@ -1,5 +1,7 @@
 package io.hulftark.agent;
 
+import io.hulftark.wire.Status;
+
 import io.hulftark.kit.Action;
 
 import java.io.IOException;

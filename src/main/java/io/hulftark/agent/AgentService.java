@@ -6,7 +6,7 @@ import io.hulftark.agent.push.FleetPusher;
 import io.hulftark.app.KitConfig;
 import io.hulftark.app.KitContext;
 import io.hulftark.app.ServerRole;
-import io.hulftark.fleet.FleetConfig;
+import io.hulftark.link.LinkConfig;
 import io.hulftark.kit.Kit;
 import io.hulftark.platform.FileActionLocks;
 import io.hulftark.platform.ProcessCommandRunner;
@@ -45,7 +45,7 @@ public class AgentService {
     private final Instant started;
     private volatile Instant lastRound = Instant.now();
 
-    public AgentService(KitConfig kitConfig, AgentConfig config, AgentMetrics metrics, FleetConfig fleet) {
+    public AgentService(KitConfig kitConfig, AgentConfig config, AgentMetrics metrics, LinkConfig fleet) {
         if (config.checkInterval().compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("hulftark.agent.check-interval must be at least 1s, not "
                     + config.checkInterval());
@@ -98,7 +98,7 @@ public class AgentService {
     }
 
     /** The fleet push, or null when it is not configured or cannot be (one log line says why). */
-    private static FleetPusher pusher(FleetConfig fleet, AgentReports reports, Clock clock) {
+    private static FleetPusher pusher(LinkConfig fleet, AgentReports reports, Clock clock) {
         if (fleet.url().isEmpty()) {
             return null;
         }

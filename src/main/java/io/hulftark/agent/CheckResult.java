@@ -1,5 +1,7 @@
 package io.hulftark.agent;
 
+import io.hulftark.wire.Status;
+
 import io.hulftark.app.RoleOpenApiFilter;
 import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;

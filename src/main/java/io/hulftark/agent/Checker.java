@@ -1,5 +1,7 @@
 package io.hulftark.agent;
 
+import io.hulftark.wire.Status;
+
 import io.hulftark.hulft.HulEnv;
 import io.hulftark.hulft.HulEnvException;
 import io.hulftark.hulft.HulEnvReader;

@@ -1,6 +1,6 @@
 package io.hulftark.app;
 
-import io.hulftark.agent.api.Problem;
+import io.hulftark.http.Problem;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;

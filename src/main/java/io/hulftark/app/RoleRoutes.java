@@ -1,6 +1,6 @@
 package io.hulftark.app;
 
-import io.hulftark.agent.api.Problem;
+import io.hulftark.http.Problem;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;

@@ -1,9 +1,9 @@
 package io.hulftark.app;
 
-import io.hulftark.agent.api.Problem;
-import io.hulftark.agent.api.ProblemMappers;
-import io.hulftark.agent.security.Caller;
-import io.hulftark.agent.security.TokenStore;
+import io.hulftark.http.Problem;
+import io.hulftark.http.ProblemMappers;
+import io.hulftark.http.security.Caller;
+import io.hulftark.http.security.TokenStore;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,7 +1,7 @@
 package io.hulftark.cli;
 
 import io.hulftark.agent.AgentApplication;
-import io.hulftark.agent.security.TokensFile;
+import io.hulftark.http.security.TokensFile;
 import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
 

@@ -6,7 +6,7 @@ import io.hulftark.app.KitConfig;
 import io.hulftark.app.KitContext;
 import io.hulftark.app.ServerRole;
 import io.hulftark.fleet.FleetConfig;
-import io.hulftark.agent.security.TokensFile;
+import io.hulftark.http.security.TokensFile;
 import io.quarkus.runtime.Quarkus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;

@@ -1,9 +1,9 @@
 package io.hulftark.cli;
 
-import io.hulftark.agent.security.ReporterScope;
-import io.hulftark.agent.security.Role;
-import io.hulftark.agent.security.TokenStore;
-import io.hulftark.agent.security.TokensFile;
+import io.hulftark.http.security.ReporterScope;
+import io.hulftark.http.security.Role;
+import io.hulftark.http.security.TokenStore;
+import io.hulftark.http.security.TokensFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;

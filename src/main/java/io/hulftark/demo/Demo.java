@@ -1,6 +1,6 @@
 package io.hulftark.demo;
 
-import io.hulftark.agent.security.Role;
+import io.hulftark.http.security.Role;
 import io.hulftark.cli.SimSettings;
 import io.hulftark.fleet.FleetConfig;
 import io.hulftark.sim.SimInstallation;

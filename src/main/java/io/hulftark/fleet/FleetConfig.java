@@ -1,5 +1,6 @@
 package io.hulftark.fleet;
 
+import io.hulftark.link.LinkConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -9,33 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The fleet view: the agent's side (where and how it pushes) and the fleet view's own side (store, state rules,
- * history, polling). One mapping, because an agent and a fleet view must agree on the meaning of every key.
+ * The fleet view's own side of {@code hulftark.fleet.*}: store, state rules, history, polling. The keys both sides
+ * read (where and how an agent pushes, the heartbeat that is also the poll interval) are {@link LinkConfig}'s.
  */
 @ConfigMapping(prefix = "hulftark.fleet")
 public interface FleetConfig {
-
-    // ---- agent side: push to the fleet view ----
-
-    /** The fleet view's base URL, e.g. http://fleet.example:8690. No URL: the agent does not push. */
-    Optional<URI> url();
-
-    /** A reporter token of the fleet view (made with 'hulft-ark token new --role reporter --cluster C'). */
-    Optional<String> token();
-
-    /** How often the agent sends its state when nothing changed; also the poll interval of the fleet view. */
-    @WithDefault("10s")
-    Duration heartbeat();
-
-    /** Transitions and actions the agent keeps while the fleet view is unreachable; the oldest are dropped beyond it. */
-    @WithDefault("10000")
-    int backlog();
-
-    /** Bound of one push or poll request, connect included. */
-    @WithDefault("5s")
-    Duration requestTimeout();
-
-    // ---- fleet view side ----
 
     /** embedded (a file database under hulftark.state-dir, nothing to install) or postgresql (quarkus.datasource.postgresql.*). */
     @WithDefault("embedded")

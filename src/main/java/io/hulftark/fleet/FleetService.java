@@ -1,12 +1,12 @@
 package io.hulftark.fleet;
 
-import io.hulftark.agent.api.ProblemException;
-import io.hulftark.agent.security.Caller;
-import io.hulftark.agent.security.Role;
+import io.hulftark.http.ProblemException;
+import io.hulftark.http.security.Caller;
+import io.hulftark.http.security.Role;
 import io.hulftark.app.ServerRole;
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Report;
 import io.hulftark.fleet.report.ReportSink;
-import io.hulftark.fleet.report.ReportValidator;
+import io.hulftark.wire.ReportValidator;
 import io.hulftark.fleet.store.FleetStore;
 import io.hulftark.fleet.store.FleetStoreException;
 import io.hulftark.fleet.store.GuardedFleetStore;

@@ -1,5 +1,7 @@
 package io.hulftark.agent;
 
+import io.hulftark.wire.Status;
+
 import io.hulftark.agent.AgentFakes.FakeProbe;
 import io.hulftark.agent.AgentFakes.FakeServices;
 import io.hulftark.agent.AgentFakes.MutableClock;

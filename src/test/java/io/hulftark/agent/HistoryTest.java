@@ -1,5 +1,7 @@
 package io.hulftark.agent;
 
+import io.hulftark.wire.Status;
+
 import io.hulftark.agent.journal.LineJournal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

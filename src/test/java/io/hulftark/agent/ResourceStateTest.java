@@ -1,5 +1,7 @@
 package io.hulftark.agent;
 
+import io.hulftark.wire.Status;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -11,10 +13,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import static io.hulftark.agent.Status.FAILED;
-import static io.hulftark.agent.Status.RUNNING;
-import static io.hulftark.agent.Status.STOPPED;
-import static io.hulftark.agent.Status.UNKNOWN;
+import static io.hulftark.wire.Status.FAILED;
+import static io.hulftark.wire.Status.RUNNING;
+import static io.hulftark.wire.Status.STOPPED;
+import static io.hulftark.wire.Status.UNKNOWN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ResourceStateTest {

@@ -3,7 +3,7 @@ package io.hulftark.bench;
 import io.hulftark.agent.CheckResult;
 import io.hulftark.agent.Checker;
 import io.hulftark.agent.ResourceDirectory;
-import io.hulftark.agent.Status;
+import io.hulftark.wire.Status;
 import io.hulftark.hulft.TcpProbe;
 import io.hulftark.kit.KitParameters;
 import io.hulftark.platform.ServiceControl;

@@ -1,7 +1,7 @@
 package io.hulftark.bench;
 
-import io.hulftark.agent.security.Role;
-import io.hulftark.agent.security.TokenStore;
+import io.hulftark.http.security.Role;
+import io.hulftark.http.security.TokenStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,9 +1,9 @@
 package io.hulftark.bench;
 
 import io.agroal.api.AgroalDataSource;
-import io.hulftark.agent.Status;
+import io.hulftark.wire.Status;
 import io.hulftark.fleet.metrics.ClusterMetricsProbe;
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Report;
 import io.hulftark.fleet.store.JdbcFleetStore;
 import io.hulftark.fleet.store.TestDatabases;
 

@@ -1,8 +1,8 @@
 package io.hulftark.cli;
 
-import io.hulftark.agent.security.Caller;
-import io.hulftark.agent.security.Role;
-import io.hulftark.agent.security.TokenStore;
+import io.hulftark.http.security.Caller;
+import io.hulftark.http.security.Role;
+import io.hulftark.http.security.TokenStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import io.hulftark.agent.security.ReporterScope;
+import io.hulftark.http.security.ReporterScope;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;

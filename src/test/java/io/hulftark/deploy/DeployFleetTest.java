@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.hulftark.fleet.FleetConfig;
+import io.hulftark.link.LinkConfig;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -34,9 +35,10 @@ class DeployFleetTest {
         return YAML.readTree(Files.readString(DIR.resolve("kubernetes").resolve(file)));
     }
 
-    /** hulftark.fleet.* from FleetConfig's methods, kebab-cased as SmallRye maps them, and the other keys we set. */
+    /** hulftark.fleet.* from FleetConfig's and LinkConfig's methods, kebab-cased as SmallRye maps them, and the other keys we set. */
     static Set<String> knownKeys() {
-        Set<String> keys = Stream.of(FleetConfig.class.getDeclaredMethods()).map(Method::getName)
+        Set<String> keys = Stream.of(FleetConfig.class, LinkConfig.class).flatMap(c -> Stream.of(c.getDeclaredMethods()))
+                .map(Method::getName)
                 .map(n -> "hulftark.fleet." + n.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase())
                 .collect(Collectors.toSet());
         keys.addAll(List.of("hulftark.security.tokens-file", "hulftark.state-dir", "quarkus.http.port",

@@ -1,6 +1,6 @@
 package io.hulftark.fleet;
 
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Report;
 import io.hulftark.fleet.store.FleetStore;
 import io.hulftark.fleet.store.IngestResult;
 import io.hulftark.fleet.view.AckView;

@@ -1,7 +1,7 @@
 package io.hulftark.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hulftark.agent.Status;
+import io.hulftark.wire.Status;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

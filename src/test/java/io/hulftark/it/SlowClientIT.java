@@ -2,7 +2,7 @@ package io.hulftark.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hulftark.agent.Status;
+import io.hulftark.wire.Status;
 import io.hulftark.app.Promtool;
 import io.hulftark.cli.SimSettings;
 import io.hulftark.sim.SimInstallation;

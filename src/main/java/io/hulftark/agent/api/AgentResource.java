@@ -1,15 +1,20 @@
 package io.hulftark.agent.api;
 
+import io.hulftark.http.Problem;
+import io.hulftark.http.ProblemException;
+import io.hulftark.http.CommonProblems;
+import io.hulftark.http.Params;
+
 import io.hulftark.agent.ActionRecord;
 import io.hulftark.agent.AgentCore;
 import io.hulftark.agent.AgentService;
 import io.hulftark.agent.CheckResult;
 import io.hulftark.agent.Event;
 import io.hulftark.agent.ResourceView;
-import io.hulftark.agent.security.CurrentCaller;
+import io.hulftark.http.security.CurrentCaller;
 import io.hulftark.agent.push.FleetPusher;
-import io.hulftark.agent.security.OperatorOnly;
-import io.hulftark.fleet.report.Report;
+import io.hulftark.http.security.OperatorOnly;
+import io.hulftark.wire.Report;
 import io.hulftark.kit.Action;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;

@@ -1,6 +1,6 @@
 package io.hulftark.agent.fast;
 
-import io.hulftark.agent.security.FileGuard;
+import io.hulftark.http.security.FileGuard;
 import io.hulftark.platform.ProcessScope;
 
 import java.io.BufferedReader;

@@ -1,6 +1,6 @@
 package io.hulftark.agent.fast;
 
-import io.hulftark.agent.security.FileGuard;
+import io.hulftark.http.security.FileGuard;
 import io.hulftark.app.ConfigLoader;
 import io.hulftark.app.KitConfig;
 import io.hulftark.app.KitContext;

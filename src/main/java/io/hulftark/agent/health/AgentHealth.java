@@ -3,7 +3,7 @@ package io.hulftark.agent.health;
 import io.hulftark.agent.AgentService;
 import io.hulftark.agent.History;
 import io.hulftark.agent.ResourceView;
-import io.hulftark.agent.Status;
+import io.hulftark.wire.Status;
 import io.hulftark.app.ServerRole;
 import io.smallrye.health.api.HealthRegistry;
 import io.smallrye.health.api.HealthType;

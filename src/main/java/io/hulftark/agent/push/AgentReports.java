@@ -6,7 +6,7 @@ import io.hulftark.agent.Event;
 import io.hulftark.agent.History;
 import io.hulftark.agent.ResourceState;
 import io.hulftark.agent.ResourceView;
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Report;
 import io.hulftark.wire.WireText;
 
 import java.time.Clock;

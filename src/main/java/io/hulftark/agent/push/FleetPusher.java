@@ -10,9 +10,9 @@ import io.hulftark.agent.AgentCore;
 import io.hulftark.agent.CheckResult;
 import io.hulftark.agent.Event;
 import io.hulftark.agent.History;
-import io.hulftark.agent.Status;
-import io.hulftark.fleet.report.Report;
-import io.hulftark.fleet.report.ReportValidator;
+import io.hulftark.wire.Status;
+import io.hulftark.wire.Report;
+import io.hulftark.wire.ReportValidator;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 
@@ -64,7 +64,7 @@ import java.util.regex.Pattern;
  */
 public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
 
-    /** Where and how to push: FleetConfig's agent side, resolved. */
+    /** Where and how to push: LinkConfig, resolved. */
     public record Settings(URI url, String token, Duration heartbeat, int backlog, Duration requestTimeout) {
         public Settings {
             Objects.requireNonNull(url, "url");

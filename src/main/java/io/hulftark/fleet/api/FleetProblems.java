@@ -1,8 +1,8 @@
 package io.hulftark.fleet.api;
 
-import io.hulftark.agent.api.Problem;
-import io.hulftark.agent.api.ProblemException;
-import io.hulftark.agent.api.ProblemMappers;
+import io.hulftark.http.Problem;
+import io.hulftark.http.ProblemException;
+import io.hulftark.http.ProblemMappers;
 import io.hulftark.fleet.store.UnknownClusterException;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestResponse;

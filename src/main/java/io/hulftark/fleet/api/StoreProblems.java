@@ -1,6 +1,6 @@
 package io.hulftark.fleet.api;
 
-import io.hulftark.agent.api.Problem;
+import io.hulftark.http.Problem;
 import io.hulftark.fleet.FleetService;
 import io.hulftark.fleet.store.FleetStoreException;
 import jakarta.inject.Inject;

@@ -2,9 +2,9 @@ package io.hulftark.fleet.poll;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Report;
 import io.hulftark.fleet.report.ReportSink;
-import io.hulftark.fleet.report.ReportValidator;
+import io.hulftark.wire.ReportValidator;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.hulftark.fleet.poll;
 
 import io.hulftark.app.ServerRole;
 import io.hulftark.fleet.FleetConfig;
+import io.hulftark.link.LinkConfig;
 import io.hulftark.fleet.report.ReportSink;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
@@ -22,10 +23,12 @@ public class FleetPolling {
 
     private final FleetConfig config;
     private final Instance<ReportSink> sink;
+    private final LinkConfig link;
     private AgentPoller poller;
 
-    public FleetPolling(FleetConfig config, Instance<ReportSink> sink) {
+    public FleetPolling(FleetConfig config, LinkConfig link, Instance<ReportSink> sink) {
         this.config = config;
+        this.link = link;
         this.sink = sink;
     }
 
@@ -40,7 +43,7 @@ public class FleetPolling {
         }
         List<AgentPoller.Target> targets = config.poll().entrySet().stream()
                 .map(e -> new AgentPoller.Target(e.getKey(), e.getValue().url(), e.getValue().token())).toList();
-        poller = new AgentPoller(targets, config.heartbeat(), config.requestTimeout(), sink.get());
+        poller = new AgentPoller(targets, link.heartbeat(), link.requestTimeout(), sink.get());
         poller.start();
     }
 

@@ -1,6 +1,6 @@
 package io.hulftark.fleet.state;
 
-import io.hulftark.agent.Status;
+import io.hulftark.wire.Status;
 
 import java.time.Duration;
 import java.time.Instant;

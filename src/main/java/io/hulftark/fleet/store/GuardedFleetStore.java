@@ -1,6 +1,6 @@
 package io.hulftark.fleet.store;
 
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Report;
 import io.hulftark.fleet.view.AckView;
 import io.hulftark.fleet.view.ClusterDetail;
 import io.hulftark.fleet.view.ClusterPage;

@@ -1,7 +1,7 @@
 package io.hulftark.fleet.view;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Report;
 
 import java.time.Instant;
 import java.util.List;

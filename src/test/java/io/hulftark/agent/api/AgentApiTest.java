@@ -1,5 +1,7 @@
 package io.hulftark.agent.api;
 
+import io.hulftark.http.ProblemMappers;
+
 import io.hulftark.contract.Contract;
 import io.hulftark.sim.SimSpec;
 import io.quarkus.test.junit.QuarkusTest;

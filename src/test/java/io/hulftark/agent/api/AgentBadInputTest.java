@@ -1,5 +1,7 @@
 package io.hulftark.agent.api;
 
+import io.hulftark.http.Problem;
+
 import io.hulftark.contract.Contract;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

@@ -1,5 +1,9 @@
 package io.hulftark.agent.api;
 
+import io.hulftark.http.ProblemException;
+import io.hulftark.http.Params;
+import io.hulftark.http.Routes;
+
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

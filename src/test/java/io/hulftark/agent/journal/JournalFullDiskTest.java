@@ -3,7 +3,7 @@ package io.hulftark.agent.journal;
 import io.hulftark.agent.ActionRecord;
 import io.hulftark.agent.History;
 import io.hulftark.agent.ResourceState;
-import io.hulftark.agent.Status;
+import io.hulftark.wire.Status;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.hulftark.agent.push;
 
 import io.hulftark.app.Management;
 import io.hulftark.contract.Contract;
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Report;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;

@@ -4,9 +4,9 @@ import io.hulftark.agent.ActionRecord;
 import io.hulftark.agent.Event;
 import io.hulftark.agent.History;
 import io.hulftark.agent.ResourceState;
-import io.hulftark.agent.Status;
+import io.hulftark.wire.Status;
 import io.hulftark.agent.journal.LineJournal;
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Report;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,7 +73,7 @@ class AgentReportsTest {
         assertThat(text).isEqualTo("restore by alice: QUEUED (reason: x\uFFFDy\uFFFD\uFFFD\uFFFDz)");
         Report r = new AgentReports("c", "n", "v", T, List::of, null, Clock.systemUTC())
                 .report(List.of(action(poison)), 0);
-        assertThat(io.hulftark.fleet.report.ReportValidator.problem(r)).isEmpty();
+        assertThat(io.hulftark.wire.ReportValidator.problem(r)).isEmpty();
         assertThat(r.instance()).isNotBlank();
         assertThat(r.events().get(0).text()).isEqualTo(text);
     }

@@ -3,7 +3,7 @@ package io.hulftark.agent.push;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Report;
 
 import java.io.IOException;
 import java.net.BindException;

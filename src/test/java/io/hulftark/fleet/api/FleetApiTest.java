@@ -1,7 +1,7 @@
 package io.hulftark.fleet.api;
 
-import io.hulftark.agent.Status;
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Status;
+import io.hulftark.wire.Report;
 import io.hulftark.contract.Contract;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

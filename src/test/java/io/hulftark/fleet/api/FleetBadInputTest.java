@@ -1,6 +1,6 @@
 package io.hulftark.fleet.api;
 
-import io.hulftark.agent.api.Problem;
+import io.hulftark.http.Problem;
 import io.hulftark.contract.Contract;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

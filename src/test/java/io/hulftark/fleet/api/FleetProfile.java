@@ -1,8 +1,8 @@
 package io.hulftark.fleet.api;
 
-import io.hulftark.agent.security.ReporterScope;
-import io.hulftark.agent.security.Role;
-import io.hulftark.agent.security.TokenStore;
+import io.hulftark.http.security.ReporterScope;
+import io.hulftark.http.security.Role;
+import io.hulftark.http.security.TokenStore;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
 

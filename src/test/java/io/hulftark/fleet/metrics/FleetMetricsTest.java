@@ -1,14 +1,14 @@
 package io.hulftark.fleet.metrics;
 
-import io.hulftark.agent.Status;
-import io.hulftark.agent.security.ReporterScope;
-import io.hulftark.agent.security.Role;
-import io.hulftark.agent.security.TokenStore;
+import io.hulftark.wire.Status;
+import io.hulftark.http.security.ReporterScope;
+import io.hulftark.http.security.Role;
+import io.hulftark.http.security.TokenStore;
 import io.hulftark.app.Management;
 import io.hulftark.app.Promtool;
 import io.hulftark.contract.Contract;
 import io.hulftark.fleet.api.FleetProfile;
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Report;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;

@@ -1,8 +1,8 @@
 package io.hulftark.fleet.notify;
 
 import io.agroal.api.AgroalDataSource;
-import io.hulftark.agent.Status;
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Status;
+import io.hulftark.wire.Report;
 import io.hulftark.fleet.state.ClusterState;
 import io.hulftark.fleet.state.Maintenance;
 import io.hulftark.fleet.store.JdbcFleetStore;
@@ -24,8 +24,8 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import static io.hulftark.agent.Status.RUNNING;
-import static io.hulftark.agent.Status.STOPPED;
+import static io.hulftark.wire.Status.RUNNING;
+import static io.hulftark.wire.Status.STOPPED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

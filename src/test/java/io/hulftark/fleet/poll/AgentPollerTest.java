@@ -2,7 +2,7 @@ package io.hulftark.fleet.poll;
 
 import io.agroal.api.AgroalDataSource;
 import io.hulftark.agent.push.PushAgentResource;
-import io.hulftark.fleet.report.ReportValidator;
+import io.hulftark.wire.ReportValidator;
 import io.hulftark.fleet.store.JdbcFleetStore;
 import io.hulftark.fleet.store.TestDatabases;
 import io.hulftark.fleet.view.ClusterDetail;
@@ -11,7 +11,7 @@ import io.hulftark.fleet.view.FleetNode;
 import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Instant;
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Report;
 import io.hulftark.fleet.report.ReportSink;
 import io.hulftark.fleet.state.ClusterState;
 import io.hulftark.fleet.store.IngestResult;

@@ -6,9 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import static io.hulftark.agent.Status.FAILED;
-import static io.hulftark.agent.Status.RUNNING;
-import static io.hulftark.agent.Status.STOPPED;
+import static io.hulftark.wire.Status.FAILED;
+import static io.hulftark.wire.Status.RUNNING;
+import static io.hulftark.wire.Status.STOPPED;
 import static io.hulftark.fleet.state.ClusterState.DEGRADED;
 import static io.hulftark.fleet.state.ClusterState.DOWN;
 import static io.hulftark.fleet.state.ClusterState.OK;
@@ -22,7 +22,7 @@ class ClusterEvaluatorTest {
     private static final ClusterEvaluator EVALUATOR =
             new ClusterEvaluator(Duration.ofSeconds(30), Duration.ofMinutes(10), 2);
 
-    private static NodeReport node(String name, int secondsAgo, io.hulftark.agent.Status status) {
+    private static NodeReport node(String name, int secondsAgo, io.hulftark.wire.Status status) {
         return new NodeReport(name, NOW.minusSeconds(secondsAgo), List.of(new ResourceReport("HULFT", status,
                 status == STOPPED ? "standby" : "active", null)));
     }

@@ -1,6 +1,6 @@
 package io.hulftark.fleet.state;
 
-import io.hulftark.agent.Status;
+import io.hulftark.wire.Status;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -10,10 +10,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static io.hulftark.agent.Status.FAILED;
-import static io.hulftark.agent.Status.RUNNING;
-import static io.hulftark.agent.Status.STOPPED;
-import static io.hulftark.agent.Status.UNKNOWN;
+import static io.hulftark.wire.Status.FAILED;
+import static io.hulftark.wire.Status.RUNNING;
+import static io.hulftark.wire.Status.STOPPED;
+import static io.hulftark.wire.Status.UNKNOWN;
 import static io.hulftark.fleet.state.ClusterState.DEGRADED;
 import static io.hulftark.fleet.state.ClusterState.DOWN;
 import static io.hulftark.fleet.state.ClusterState.OK;

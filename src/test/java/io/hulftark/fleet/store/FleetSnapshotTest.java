@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import static io.hulftark.agent.Status.RUNNING;
-import static io.hulftark.agent.Status.STOPPED;
+import static io.hulftark.wire.Status.RUNNING;
+import static io.hulftark.wire.Status.STOPPED;
 import static io.hulftark.fleet.store.FleetStoreContract.FRESH_FOR;
 import static io.hulftark.fleet.store.FleetStoreContract.T0;
 import static io.hulftark.fleet.store.FleetStoreContract.report;

@@ -1,7 +1,7 @@
 package io.hulftark.fleet.store;
 
-import io.hulftark.agent.Status;
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Status;
+import io.hulftark.wire.Report;
 import io.hulftark.fleet.state.ClusterState;
 import io.hulftark.fleet.state.Maintenance;
 import io.hulftark.fleet.view.AckView;
@@ -26,9 +26,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import static io.hulftark.agent.Status.FAILED;
-import static io.hulftark.agent.Status.RUNNING;
-import static io.hulftark.agent.Status.STOPPED;
+import static io.hulftark.wire.Status.FAILED;
+import static io.hulftark.wire.Status.RUNNING;
+import static io.hulftark.wire.Status.STOPPED;
 import static io.hulftark.fleet.state.ClusterState.DEGRADED;
 import static io.hulftark.fleet.state.ClusterState.DOWN;
 import static io.hulftark.fleet.state.ClusterState.MAINTENANCE;

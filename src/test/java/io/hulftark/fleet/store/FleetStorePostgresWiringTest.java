@@ -1,6 +1,6 @@
 package io.hulftark.fleet.store;
 
-import io.hulftark.agent.Status;
+import io.hulftark.wire.Status;
 import io.hulftark.fleet.state.ClusterState;
 import io.hulftark.fleet.view.ClusterQuery;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,7 +1,7 @@
 package io.hulftark.fleet.store;
 
 import io.agroal.api.AgroalDataSource;
-import io.hulftark.agent.Status;
+import io.hulftark.wire.Status;
 import io.hulftark.fleet.state.ClusterState;
 import io.hulftark.fleet.view.FleetEvent;
 import io.quarkus.agroal.DataSource;

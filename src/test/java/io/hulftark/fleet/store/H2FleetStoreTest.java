@@ -49,7 +49,7 @@ class H2FleetStoreTest extends FleetStoreContract {
         Thread writer = new Thread(() -> {
             for (int i = 0; i < 3000; i++) {
                 try {
-                    store.ingest(report("c" + (i % 500), "n1", i, io.hulftark.agent.Status.RUNNING,
+                    store.ingest(report("c" + (i % 500), "n1", i, io.hulftark.wire.Status.RUNNING,
                             transition(i, T0.plusMillis(i), "event " + i)), T0.plusMillis(i));
                 } catch (FleetStoreException e) {
                     // An interrupted statement may fail on its own; the database must live on.
@@ -61,7 +61,7 @@ class H2FleetStoreTest extends FleetStoreContract {
             Thread.sleep(2);
             writer.interrupt();
         }
-        assertThat(store.ingest(report("after", "n1", 1, io.hulftark.agent.Status.RUNNING), T0).state())
+        assertThat(store.ingest(report("after", "n1", 1, io.hulftark.wire.Status.RUNNING), T0).state())
                 .isEqualTo(io.hulftark.fleet.state.ClusterState.OK);
         assertThat(store.summary(T0).clusters()).isEqualTo(501);
         store = reopen();

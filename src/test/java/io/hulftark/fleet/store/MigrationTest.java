@@ -1,7 +1,7 @@
 package io.hulftark.fleet.store;
 
 import io.agroal.api.AgroalDataSource;
-import io.hulftark.agent.Status;
+import io.hulftark.wire.Status;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,8 +1,8 @@
 package io.hulftark.fleet.store;
 
 import io.agroal.api.AgroalDataSource;
-import io.hulftark.agent.Status;
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Status;
+import io.hulftark.wire.Report;
 import io.hulftark.fleet.state.ClusterState;
 import io.hulftark.fleet.view.ClusterQuery;
 import io.hulftark.fleet.view.ClusterRow;

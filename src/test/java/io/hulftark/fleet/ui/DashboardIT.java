@@ -1,9 +1,9 @@
 package io.hulftark.fleet.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hulftark.agent.security.ReporterScope;
-import io.hulftark.agent.security.Role;
-import io.hulftark.agent.security.TokenStore;
+import io.hulftark.http.security.ReporterScope;
+import io.hulftark.http.security.Role;
+import io.hulftark.http.security.TokenStore;
 import io.hulftark.cli.SimSettings;
 import io.hulftark.sim.SimInstallation;
 import io.hulftark.sim.SimSpec;

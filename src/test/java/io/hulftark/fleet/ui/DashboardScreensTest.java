@@ -1,8 +1,8 @@
 package io.hulftark.fleet.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hulftark.agent.Status;
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Status;
+import io.hulftark.wire.Report;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

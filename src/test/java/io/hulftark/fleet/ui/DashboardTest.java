@@ -1,10 +1,10 @@
 package io.hulftark.fleet.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hulftark.agent.Status;
-import io.hulftark.fleet.report.Report;
-import io.hulftark.agent.security.Role;
-import io.hulftark.agent.security.TokenStore;
+import io.hulftark.wire.Status;
+import io.hulftark.wire.Report;
+import io.hulftark.http.security.Role;
+import io.hulftark.http.security.TokenStore;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

@@ -3,8 +3,8 @@ package io.hulftark.fleet.ui;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.hulftark.agent.Status;
-import io.hulftark.fleet.report.Report;
+import io.hulftark.wire.Status;
+import io.hulftark.wire.Report;
 
 import java.io.IOException;
 import java.net.URI;

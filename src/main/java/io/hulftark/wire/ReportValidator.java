@@ -1,0 +1,192 @@
+package io.hulftark.wire;
+
+import io.hulftark.wire.WireText;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Checks a report before anything of it is kept, by the wire's text rule ({@link WireText}) on both sides: the
+ * agent checks what it is about to send, the fleet view what it received. Names and structure (identifiers,
+ * tags, sizes, missing fields) are faults: one line naming the first, and for a fault inside an event, that
+ * event's seq, so an agent can set that event aside and send the rest. Free texts (event texts, reasons, port
+ * details, the agent's version) are never a fault: {@link #neutralised} makes them safe to keep and show.
+ */
+public final class ReportValidator {
+
+    public static final int MAX_RESOURCES = 64;
+    public static final int MAX_PORTS = 64;
+    public static final int MAX_EVENTS = 1000;
+    /** Code points kept of a free text (longer ones are cut, marked with an ellipsis). */
+    public static final int MAX_TEXT = 1000;
+    static final int MAX_SHORT = 64;
+    static final int MAX_SERVICE = 256;
+    private static final Set<String> EVENT_TYPES = Set.of("transition", "action");
+    private static final Instant EARLIEST = Instant.EPOCH;
+    private static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
+
+    /**
+     * The first fault of a report.
+     *
+     * @param detail   one line for the problem body and the logs
+     * @param eventSeq the seq of the event at fault, when the fault is inside one event
+     */
+    public record Fault(String detail, Long eventSeq) {
+    }
+
+    private ReportValidator() {
+    }
+
+    /** The first fault, as one line, or empty when the report may be kept (after {@link #neutralised}). */
+    public static Optional<String> problem(Report r) {
+        return fault(r).map(Fault::detail);
+    }
+
+    public static Optional<Fault> fault(Report r) {
+        if (r == null) {
+            return Optional.of(new Fault("the body is empty: send a report", null));
+        }
+        String p = WireText.idProblem("cluster", r.cluster());
+        p = p != null ? p : WireText.idProblem("node", r.node());
+        p = p != null ? p : r.instance() == null ? null : WireText.idProblem("instance", r.instance());
+        p = p != null ? p : r.agentStartedAt() == null ? "agentStartedAt is missing"
+                : r.sentAt() == null ? "sentAt is missing"
+                : r.seq() < 0 ? "seq must not be negative"
+                : r.dropped() < 0 ? "dropped must not be negative" : null;
+        p = p != null ? p : instant("agentStartedAt", r.agentStartedAt());
+        p = p != null ? p : instant("sentAt", r.sentAt());
+        p = p != null ? p : resources(r.resources());
+        if (p != null) {
+            return Optional.of(new Fault(p, null));
+        }
+        return events(r.events());
+    }
+
+    private static String resources(List<Report.Resource> resources) {
+        if (resources.size() > MAX_RESOURCES) {
+            return "too many resources: " + resources.size() + " (at most " + MAX_RESOURCES + ")";
+        }
+        Set<String> tags = new HashSet<>();
+        for (int i = 0; i < resources.size(); i++) {
+            Report.Resource res = resources.get(i);
+            String at = "resources[" + i + "]";
+            if (res == null) {
+                return at + " is null";
+            }
+            String p = WireText.nameProblem(at + ".tag", res.tag(), MAX_SHORT, true);
+            p = p != null ? p : !tags.add(res.tag()) ? at + ".tag appears twice"
+                    : res.status() == null ? at + ".status is missing (RUNNING, FAILED, STOPPED or UNKNOWN)"
+                    : WireText.nameProblem(at + ".role", res.role(), MAX_SHORT, true);
+            p = p != null ? p : instant(at + ".since", res.since());
+            p = p != null ? p : instant(at + ".checkedAt", res.checkedAt());
+            p = p != null ? p : WireText.nameProblem(at + ".service", res.service(), MAX_SERVICE, false);
+            if (p == null && res.ports().size() > MAX_PORTS) {
+                p = at + " has too many ports: " + res.ports().size() + " (at most " + MAX_PORTS + ")";
+            }
+            for (int j = 0; p == null && j < res.ports().size(); j++) {
+                Report.Port port = res.ports().get(j);
+                String pat = at + ".ports[" + j + "]";
+                p = port == null ? pat + " is null"
+                        : port.port() < 0 || port.port() > 65535 ? pat + ".port " + port.port() + " is not a port number"
+                        : port.latencyMicros() < 0 ? pat + ".latencyMicros must not be negative"
+                        : WireText.nameProblem(pat + ".key", port.key(), MAX_SHORT, false);
+            }
+            if (p != null) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static Optional<Fault> events(List<Report.Event> events) {
+        if (events.size() > MAX_EVENTS) {
+            return Optional.of(new Fault("too many events: " + events.size() + " (at most " + MAX_EVENTS
+                    + " a report; send the rest next)", null));
+        }
+        for (int i = 0; i < events.size(); i++) {
+            Report.Event e = events.get(i);
+            if (e == null) {
+                return Optional.of(new Fault("events[" + i + "] is null", null));
+            }
+            String at = "events[" + i + "]";
+            String p = e.seq() < 0 ? at + ".seq must not be negative"
+                    : e.at() == null ? at + ".at is missing"
+                    : e.type() == null || !EVENT_TYPES.contains(e.type()) ? at + ".type must be transition or action"
+                    : WireText.nameProblem(at + ".tag", e.tag(), MAX_SHORT, false);
+            p = p != null ? p : instant(at + ".at", e.at());
+            if (p != null) {
+                // The event's seq, so that the agent can set that one event aside and send the rest.
+                return Optional.of(e.seq() < 0 ? new Fault(p, null) : new Fault(p + " (event seq " + e.seq() + ")", e.seq()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The report with every free text made safe to keep and show ({@link WireText#neutralise}): controls and lone
+     * surrogates replaced, length bounded. The same report when nothing needed it.
+     */
+    public static Report neutralised(Report r) {
+        List<Report.Resource> resources = r.resources().stream().map(res -> res == null ? null
+                : new Report.Resource(res.tag(), res.service(), res.status(), res.role(), res.since(),
+                WireText.neutralise(res.reason(), MAX_TEXT), res.checkedAt(), res.ports().stream()
+                .map(p -> p == null ? null : new Report.Port(p.key(), p.port(), p.ok(), p.latencyMicros(),
+                        WireText.neutralise(p.detail(), MAX_TEXT))).toList())).toList();
+        List<Report.Event> events = r.events().stream().map(e -> e == null ? null
+                : new Report.Event(e.seq(), e.at(), e.tag(), e.type(), text(e.text()))).toList();
+        return new Report(r.cluster(), r.node(), WireText.neutralise(r.agentVersion(), MAX_SHORT), r.agentStartedAt(),
+                r.seq(), r.sentAt(), resources, events, r.dropped(), r.instance());
+    }
+
+    /** An event's text is required by the store and the dashboard: a missing one says so rather than fail. */
+    private static String text(String text) {
+        return text == null || text.isEmpty() ? "(no text)" : WireText.neutralise(text, MAX_TEXT);
+    }
+
+    /**
+     * The report with every agent time later than {@code receivedAt + maxAhead} replaced by {@code receivedAt}: an
+     * agent's clock that runs ahead must not put history or a status's since into the future. {@code sentAt} is
+     * kept as sent: it is what shows the node's clock skew. So is the start of an agent without an instance id,
+     * which names its process.
+     */
+    public static Report clockBounded(Report r, Instant receivedAt, Duration maxAhead) {
+        Instant limit = receivedAt.plus(maxAhead);
+        if (!ahead(r, limit)) {
+            return r;
+        }
+        List<Report.Resource> resources = r.resources().stream().map(res -> res == null ? null
+                : new Report.Resource(res.tag(), res.service(), res.status(), res.role(),
+                bound(res.since(), limit, receivedAt), res.reason(), bound(res.checkedAt(), limit, receivedAt),
+                res.ports())).toList();
+        List<Report.Event> events = r.events().stream().map(e -> e == null ? null
+                : new Report.Event(e.seq(), bound(e.at(), limit, receivedAt), e.tag(), e.type(), e.text())).toList();
+        return new Report(r.cluster(), r.node(), r.agentVersion(),
+                r.instance() == null ? r.agentStartedAt() : bound(r.agentStartedAt(), limit, receivedAt),
+                r.seq(), r.sentAt(), resources, events, r.dropped(), r.instance());
+    }
+
+    /** True when any time of the report but sentAt is later than {@code limit}. */
+    private static boolean ahead(Report r, Instant limit) {
+        return r.instance() != null && after(r.agentStartedAt(), limit)
+                || r.resources().stream().anyMatch(x -> x != null && (after(x.since(), limit) || after(x.checkedAt(), limit)))
+                || r.events().stream().anyMatch(e -> e != null && after(e.at(), limit));
+    }
+
+    private static boolean after(Instant t, Instant limit) {
+        return t != null && t.isAfter(limit);
+    }
+
+    private static Instant bound(Instant t, Instant limit, Instant receivedAt) {
+        return after(t, limit) ? receivedAt : t;
+    }
+
+    /** Null or within 1970 to 9999: what every store keeps and prints (a year 10000 is no agent's clock). */
+    private static String instant(String field, Instant value) {
+        return value == null || !value.isBefore(EARLIEST) && value.isBefore(LATEST) ? null
+                : field + " " + value + " is not between 1970 and 9999";
+    }
+}
