@@ -1,12 +1,14 @@
 package io.hulftark.wire;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.hulftark.wire.Status;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What an agent tells the fleet view: its full current state and the transitions and actions the fleet view
@@ -43,14 +45,29 @@ import java.util.List;
                 + "(backlog full, or refused)", minimum = "0"),
         @SchemaProperty(name = "instance", description = "Random per agent process: reports of one process are "
                 + "ordered by seq, a report of another process is newer when the fleet view receives it later; "
-                + "absent from older agents (one process per agentStartedAt)", pattern = "^[A-Za-z0-9._@-]{1,64}$")})
+                + "absent from older agents (one process per agentStartedAt)", pattern = "^[A-Za-z0-9._@-]{1,64}$"),
+        @SchemaProperty(name = "labels", description = "The node's labels from its configuration "
+                + "(hulftark.agent.labels, e.g. site=osaka): key to value", maxProperties = 32),
+        @SchemaProperty(name = "fleetActions", description = "Whether this agent runs actions the fleet view sends "
+                + "(hulftark.agent.fleet-actions.enabled; absent from older agents: no)"),
+        @SchemaProperty(name = "actionsVia", description = "How this agent runs restore, remove and recover: through "
+                + "LifeKeeper's perform_action, or the kit directly", enumeration = {"lifekeeper", "direct"})})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Report(String cluster, String node, String agentVersion, Instant agentStartedAt, long seq,
-                     Instant sentAt, List<Resource> resources, List<Event> events, long dropped, String instance) {
+                     Instant sentAt, List<Resource> resources, List<Event> events, long dropped, String instance,
+                     Map<String, String> labels, Boolean fleetActions, String actionsVia) {
 
     public Report {
         resources = resources == null ? List.of() : List.copyOf(resources);
         events = events == null ? List.of() : List.copyOf(events);
+        labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
+    }
+
+    /** A report of an agent without labels or fleet actions. */
+    public Report(String cluster, String node, String agentVersion, Instant agentStartedAt, long seq,
+                  Instant sentAt, List<Resource> resources, List<Event> events, long dropped, String instance) {
+        this(cluster, node, agentVersion, agentStartedAt, seq, sentAt, resources, events, dropped, instance, null,
+                null, null);
     }
 
     /** A report without an instance id (an agent before it). */
@@ -61,7 +78,8 @@ public record Report(String cluster, String node, String agentVersion, Instant a
 
     /** The same report with other events. */
     public Report withEvents(List<Event> events) {
-        return new Report(cluster, node, agentVersion, agentStartedAt, seq, sentAt, resources, events, dropped, instance);
+        return new Report(cluster, node, agentVersion, agentStartedAt, seq, sentAt, resources, events, dropped, instance,
+                labels, fleetActions, actionsVia);
     }
 
     /** One LifeKeeper resource (a HULFT service) as the agent sees it now. */
@@ -110,7 +128,13 @@ public record Report(String cluster, String node, String agentVersion, Instant a
             @SchemaProperty(name = "tag", description = "The resource's tag", maxLength = 64),
             @SchemaProperty(name = "type", description = "What it is", enumeration = {"transition", "action"}),
             @SchemaProperty(name = "text", description = "One line for people (free text: controls are neutralised, "
-                    + "more than 1000 characters cut; absent or empty is kept as \"(no text)\")")})
-    public record Event(long seq, Instant at, String tag, String type, String text) {
+                    + "more than 1000 characters cut; absent or empty is kept as \"(no text)\")"),
+            @SchemaProperty(name = "action", description = "An action's record, for type action: how the fleet view "
+                    + "learns the outcome of an action it asked for (by its id)")})
+    public record Event(long seq, Instant at, String tag, String type, String text, ActionOutcome action) {
+
+        public Event(long seq, Instant at, String tag, String type, String text) {
+            this(seq, at, tag, type, text, null);
+        }
     }
 }

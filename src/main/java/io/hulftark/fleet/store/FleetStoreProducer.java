@@ -65,7 +65,7 @@ public class FleetStoreProducer {
         if (h2) {
             Path folder = h2Folder(url);
             return new GuardedFleetStore(store, new StoreAvailability("the fleet view's store at " + folder,
-                    Clock.systemUTC()), () -> {
+                    Clock.systemUTC(), fault -> explain(fault, folder)), () -> {
                 probeSpace(folder);
                 store.lastEventId(); // a fresh connection opens the database H2 closed
             }, dropConnections);
@@ -96,6 +96,18 @@ public class FleetStoreProducer {
     }
 
     /** Writes and syncs {@link #PROBE_BYTES} next to the database, then removes them: throws while the disk is full. */
+    /**
+     * H2 closes its database when its background writer cannot write, and the requests after that only learn
+     * "closed": when the store's file system has no room for a probe's worth of bytes, the cause is a full disk.
+     */
+    static StoreFault explain(StoreFault fault, Path folder) {
+        try {
+            return Files.getFileStore(folder).getUsableSpace() < PROBE_BYTES ? StoreFault.diskFull() : fault;
+        } catch (IOException e) {
+            return fault;
+        }
+    }
+
     static void probeSpace(Path folder) throws IOException {
         Path probe = folder.resolve(".space-probe");
         try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

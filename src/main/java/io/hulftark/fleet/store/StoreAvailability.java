@@ -5,6 +5,7 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Whether the store can take writes now, and if not why, said once: the log gets one line when the cause
@@ -21,12 +22,22 @@ public final class StoreAvailability {
 
     private final String where;
     private final Clock clock;
+    private final UnaryOperator<StoreFault> explain;
     private volatile Down down;
 
     /** @param where names the store for a person: "the fleet view's store at /var/lib/hulft-ark/fleet" */
     public StoreAvailability(String where, Clock clock) {
+        this(where, clock, UnaryOperator.identity());
+    }
+
+    /**
+     * @param explain finds the cause behind a fault that does not tell it (H2 closed after a write failed in its
+     *                background writer, where no request saw why): e.g. a full disk, from the file system's free space
+     */
+    public StoreAvailability(String where, Clock clock, UnaryOperator<StoreFault> explain) {
         this.where = where;
         this.clock = clock;
+        this.explain = explain;
     }
 
     public String where() {
@@ -35,6 +46,13 @@ public final class StoreAvailability {
 
     /** Records the fault; logs it when it is a new cause. */
     public synchronized void failed(StoreFault fault) {
+        if (fault.kind() == StoreFault.Kind.CLOSED || fault.kind() == StoreFault.Kind.IO) {
+            try {
+                fault = explain.apply(fault);
+            } catch (RuntimeException e) {
+                // no better explanation: the fault as it came
+            }
+        }
         Down d = down;
         if (d != null && (d.fault().equals(fault) || fault.kind() == StoreFault.Kind.CLOSED)) {
             return; // the same cause, or the database H2 closed because of it
