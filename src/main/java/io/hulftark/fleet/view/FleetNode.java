@@ -5,6 +5,9 @@ import io.hulftark.wire.Report;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.Collections;
 
 /**
  * One node of a cluster as its latest report says.
@@ -25,5 +28,24 @@ public record FleetNode(@Schema(description = "The node's name") String node,
                         @Schema(description = "The agent's version") String agentVersion,
                         @Schema(description = "When the agent process started (its clock)") Instant agentStartedAt,
                         @Schema(description = "Events the agent had to drop since it started", minimum = "0") long dropped,
-                        @Schema(description = "Its resources as reported") List<Report.Resource> resources) {
+                        @Schema(description = "Its resources as reported") List<Report.Resource> resources,
+                        @Schema(description = "Its labels from the agent's configuration (hulftark.agent.labels)")
+                        Map<String, String> labels,
+                        @Schema(description = "Whether its agent runs actions the fleet view sends "
+                                + "(hulftark.agent.fleet-actions.enabled); false for agents that do not say")
+                        boolean fleetActions,
+                        @Schema(description = "How its agent runs restore, remove and recover: through LifeKeeper's "
+                                + "perform_action or the kit directly; absent when the agent does not say",
+                                enumeration = {"lifekeeper", "direct"}, nullable = true) String actionsVia) {
+
+    public FleetNode {
+        labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
+    }
+
+    /** A node whose agent says nothing of labels or fleet actions. */
+    public FleetNode(String node, Instant receivedAt, Instant sentAt, long skewMillis, boolean fresh, String agentVersion,
+                     Instant agentStartedAt, long dropped, List<Report.Resource> resources) {
+        this(node, receivedAt, sentAt, skewMillis, fresh, agentVersion, agentStartedAt, dropped, resources, null, false,
+                null);
+    }
 }
