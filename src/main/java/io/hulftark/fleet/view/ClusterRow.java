@@ -4,7 +4,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import io.hulftark.fleet.state.ClusterState;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One line of the cluster table.
@@ -44,5 +47,20 @@ public record ClusterRow(@Schema(description = "The cluster's name") String name
                          @Schema(description = "Whether a maintenance window covers now (it is then not notified)")
                          boolean inMaintenance,
                          @Schema(implementation = String.class, format = "date-time", description = "When the window's occurrence that covers now ends; null when not in "
-                                 + "maintenance", nullable = true) Instant maintenanceUntil) {
+                                 + "maintenance", nullable = true) Instant maintenanceUntil,
+                         @Schema(description = "Its nodes' labels (hulftark.agent.labels): a key whose value differs "
+                                 + "between nodes has each value, joined by a comma") Map<String, String> labels) {
+
+    public ClusterRow {
+        labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
+    }
+
+    /** A row of a cluster whose nodes carry no labels. */
+    public ClusterRow(String name, ClusterState state, Instant since, String reason, int problems, boolean flapping,
+                      boolean acknowledged, List<String> nodes, List<String> serving, Instant lastReportAt,
+                      String acknowledgedBy, Instant acknowledgedUntil, boolean acknowledgedSticky, boolean inMaintenance,
+                      Instant maintenanceUntil) {
+        this(name, state, since, reason, problems, flapping, acknowledged, nodes, serving, lastReportAt, acknowledgedBy,
+                acknowledgedUntil, acknowledgedSticky, inMaintenance, maintenanceUntil, null);
+    }
 }
