@@ -31,6 +31,7 @@ import static io.hulftark.fleet.store.StoreRows.acknowledgements;
 import static io.hulftark.fleet.store.StoreRows.delete;
 import static io.hulftark.fleet.store.StoreRows.inForce;
 import static io.hulftark.fleet.store.StoreRows.insertEvents;
+import static io.hulftark.fleet.store.StoreRows.labelLines;
 import static io.hulftark.fleet.store.StoreRows.lock;
 import static io.hulftark.fleet.store.StoreRows.nodes;
 import static io.hulftark.fleet.store.StoreRows.toJson;
@@ -48,7 +49,7 @@ final class StoreEvaluation {
     static final String UPDATE_CLUSTER = "UPDATE fleet_cluster SET state = ?, since = ?, reason = ?, "
             + "problems = ?, problem_count = ?, flapping = ?, serving = ?, serving_changes = ?, nodes = ?, "
             + "search = ?, last_report_at = ?, recheck_at = ?, problem_rank = ?, ack_by = ?, ack_until = ?, "
-            + "ack_sticky = ?, window_from = ?, window_until = ?, in_maintenance = ?, version = ? "
+            + "ack_sticky = ?, window_from = ?, window_until = ?, in_maintenance = ?, labels = ?, version = ? "
             + "WHERE id = ? AND version = ?";
 
     private final DataSource dataSource;
@@ -131,9 +132,13 @@ final class StoreEvaluation {
         return cluster.with(inForce(c, cluster.id()), cluster.maintenanceUntil());
     }
 
-
-    /** A cluster derived again: the evaluation and what its row keeps besides. */
-    record Derivation(ClusterEvaluator.Evaluation ev, List<String> names, Instant lastReport) {
+    /**
+     * A cluster derived again: the evaluation and what its row keeps besides.
+     *
+     * @param labels its known nodes' labels as the labels column keeps them ({@link StoreRows#labelLines})
+     */
+    record Derivation(ClusterEvaluator.Evaluation ev, List<String> names, Instant lastReport, String labels,
+                      List<String> labelValues) {
     }
 
     /** {@code nodes} are all of the cluster's node rows, forgotten ones included (they are left out here). */
@@ -144,11 +149,11 @@ final class StoreEvaluation {
         ClusterEvaluator.Evaluation ev = evaluator.evaluate(cluster.name(), cluster.record(), reports, windows,
                 ackUntils, now);
         return new Derivation(ev, known.stream().map(NodeRow::name).toList(),
-                known.stream().map(NodeRow::receivedAt).max(Instant::compareTo).orElse(null));
+                known.stream().map(NodeRow::receivedAt).max(Instant::compareTo).orElse(null), labelLines(known),
+                known.stream().flatMap(n -> n.labels().values().stream()).distinct().sorted().toList());
     }
 
-
-    /** Binds {@link #UPDATE_CLUSTER}'s 22 parameters from {@code i}; returns the index after them. */
+    /** Binds {@link #UPDATE_CLUSTER}'s 23 parameters from {@code i}; returns the index after them. */
     static int bindCluster(PreparedStatement ps, int i, Locked cluster, Derivation derivation, Instant now)
             throws SQLException {
         ClusterEvaluator.Evaluation ev = derivation.ev();
@@ -162,7 +167,7 @@ final class StoreEvaluation {
         ps.setString(i + 6, toJson(ev.record().serving()));
         ps.setString(i + 7, toJson(ev.record().servingChanges()));
         ps.setString(i + 8, toJson(derivation.names()));
-        ps.setString(i + 9, search(cluster.name(), derivation.names()));
+        ps.setString(i + 9, search(cluster.name(), derivation.names(), derivation.labelValues()));
         setInstant(ps, i + 10, derivation.lastReport());
         setInstant(ps, i + 11, ev.recheckAt());
         ps.setInt(i + 12, problemRank(d.state(), cluster.ackActive(now), d.inMaintenance()));
@@ -172,10 +177,11 @@ final class StoreEvaluation {
         setInstant(ps, i + 16, ev.window() == null ? null : ev.window().from());
         setInstant(ps, i + 17, ev.window() == null ? null : ev.window().until());
         ps.setBoolean(i + 18, d.inMaintenance());
-        ps.setLong(i + 19, cluster.version() + 1);
-        ps.setLong(i + 20, cluster.id());
-        ps.setLong(i + 21, cluster.version());
-        return i + 22;
+        ps.setString(i + 19, derivation.labels());
+        ps.setLong(i + 20, cluster.version() + 1);
+        ps.setLong(i + 21, cluster.id());
+        ps.setLong(i + 22, cluster.version());
+        return i + 23;
     }
 
     /**
@@ -221,10 +227,14 @@ final class StoreEvaluation {
         return 2 * place + (acknowledged || inMaintenance ? 1 : 0);
     }
 
-    /** "\nname\nnode1\nnode2", lower-cased: q matches within one name, never across two. */
-    static String search(String cluster, List<String> nodes) {
+    /**
+     * "\nname\nnode1\nnode2\nlabel value..", lower-cased: q matches within one name or label value, never across
+     * two.
+     */
+    static String search(String cluster, List<String> nodes, List<String> labelValues) {
         StringBuilder s = new StringBuilder("\n").append(cluster.toLowerCase(Locale.ROOT));
         nodes.forEach(n -> s.append('\n').append(n.toLowerCase(Locale.ROOT)));
+        labelValues.forEach(v -> s.append('\n').append(v.toLowerCase(Locale.ROOT)));
         return s.toString();
     }
 

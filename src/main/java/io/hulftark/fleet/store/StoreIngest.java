@@ -43,9 +43,15 @@ final class StoreIngest {
 
     private static final int INGEST_STRIPES = 1024; // a power of two
 
-    /** A node's row as reported; its WHERE follows. */
+    /**
+     * A node's row as reported; its WHERE follows. Labels and fleet-action flags ride the update every report makes
+     * anyway: no statement of their own, and the row is one write whether they changed or not.
+     */
     private static final String UPDATE_NODE_SET = "UPDATE fleet_node SET forgotten = FALSE, received_at = ?, "
-            + "sent_at = ?, agent_version = ?, agent_started_at = ?, seq = ?, dropped = ?, resources = ?, instance = ? ";
+            + "sent_at = ?, agent_version = ?, agent_started_at = ?, seq = ?, dropped = ?, resources = ?, instance = ?, "
+            + "labels = ?, fleet_actions = ?, actions_via = ? ";
+    /** How many parameters {@link #setNodeReport} binds. */
+    private static final int NODE_REPORT_PARAMETERS = 11;
 
     /**
      * {@link #writeReport}'s statement: {@link StoreEvaluation#UPDATE_CLUSTER}, then the node's row (its name
@@ -177,7 +183,7 @@ final class StoreIngest {
                     + UPDATE_NODE_SET + "WHERE cluster_id = (SELECT id FROM c) AND name = ?")) {
                 int i = evaluation.bindCluster(ps, 1, cluster, d, now);
                 setNodeReport(ps, i, row);
-                ps.setString(i + 8, row.name());
+                ps.setString(i + NODE_REPORT_PARAMETERS, row.name());
                 return ps.executeUpdate() > 0;
             }
         }
@@ -201,8 +207,8 @@ final class StoreIngest {
         try (PreparedStatement ps = c.prepareStatement(WRITE_REPORT)) {
             int i = evaluation.bindCluster(ps, 1, cluster, d, now);
             setNodeReport(ps, i, row);
-            ps.setString(i + 8, row.name());
-            i += 9;
+            ps.setString(i + NODE_REPORT_PARAMETERS, row.name());
+            i += NODE_REPORT_PARAMETERS + 1;
             String[][] columns = new String[8][events.size()];
             for (int k = 0; k < events.size(); k++) {
                 NewEvent e = events.get(k);
@@ -242,7 +248,8 @@ final class StoreIngest {
 
     private static NodeRow row(Report report, Instant now) {
         return new NodeRow(report.node(), false, now, micros(report.sentAt()), report.agentVersion(),
-                micros(report.agentStartedAt()), report.seq(), report.dropped(), report.resources(), process(report));
+                micros(report.agentStartedAt()), report.seq(), report.dropped(), report.resources(), process(report),
+                report.labels(), Boolean.TRUE.equals(report.fleetActions()), report.actionsVia());
     }
 
     /** The agent process that sent the report: an agent without an instance id is one process per start. */
@@ -329,8 +336,8 @@ final class StoreIngest {
 
     private void insertNode(Connection c, long clusterId, NodeRow n, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO fleet_node (cluster_id, name, first_seen_at, "
-                + "received_at, sent_at, agent_version, agent_started_at, seq, dropped, resources, instance) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "received_at, sent_at, agent_version, agent_started_at, seq, dropped, resources, instance, labels, "
+                + "fleet_actions, actions_via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setLong(1, clusterId);
             ps.setString(2, n.name());
             setInstant(ps, 3, now);
@@ -342,8 +349,8 @@ final class StoreIngest {
     private void updateNode(Connection c, long clusterId, NodeRow n) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(UPDATE_NODE_SET + "WHERE cluster_id = ? AND name = ?")) {
             setNodeReport(ps, 1, n);
-            ps.setLong(9, clusterId);
-            ps.setString(10, n.name());
+            ps.setLong(1 + NODE_REPORT_PARAMETERS, clusterId);
+            ps.setString(2 + NODE_REPORT_PARAMETERS, n.name());
             ps.executeUpdate();
         }
     }
@@ -357,5 +364,8 @@ final class StoreIngest {
         ps.setLong(i + 5, n.dropped());
         ps.setString(i + 6, toJson(n.resources()));
         ps.setString(i + 7, n.instance());
+        ps.setString(i + 8, toJson(n.labels()));
+        ps.setBoolean(i + 9, n.fleetActions());
+        ps.setString(i + 10, n.actionsVia());
     }
 }

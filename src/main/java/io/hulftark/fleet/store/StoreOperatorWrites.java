@@ -189,7 +189,8 @@ final class StoreOperatorWrites {
         boolean forgotten = Sql.transaction(dataSource, "forgetting " + cluster + "/" + node, c -> {
             Locked locked = lockExisting(c, cluster);
             try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_node SET forgotten = TRUE, instance = NULL, "
-                    + "seq = 0, dropped = 0, resources = '[]', sent_at = NULL, agent_version = NULL "
+                    + "seq = 0, dropped = 0, resources = '[]', sent_at = NULL, agent_version = NULL, labels = '{}', "
+                    + "fleet_actions = FALSE, actions_via = NULL "
                     + "WHERE cluster_id = ? AND name = ? AND NOT forgotten")) {
                 ps.setLong(1, locked.id());
                 ps.setString(2, node);

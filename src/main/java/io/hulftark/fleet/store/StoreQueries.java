@@ -40,6 +40,8 @@ import static io.hulftark.fleet.store.StoreRows.EVENT_COLUMNS;
 import static io.hulftark.fleet.store.StoreRows.ROW_COLUMNS;
 import static io.hulftark.fleet.store.StoreRows.STRINGS;
 import static io.hulftark.fleet.store.StoreRows.json;
+import static io.hulftark.fleet.store.StoreRows.labelPattern;
+import static io.hulftark.fleet.store.StoreRows.likeEscaped;
 import static io.hulftark.fleet.store.StoreRows.nodes;
 import static io.hulftark.fleet.store.StoreRows.row;
 import static io.hulftark.fleet.store.StoreRows.view;
@@ -136,8 +138,12 @@ final class StoreQueries {
         });
         query.q().filter(q -> !q.isBlank()).ifPresent(q -> {
             conditions.add("search LIKE ? ESCAPE '\\'");
-            args.add("%" + q.strip().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
-                    .replace("_", "\\_") + "%");
+            args.add("%" + likeEscaped(q.strip().toLowerCase(Locale.ROOT)) + "%");
+        });
+        // Each label by some known node (AND): one LIKE each on the cluster's lines of its nodes' labels (V11).
+        query.labels().forEach((key, value) -> {
+            conditions.add("labels LIKE ? ESCAPE '\\'");
+            args.add(labelPattern(key, value));
         });
         String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         return Sql.read(dataSource, "cluster list", c -> {
@@ -239,7 +245,7 @@ final class StoreQueries {
                     .map(n -> new FleetNode(n.name(), n.receivedAt(), n.sentAt(),
                             n.sentAt() == null ? 0 : Duration.between(n.receivedAt(), n.sentAt()).toMillis(),
                             !n.receivedAt().isBefore(at.minus(freshFor)), n.agentVersion(), n.agentStartedAt(),
-                            n.dropped(), n.resources()))
+                            n.dropped(), n.resources(), n.labels(), n.fleetActions(), n.actionsVia()))
                     .toList();
             return Optional.of(new ClusterDetail(row, problems, nodes, acks(c, id, name, at),
                     maintenance(c, id, name, at), history(c, name, historyLimit)));

@@ -24,6 +24,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,16 +47,17 @@ final class StoreRows {
     static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     static final TypeReference<List<Instant>> INSTANTS = new TypeReference<>() { };
     static final TypeReference<List<Report.Resource>> RESOURCES = new TypeReference<>() { };
+    static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() { };
 
     static final String CLUSTER_COLUMNS =
             "id, name, state, since, serving, serving_changes, ack_until, ack_by, ack_sticky, maintenance_until, "
             + "in_maintenance, version";
     static final String ROW_COLUMNS = "name, state, since, reason, problem_count, flapping, ack_until, ack_by, "
-            + "ack_sticky, window_from, window_until, nodes, serving, last_report_at";
+            + "ack_sticky, window_from, window_until, nodes, serving, last_report_at, labels";
     /** An open-ended recurring window's end, for the latest end of a cluster's windows (maintenance_until). */
     static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
     static final String NODE_COLUMNS = "name, forgotten, received_at, sent_at, agent_version, "
-            + "agent_started_at, seq, dropped, resources, instance";
+            + "agent_started_at, seq, dropped, resources, instance, labels, fleet_actions, actions_via";
     static final String EVENT_COLUMNS = "id, at, cluster, node, kind, tag, text, state";
     static final String INSERT_EVENT = "INSERT INTO fleet_event (at, cluster, node, kind, tag, text, state, "
             + "agent_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
@@ -108,10 +110,15 @@ final class StoreRows {
     record Known(Locked cluster, Map<String, NodeRow> nodes, List<Maintenance> windows) {
     }
 
-    /** @param instance the agent process of the latest report (V6); null in a row from before it */
+    /**
+     * @param instance     the agent process of the latest report (V6); null in a row from before it
+     * @param labels       the agent's labels (V11)
+     * @param fleetActions whether the agent runs the fleet view's actions (V11)
+     * @param actionsVia   lifekeeper or direct; null when the agent does not say (V11)
+     */
     record NodeRow(String name, boolean forgotten, Instant receivedAt, Instant sentAt, String agentVersion,
                    Instant agentStartedAt, long seq, long dropped, List<Report.Resource> resources,
-                   String instance) {
+                   String instance, Map<String, String> labels, boolean fleetActions, String actionsVia) {
 
         /** The agent process of the row's report: an agent without an instance id is one process per start. */
         String process() {
@@ -174,7 +181,9 @@ final class StoreRows {
                     NodeRow n = new NodeRow(rs.getString("name"), rs.getBoolean("forgotten"),
                             getInstant(rs, "received_at"), getInstant(rs, "sent_at"), rs.getString("agent_version"),
                             getInstant(rs, "agent_started_at"), rs.getLong("seq"), rs.getLong("dropped"),
-                            json(rs.getString("resources"), RESOURCES), rs.getString("instance"));
+                            json(rs.getString("resources"), RESOURCES), rs.getString("instance"),
+                            json(rs.getString("labels"), LABELS), rs.getBoolean("fleet_actions"),
+                            rs.getString("actions_via"));
                     nodes.put(n.name(), n);
                 }
             }
@@ -281,7 +290,46 @@ final class StoreRows {
                 rs.getInt("problem_count"), rs.getBoolean("flapping"), acknowledged,
                 json(rs.getString("nodes"), STRINGS), json(rs.getString("serving"), STRINGS),
                 getInstant(rs, "last_report_at"), acknowledged ? ackBy : null, acknowledged ? ackUntil : null,
-                acknowledged && rs.getBoolean("ack_sticky"), inMaintenance, inMaintenance ? windowUntil : null);
+                acknowledged && rs.getBoolean("ack_sticky"), inMaintenance, inMaintenance ? windowUntil : null,
+                labels(rs.getString("labels")));
+    }
+
+    /**
+     * The cluster's labels column (V11): its known nodes' distinct labels as lines "\nkey=value\n...\n", sorted, so
+     * that one LIKE finds a label ({@link #labelPattern}); "" when none. A key never holds "=" and no label a line
+     * break (ReportValidator), so a line reads back as it was.
+     */
+    static String labelLines(Collection<NodeRow> nodes) {
+        java.util.SortedSet<String> pairs = new java.util.TreeSet<>();
+        for (NodeRow n : nodes) {
+            n.labels().forEach((k, v) -> pairs.add(k + "=" + v));
+        }
+        return pairs.isEmpty() ? "" : "\n" + String.join("\n", pairs) + "\n";
+    }
+
+    /** The LIKE pattern (escape \\) of the cluster rows whose labels column holds {@code key=value}. */
+    static String labelPattern(String key, String value) {
+        return "%\n" + likeEscaped(key + "=" + value) + "\n%";
+    }
+
+    /** Text as itself in a LIKE pattern with ESCAPE '\\'. */
+    static String likeEscaped(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    /** A cluster's labels from its labels column: a key whose value differs between nodes has each, joined by ",". */
+    static Map<String, String> labels(String lines) {
+        if (lines == null || lines.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> labels = new TreeMap<>();
+        for (String line : lines.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                labels.merge(line.substring(0, eq), line.substring(eq + 1), (a, b) -> a + "," + b);
+            }
+        }
+        return labels;
     }
 
     static MaintenanceView view(WindowRow row, String cluster, Instant now) {
