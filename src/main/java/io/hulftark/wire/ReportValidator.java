@@ -1,13 +1,13 @@
 package io.hulftark.wire;
 
-import io.hulftark.wire.WireText;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Checks a report before anything of it is kept, by the wire's text rule ({@link WireText}) on both sides: the
@@ -25,6 +25,14 @@ public final class ReportValidator {
     public static final int MAX_TEXT = 1000;
     static final int MAX_SHORT = 64;
     static final int MAX_SERVICE = 256;
+    /** Labels of one agent (hulftark.agent.labels): every one is on each of its cluster's metrics series. */
+    public static final int MAX_LABELS = 32;
+    /** Code points of a label's value. */
+    public static final int MAX_LABEL_VALUE = 128;
+    /** A label's key: also a Prometheus label name after "label_", and never holds the "=" of key=value. */
+    public static final Pattern LABEL_KEY = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+    /** How an agent runs actions, when it says. */
+    public static final Set<String> ACTIONS_VIA = Set.of("lifekeeper", "direct");
     private static final Set<String> EVENT_TYPES = Set.of("transition", "action");
     private static final Instant EARLIEST = Instant.EPOCH;
     private static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
@@ -60,10 +68,40 @@ public final class ReportValidator {
         p = p != null ? p : instant("agentStartedAt", r.agentStartedAt());
         p = p != null ? p : instant("sentAt", r.sentAt());
         p = p != null ? p : resources(r.resources());
+        p = p != null ? p : labels(r.labels());
+        p = p != null ? p : r.actionsVia() == null || ACTIONS_VIA.contains(r.actionsVia()) ? null
+                : "actionsVia must be lifekeeper or direct (or absent)";
         if (p != null) {
             return Optional.of(new Fault(p, null));
         }
         return events(r.events());
+    }
+
+    /** Why these are not labels (at most 32, keys [a-z][a-z0-9_]{0,62}, values names of at most 128), or null. */
+    public static String labels(Map<String, String> labels) {
+        if (labels.size() > MAX_LABELS) {
+            return "too many labels: " + labels.size() + " (at most " + MAX_LABELS + ")";
+        }
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            String p = labelProblem("labels", e.getKey(), e.getValue());
+            if (p != null) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why {@code key=value} is not a label, or null when it is one: the rule of reports and of label filters. A bad
+     * key is not echoed (it may be what the rule keeps out of logs); a good one names its value's field.
+     *
+     * @param field what to call it in the problem: "labels" in a report, "label" in a filter
+     */
+    public static String labelProblem(String field, String key, String value) {
+        if (key == null || !LABEL_KEY.matcher(key).matches()) {
+            return field + " has a key that is not a label key (a-z, then a-z 0-9 _; 1 to 63 characters)";
+        }
+        return WireText.nameProblem(field + "." + key, value, MAX_LABEL_VALUE, true);
     }
 
     private static String resources(List<Report.Resource> resources) {
@@ -137,9 +175,17 @@ public final class ReportValidator {
                 .map(p -> p == null ? null : new Report.Port(p.key(), p.port(), p.ok(), p.latencyMicros(),
                         WireText.neutralise(p.detail(), MAX_TEXT))).toList())).toList();
         List<Report.Event> events = r.events().stream().map(e -> e == null ? null
-                : new Report.Event(e.seq(), e.at(), e.tag(), e.type(), text(e.text()))).toList();
+                : new Report.Event(e.seq(), e.at(), e.tag(), e.type(), text(e.text()), neutralised(e.action())))
+                .toList();
         return new Report(r.cluster(), r.node(), WireText.neutralise(r.agentVersion(), MAX_SHORT), r.agentStartedAt(),
-                r.seq(), r.sentAt(), resources, events, r.dropped(), r.instance());
+                r.seq(), r.sentAt(), resources, events, r.dropped(), r.instance(), r.labels(), r.fleetActions(),
+                r.actionsVia());
+    }
+
+    /** An action's messages are free texts too. */
+    private static ActionOutcome neutralised(ActionOutcome a) {
+        return a == null ? null : new ActionOutcome(a.id(), a.action(), a.state(), a.exitCode(), a.durationMillis(),
+                a.messages().stream().map(m -> WireText.neutralise(m, MAX_TEXT)).toList(), a.mode(), a.requestedBy());
     }
 
     /** An event's text is required by the store and the dashboard: a missing one says so rather than fail. */
@@ -163,10 +209,12 @@ public final class ReportValidator {
                 bound(res.since(), limit, receivedAt), res.reason(), bound(res.checkedAt(), limit, receivedAt),
                 res.ports())).toList();
         List<Report.Event> events = r.events().stream().map(e -> e == null ? null
-                : new Report.Event(e.seq(), bound(e.at(), limit, receivedAt), e.tag(), e.type(), e.text())).toList();
+                : new Report.Event(e.seq(), bound(e.at(), limit, receivedAt), e.tag(), e.type(), e.text(),
+                e.action())).toList();
         return new Report(r.cluster(), r.node(), r.agentVersion(),
                 r.instance() == null ? r.agentStartedAt() : bound(r.agentStartedAt(), limit, receivedAt),
-                r.seq(), r.sentAt(), resources, events, r.dropped(), r.instance());
+                r.seq(), r.sentAt(), resources, events, r.dropped(), r.instance(), r.labels(), r.fleetActions(),
+                r.actionsVia());
     }
 
     /** True when any time of the report but sentAt is later than {@code limit}. */
