@@ -127,7 +127,7 @@ public final class AgentReports {
     }
 
     /** The action as the fleet view follows it: every free text neutralised and cut, the messages bounded. */
-    static ActionOutcome outcome(ActionRecord a) {
+    public static ActionOutcome outcome(ActionRecord a) {
         List<String> all = a.messages() == null ? List.of() : a.messages();
         List<String> messages = new ArrayList<>();
         int from = Math.max(0, all.size() - MAX_MESSAGES);
