@@ -28,6 +28,7 @@ import static io.hulftark.agent.api.SimAgentResource.TAG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * POST /api/v1/orders on an agent that takes fleet actions: how a polling fleet view delivers an order, which runs
@@ -125,8 +126,8 @@ class OrderApiTest {
                 .body("detail", equalTo("id is not a name (1 to 64 of A-Z a-z 0-9 . _ @ -)"));
         problem(deliver(invalid(operator()), order("ord-" + UUID.randomUUID(), NODE, TAG, "deepCheck")), 400,
                 "bad-order");
-        problem(deliver(invalid(operator()), "{\"id\": "), 400, "bad-request");
-        problem(deliver(invalid(operator()), "[]"), 400, "bad-request");
+        problem(deliver(invalid(operator()), "{\"id\": "), 400, "malformed-json");
+        deliver(invalid(operator()), "[]").then().statusCode(400).contentType(startsWith(AgentApiTest.PROBLEM));
     }
 
     @Test
