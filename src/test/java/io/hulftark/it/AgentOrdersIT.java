@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A real agent that takes fleet actions holds its order channel open to a stand-in fleet view (the JDK's HTTP
@@ -256,6 +257,26 @@ class AgentOrdersIT {
         assertThat(agent.awaitAction("ord-it-2").path("state").asText()).isIn("SUCCEEDED", "FAILED");
         assertThat(steps("ord-it-2")).hasSize(3);
         assertThat(fleet.badTokens).isEmpty();
+    }
+
+    @Test
+    void aBadLabelStopsTheStartNamingTheKey() throws Exception {
+        fleet = new StandInFleet();
+        SimSpec.Builder spec = SimSpec.builder().resource(TAG, SimSpec.DEFAULT_SERVICE_NAME);
+        for (String key : SimSpec.PORT_KEYS) {
+            spec.port(key, AgentProcess.freePort());
+        }
+        sim = SimInstallation.create(dir.resolve("HULFT Family"), spec.build());
+        Map<String, String> p = agentProperties();
+        p.put("hulftark.agent.labels", "Site=osaka");
+        AgentProcess bad = new AgentProcess(p, Map.of(), dir);
+        try {
+            assertThatThrownBy(bad::start).hasMessageContaining("the agent exited")
+                    .hasMessageContaining("hulftark.agent.labels: the key 'Site' is not a label key");
+        } finally {
+            bad.close();
+        }
+        assertThat(fleet.orderRequests).as("no channel without a start").isEmpty();
     }
 
     static boolean outcome(JsonNode report, String id, String state) {
