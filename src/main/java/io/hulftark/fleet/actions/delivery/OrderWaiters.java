@@ -169,6 +169,9 @@ public final class OrderWaiters {
         }
         try {
             blocking.execute(() -> {
+                if (w.result.isDone()) {
+                    return; // its client went away meanwhile: hand nothing out to nobody
+                }
                 try {
                     List<ActionOrder> orders = take(w.key);
                     if (!orders.isEmpty()) {
