@@ -6,7 +6,9 @@ import io.hulftark.contract.Contract;
 import io.hulftark.fleet.actions.OrderPlaced;
 import io.hulftark.fleet.api.FleetProfile;
 import io.hulftark.wire.ActionOrder;
+import io.hulftark.app.CapacityHealth;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.eclipse.microprofile.health.Readiness;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -59,6 +61,10 @@ class OrderDeliveryTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    @Readiness
+    CapacityHealth capacity;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -224,6 +230,18 @@ class OrderDeliveryTest {
         assertThat(got.body()).contains(o.id());
         HttpResponse<String> other = (got == first.getNow(null) ? second : first).get(10, TimeUnit.SECONDS);
         assertThat(other.statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void heldRequestsAreNoWorkInProgressForReadiness() throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> held = List.of(hold(FleetProfile.ALPHA, "a1", 2),
+                hold(FleetProfile.ALPHA, "a2", 2), hold(FleetProfile.ALPHA, "a3", 2));
+        awaitHeld(3);
+        // Like the live stream, a held request holds no worker: it must not make the instance look saturated.
+        assertThat(capacity.call().getData().orElseThrow().get("requests")).isEqualTo(0L);
+        for (CompletableFuture<HttpResponse<String>> h : held) {
+            assertThat(h.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(204);
+        }
     }
 
     private double gauge() {
