@@ -408,7 +408,7 @@ public final class ActionRunner implements FleetActions {
 
     private static String seconds(Duration d) {
         long s = d.toSeconds();
-        return s % 60 == 0 && s >= 60 ? (s / 60) + " min" : s + " s";
+        return s % 60 == 0 && s >= 120 ? (s / 60) + " min" : s + " s";
     }
 
     private static String cutDetail(String s) {
