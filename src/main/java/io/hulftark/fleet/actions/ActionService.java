@@ -4,6 +4,7 @@ import io.hulftark.app.ServerRole;
 import io.hulftark.fleet.FleetService;
 import io.hulftark.fleet.store.FleetStoreException;
 import io.hulftark.fleet.store.JdbcActionStore;
+import io.hulftark.fleet.view.ClusterDetail;
 import io.hulftark.wire.Report;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -23,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The fleet view's actions as a bean: the {@link ActionRunner} on the fleet store's database, its 1 s tick
@@ -40,6 +42,7 @@ public class ActionService implements FleetActions {
     private final ActionsConfig config;
     private final Event<OrderPlaced> placed;
     private volatile ActionRunner runner;
+    private volatile UnaryOperator<Optional<ClusterDetail>> view = UnaryOperator.identity();
     private ScheduledExecutorService tick;
 
     public ActionService(Instance<JdbcActionStore> stores, FleetService fleet, ActionsConfig config,
@@ -51,7 +54,7 @@ public class ActionService implements FleetActions {
     }
 
     /** After FleetService's start, which opens the store. */
-    void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 500) StartupEvent event) {
+    void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
         if (ServerRole.current() != ServerRole.FLEET) {
             return;
         }
@@ -97,7 +100,8 @@ public class ActionService implements FleetActions {
         if (r == null) {
             synchronized (this) {
                 if (runner == null) {
-                    runner = new ActionRunner(stores.get(), name -> fleet.store().cluster(name, 0, fleet.now()),
+                    runner = new ActionRunner(stores.get(),
+                            name -> view.apply(fleet.store().cluster(name, 0, fleet.now())),
                             new ActionRunner.Bounds(config.deliveryTimeout(), config.runTimeout(),
                                     config.settleTimeout()), Clock.systemUTC(), placed::fire);
                 }
@@ -105,6 +109,11 @@ public class ActionService implements FleetActions {
             }
         }
         return r;
+    }
+
+    /** Tests: what the checks see of a cluster, e.g. flags from reports that the store does not keep yet. */
+    void view(UnaryOperator<Optional<ClusterDetail>> view) {
+        this.view = view;
     }
 
     @Override
