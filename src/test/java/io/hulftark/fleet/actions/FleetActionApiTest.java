@@ -104,7 +104,7 @@ class FleetActionApiTest {
                 .body("id", equalTo(id)).body("cluster", equalTo("delta")).extract().path("steps[0].id");
         assertThat(actions.orders().undelivered("delta", "d2", 20)).extracting(o -> o.id()).containsExactly(step);
 
-        invalid(FleetProfile.OPERATOR).contentType(ContentType.JSON).body("{\"action\": \"quickCheck\"}")
+        invalid(FleetProfile.OPERATOR).contentType(ContentType.JSON).body("{\"action\": \"quickCheck\", \"node\": \"d1\"}")
                 .post(API + "/clusters/delta/actions").then().statusCode(409)
                 .body("type", containsString("action-running")).body("detail", containsString(id));
 
