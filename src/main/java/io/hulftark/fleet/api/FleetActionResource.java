@@ -94,6 +94,8 @@ public class FleetActionResource {
             + "actions-not-allowed (the node's agent does not run fleet actions), or conflict (HULFT already runs "
             + "on the switchover's target)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = CommonProblems.TOO_LARGE,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response start(@Parameter(description = FleetResource.NAME) @PathParam("name") String name,
                           @RequestBody(required = true, description = "The action") FleetActionRequest body) {
         if (body == null) {
