@@ -4,6 +4,8 @@ import io.hulftark.fleet.actions.ActionRefused;
 import io.hulftark.fleet.actions.ActionSpec;
 import io.hulftark.fleet.actions.FleetAction;
 import io.hulftark.fleet.actions.FleetActions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,8 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Fleet actions for the batches' tests: each action runs until the test ends it ({@link #finish}), or at once when
  * the cluster is scripted to end on its own ({@link #endsAtOnce}); a cluster may be scripted to be refused. It
- * records every start and the most actions ever running at once.
+ * records every start and the most actions ever running at once. A bean only where a test profile enables it
+ * ({@link BatchProfile}): the other tests keep the product's fleet actions.
  */
+@Alternative
+@ApplicationScoped
 public class ScriptedFleetActions implements FleetActions {
 
     private final Map<String, FleetAction> byId = new ConcurrentHashMap<>();
