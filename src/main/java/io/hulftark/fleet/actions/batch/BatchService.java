@@ -83,7 +83,7 @@ public class BatchService {
             background.scheduleWithFixedDelay(() -> quietly("batch round", runner::tick), TICK.toMillis(),
                     TICK.toMillis(), TimeUnit.MILLISECONDS);
         } else {
-            LOG.warn("fleet view: no fleet actions in this build; batches cannot run");
+            LOG.info("fleet view: no fleet actions in this build; batches cannot run");
         }
         background.scheduleWithFixedDelay(() -> quietly("batch prune", () -> {
             long n = store.prune(clock.instant().minus(fleet.config().retention()));
