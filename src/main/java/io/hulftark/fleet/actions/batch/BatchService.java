@@ -176,7 +176,8 @@ public class BatchService {
             for (int page = 0; ; page++) {
                 ClusterPage p = fleetStore.clusters(new ClusterQuery(state, q, ClusterQuery.Sort.NAME, page, PAGE,
                         s.labels()), now);
-                p.items().forEach(r -> out.add(r.name()));
+                // The labels are checked here too: a store that does not filter by them must not widen a batch.
+                p.items().stream().filter(r -> carries(r, s.labels())).forEach(r -> out.add(r.name()));
                 if (out.size() > MAX_CLUSTERS) {
                     break;
                 }
@@ -193,6 +194,17 @@ public class BatchService {
                     + " clusters: narrow it (a batch holds at most " + MAX_CLUSTERS + ")");
         }
         return List.copyOf(out);
+    }
+
+    /** Whether the row's labels hold each of {@code wanted} (a key whose nodes differ lists each value, by commas). */
+    static boolean carries(ClusterRow row, Map<String, String> wanted) {
+        for (Map.Entry<String, String> w : wanted.entrySet()) {
+            String has = row.labels().get(w.getKey());
+            if (has == null || !has.equals(w.getValue()) && !List.of(has.split(",")).contains(w.getValue())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public Optional<Batch> get(String id) {

@@ -396,6 +396,9 @@ abstract class BatchContract {
         assertThat(BatchService.resolve(fleet, new BatchSelection(null, null, null, null), now)).hasSize(6);
         assertThatThrownBy(() -> BatchService.resolve(fleet, new BatchSelection(null, "SPLIT", null, null), now))
                 .isInstanceOf(ProblemException.class).hasMessage("the selection matches no cluster");
+        assertThatThrownBy(() -> BatchService.resolve(fleet, new BatchSelection(null, null, null,
+                Map.of("site", "nagoya")), now)).as("no cluster carries the label")
+                .isInstanceOf(ProblemException.class).hasMessage("the selection matches no cluster");
         assertThatThrownBy(() -> BatchService.resolve(fleet, new BatchSelection(List.of("kyoto"), null, null, null), now))
                 .isInstanceOf(ProblemException.class)
                 .hasMessage("selection.clusters: cluster 'kyoto' has not reported to this fleet view");
@@ -410,6 +413,17 @@ abstract class BatchContract {
         List<String> all = BatchService.resolve(fleet, new BatchSelection(null, null, "p", null), clock.instant());
         assertThat(all).hasSize(1203).doesNotHaveDuplicates();
         assertThat(all.get(1202)).isEqualTo("p1202");
+    }
+
+    @Test
+    void labelsSelectOnlyClustersWhoseNodesCarryThem() {
+        io.hulftark.fleet.view.ClusterRow row = new io.hulftark.fleet.view.ClusterRow("c", io.hulftark.fleet.state.ClusterState.OK,
+                T0, "ok", 0, false, false, List.of("n1", "n2"), List.of(), T0, null, null, false, false, null,
+                Map.of("site", "osaka,kobe", "env", "prod"));
+        assertThat(BatchService.carries(row, Map.of())).isTrue();
+        assertThat(BatchService.carries(row, Map.of("site", "kobe", "env", "prod"))).isTrue();
+        assertThat(BatchService.carries(row, Map.of("site", "kyoto"))).isFalse();
+        assertThat(BatchService.carries(row, Map.of("rack", "r1"))).isFalse();
     }
 
     void cluster(FleetStore fleet, String name, Status n1, Status n2) {
