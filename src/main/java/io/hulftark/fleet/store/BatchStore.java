@@ -47,6 +47,9 @@ public final class BatchStore {
     private static final String BATCH_COLUMNS = "id, action, node, tag, force_it, reason, selection, concurrency, "
             + "stop_on_failure, pause_seconds, state, requested_by, requested_at, ended_at";
 
+    /** The longest detail kept for a cluster (the column holds 2000). */
+    static final int MAX_DETAIL = 1000;
+
     private final DataSource dataSource;
 
     public BatchStore(DataSource dataSource) {
@@ -270,7 +273,7 @@ public final class BatchStore {
             try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_batch_cluster SET state = ?, detail = ?, "
                     + "ended_at = ? WHERE batch_id = ? AND seq = ? AND state = ?")) {
                 ps.setString(1, state);
-                ps.setString(2, detail);
+                ps.setString(2, cut(detail));
                 setInstant(ps, 3, now);
                 ps.setString(4, id);
                 ps.setInt(5, seq);
@@ -370,6 +373,19 @@ public final class BatchStore {
         });
     }
 
+    /** A detail as the column keeps it: one line of at most {@link #MAX_DETAIL} characters. */
+    static String cut(String detail) {
+        if (detail == null) {
+            return null;
+        }
+        String line = detail.replaceAll("[\\r\\n]+", " ");
+        if (line.length() <= MAX_DETAIL) {
+            return line;
+        }
+        int end = Character.isHighSurrogate(line.charAt(MAX_DETAIL - 2)) ? MAX_DETAIL - 2 : MAX_DETAIL - 1;
+        return line.substring(0, end) + "\u2026";
+    }
+
     private static void renew(Connection c, String id, String owner, Instant until) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_batch SET lease_until = ? WHERE id = ? "
                 + "AND lease_owner = ?")) {
@@ -387,7 +403,7 @@ public final class BatchStore {
         try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_batch_cluster SET state = ?, detail = ?, "
                 + "ended_at = ? WHERE batch_id = ? AND state = ?")) {
             ps.setString(1, state);
-            ps.setString(2, detail);
+            ps.setString(2, cut(detail));
             setInstant(ps, 3, now);
             ps.setString(4, id);
             ps.setString(5, BatchCluster.PENDING);

@@ -230,6 +230,7 @@ abstract class BatchContract {
     @Test
     void aRefusedClusterFailsWithTheRefusalAndTheOthersGoOnWithoutStopOnFailure() {
         actions.refuse("c2", 409, "action-running", "cluster c2 runs action act-77 already");
+        actions.refuse("c3", 404, "not-found", "no node " + "n".repeat(3000) + "\nin c3");
         for (String c : clusters(4)) {
             actions.endsAtOnce(c, "SUCCEEDED");
         }
@@ -242,8 +243,11 @@ abstract class BatchContract {
         assertThat(b.clusters().get(1).state()).isEqualTo(BatchCluster.FAILED);
         assertThat(b.clusters().get(1).detail()).isEqualTo("cluster c2 runs action act-77 already");
         assertThat(b.clusters().get(1).actionId()).isNull();
-        assertThat(b.succeeded()).isEqualTo(3);
-        assertThat(actions.started()).containsExactly("c1", "c3", "c4");
+        assertThat(b.clusters().get(2).detail()).as("kept as one line, cut").hasSize(1000).startsWith("no node nnn")
+                .endsWith("n\u2026");
+        assertThat(b.succeeded()).isEqualTo(2);
+        assertThat(b.failed()).isEqualTo(2);
+        assertThat(actions.started()).containsExactly("c1", "c4");
     }
 
     @Test
