@@ -27,7 +27,7 @@ public class ClusterCommand extends CtlCall {
     @Override
     int run(FleetClient client) {
         FleetClient.Answer a = client.get("/api/v1/fleet/clusters/" + FleetClient.segment(name)
-                + FleetClient.query(List.of(java.util.Map.entry("history", Integer.toString(history)))));
+                + FleetClient.query(List.of(FleetClient.param("history", Integer.toString(history)))));
         if (options.json) {
             out.println(a.body());
             return ExitCodes.OK;

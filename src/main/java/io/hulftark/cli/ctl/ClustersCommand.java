@@ -51,12 +51,12 @@ public class ClustersCommand extends CtlCall {
         List<JsonNode> rows = new ArrayList<>();
         for (int page = 0; page < MAX_PAGES; page++) {
             List<Map.Entry<String, String>> q = new ArrayList<>();
-            q.add(Map.entry("state", state));
-            q.add(Map.entry("q", search));
-            q.add(Map.entry("sort", order.toUpperCase(Locale.ROOT)));
-            wanted.forEach(l -> q.add(Map.entry("label", l.getKey() + "=" + l.getValue())));
-            q.add(Map.entry("page", Integer.toString(page)));
-            q.add(Map.entry("size", Integer.toString(PAGE)));
+            q.add(FleetClient.param("state", state));
+            q.add(FleetClient.param("q", search));
+            q.add(FleetClient.param("sort", order.toUpperCase(Locale.ROOT)));
+            wanted.forEach(l -> q.add(FleetClient.param("label", l.getKey() + "=" + l.getValue())));
+            q.add(FleetClient.param("page", Integer.toString(page)));
+            q.add(FleetClient.param("size", Integer.toString(PAGE)));
             JsonNode body = client.get("/api/v1/fleet/clusters" + FleetClient.query(q)).json();
             JsonNode items = body == null ? null : body.path("items");
             if (items == null || !items.isArray()) {

@@ -69,9 +69,9 @@ public class EventsCommand extends CtlCall {
             return follow(client, new Filter(cluster, k, node));
         }
         FleetClient.Answer a = client.get("/api/v1/fleet/events" + FleetClient.query(List.of(
-                Map.entry("cluster", cluster == null ? "" : cluster), Map.entry("kind", k == null ? "" : k),
-                Map.entry("node", node == null ? "" : node), Map.entry("order", "NEWEST"),
-                Map.entry("limit", Integer.toString(limit)))
+                FleetClient.param("cluster", cluster == null ? "" : cluster), FleetClient.param("kind", k == null ? "" : k),
+                FleetClient.param("node", node == null ? "" : node), FleetClient.param("order", "NEWEST"),
+                FleetClient.param("limit", Integer.toString(limit)))
                 .stream().filter(e -> !e.getValue().isEmpty()).toList()));
         if (options.json) {
             out.println(a.body());

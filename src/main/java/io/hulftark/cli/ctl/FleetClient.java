@@ -90,6 +90,11 @@ public final class FleetClient {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /** A query parameter; a null value is left out of the query. */
+    public static Map.Entry<String, String> param(String name, String value) {
+        return new java.util.AbstractMap.SimpleImmutableEntry<>(name, value);
+    }
+
     /** A query string from pairs (absent values left out), each encoded; "" when there are none. */
     public static String query(List<Map.Entry<String, String>> params) {
         StringBuilder b = new StringBuilder();
