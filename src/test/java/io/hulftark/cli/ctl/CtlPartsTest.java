@@ -159,4 +159,50 @@ class CtlPartsTest {
         assertThat(s.toString().lines().toList()).containsExactly(
                 "2026-12-06T21:04:05Z  TRANSITION   c1/n1  HULFT  RUNNING → FAILED");
     }
+
+    @Test
+    void anActionAsPeopleReadIt() throws Exception {
+        JsonNode a = FleetClient.JSON.readTree("{\"id\":\"a1\",\"cluster\":\"demo-2\",\"action\":\"switchover\","
+                + "\"node\":\"node-b\",\"force\":false,\"reason\":\"patching\",\"requestedBy\":\"alice\","
+                + "\"requestedAt\":\"2026-12-06T21:00:00.5Z\",\"state\":\"FAILED\",\"endedAt\":\"2026-12-06T21:01:30Z\","
+                + "\"durationMillis\":90000,\"detail\":\"restore on node-b failed (exit 1); HULFT restored on node-a\","
+                + "\"steps\":[{\"id\":\"s1\",\"seq\":1,\"node\":\"node-a\",\"tag\":\"HULFT1\",\"action\":\"remove\","
+                + "\"state\":\"SUCCEEDED\",\"exitCode\":0,\"durationMillis\":2000,\"messages\":[\"stopped\"],\"mode\":\"direct\","
+                + "\"rollback\":false},{\"id\":\"s3\",\"seq\":3,\"node\":\"node-a\",\"tag\":\"HULFT1\",\"action\":\"restore\","
+                + "\"state\":\"SUCCEEDED\",\"exitCode\":0,\"messages\":[],\"rollback\":true}]}");
+        StringWriter s = new StringWriter();
+        Render.action(a, new PrintWriter(s, true));
+        assertThat(s.toString().lines().toList()).contains(
+                "Action:       a1",
+                "What:         switchover of demo-2 to node-b",
+                "Requested:    by alice at 2026-12-06T21:00:00Z (reason: patching)",
+                "State:        FAILED at 2026-12-06T21:01:30Z after 1m30s",
+                "Detail:       restore on node-b failed (exit 1); HULFT restored on node-a",
+                "STEP          NODE    ACTION   TAG     STATE      EXIT  TOOK  MODE    MESSAGE",
+                "1             node-a  remove   HULFT1  SUCCEEDED  0     2s    direct  stopped",
+                "3 (rollback)  node-a  restore  HULFT1  SUCCEEDED  0     -     -       -");
+    }
+
+    @Test
+    void aBatchAsPeopleReadIt() throws Exception {
+        JsonNode b = FleetClient.JSON.readTree("{\"id\":\"b1\",\"action\":\"switchover\",\"force\":false,"
+                + "\"concurrency\":2,\"stopOnFailure\":true,\"pauseSeconds\":30,\"state\":\"RUNNING\",\"total\":3,"
+                + "\"succeeded\":1,\"failed\":0,\"running\":1,\"pending\":1,\"requestedBy\":\"otto\","
+                + "\"requestedAt\":\"2026-12-06T21:00:00Z\",\"endedAt\":null,\"clusters\":[{\"cluster\":\"c1\","
+                + "\"state\":\"SUCCEEDED\",\"actionId\":\"a1\"},{\"cluster\":\"c2\",\"state\":\"RUNNING\",\"actionId\":\"a2\"},"
+                + "{\"cluster\":\"c3\",\"state\":\"PENDING\"}]}");
+        StringWriter s = new StringWriter();
+        Render.batch(b, new PrintWriter(s, true));
+        assertThat(s.toString().lines().toList()).contains(
+                "What:         switchover, 2 at a time, stop at the first failure, 30s between clusters",
+                "State:        RUNNING",
+                "Progress:     3 clusters: 1 succeeded, 0 failed, 1 running, 1 pending",
+                "c2       RUNNING    a2      -",
+                "c3       PENDING    -       -");
+        List<String> notes = new java.util.ArrayList<>();
+        BatchCommand.changes(b, new java.util.HashMap<>(), notes::add);
+        assertThat(notes).containsExactly("batch b1: RUNNING (3 clusters: 1 succeeded, 0 failed, 1 running, 1 pending)",
+                "c1: SUCCEEDED (action a1)", "c2: RUNNING (action a2)");
+        assertThat(BatchCommand.ended(b)).isFalse();
+    }
 }
