@@ -106,10 +106,17 @@ public class BatchCommand extends CtlCall {
         if (!clusters.isEmpty()) {
             clusters.forEach(selection.putArray("clusters")::add);
         }
-        selection.put("state", state);
-        selection.put("q", search == null || search.isBlank() ? null : search);
-        ObjectNode l = selection.putObject("labels");
-        wanted.forEach(e -> l.put(e.getKey(), e.getValue()));
+        // Only the criteria given: an empty selection ({}, --all) is the fleet view's "every cluster".
+        if (state != null) {
+            selection.put("state", state);
+        }
+        if (search != null) {
+            selection.put("q", search);
+        }
+        if (!wanted.isEmpty()) {
+            ObjectNode l = selection.putObject("labels");
+            wanted.forEach(e -> l.put(e.getKey(), e.getValue()));
+        }
         body.put("concurrency", concurrency);
         body.put("stopOnFailure", stopOnFailure);
         body.put("pauseSeconds", pause.toSeconds());
