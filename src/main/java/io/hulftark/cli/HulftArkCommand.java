@@ -27,7 +27,7 @@ public class HulftArkCommand implements Runnable {
     static final List<Class<?>> SUBCOMMANDS = List.of(LifeKeeperCommand.class, ActionCommand.Restore.class,
             ActionCommand.Remove.class, ActionCommand.QuickCheck.class, ActionCommand.Recover.class,
             ValidateCommand.class, DemoCommand.class, SimCommand.class, AgentCommand.class, FleetCommand.class,
-            TokenCommand.class, OcfCommand.class);
+            TokenCommand.class, OcfCommand.class, CtlCommand.class);
 
     @Spec
     CommandSpec spec;

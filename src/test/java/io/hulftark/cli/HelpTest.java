@@ -47,6 +47,9 @@ class HelpTest {
     void everyCommandIsListed() {
         assertThat(commands()).contains("hulft-ark lifekeeper", "hulft-ark restore", "hulft-ark remove",
                 "hulft-ark quickCheck", "hulft-ark recover", "hulft-ark validate", "hulft-ark demo",
-                "hulft-ark sim create", "hulft-ark agent", "hulft-ark token new");
+                "hulft-ark sim create", "hulft-ark agent", "hulft-ark token new", "hulft-ark ctl clusters",
+                "hulft-ark ctl cluster", "hulft-ark ctl act", "hulft-ark ctl action", "hulft-ark ctl batch",
+                "hulft-ark ctl batch-status", "hulft-ark ctl batch-pause", "hulft-ark ctl batch-resume",
+                "hulft-ark ctl batch-cancel", "hulft-ark ctl events");
     }
 }
