@@ -155,6 +155,18 @@ class DashboardActionsTest {
         assertEquals(columns + 1, (Long) browser.script("return document.querySelectorAll('#clusters thead th').length;"));
         openCluster(c);
         assertEquals(2, browser.findAll(By.cssSelector(".node-actions")).size());
+
+        // An operator's pages, controls and all, still fit 400 px without scrolling sideways.
+        ((ChromeDriver) browser.driver()).executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
+                "width", 400, "height", 800, "deviceScaleFactor", 1, "mobile", false));
+        assertFalse(scrollsSideways(), "the cluster page at 400 px");
+        browser.open(base + "#/?q=" + c);
+        browser.await("the cluster listed", d -> shownClusters().equals(List.of(c)));
+        assertFalse(scrollsSideways(), "the table at 400 px");
+    }
+
+    private boolean scrollsSideways() {
+        return (Boolean) browser.script("return document.documentElement.scrollWidth > window.innerWidth;");
     }
 
     @Test
