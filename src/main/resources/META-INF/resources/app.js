@@ -14,7 +14,12 @@ const JUST_NOW = 'just now';
 const KINDS = ['STATE', 'TRANSITION', 'ACTION', 'ACK', 'MAINTENANCE', 'NODE'];
 
 const ui = {
-  state: '', q: '', sort: 'PROBLEM', page: 0, total: 0,
+  state: '', q: '', labels: [], sort: 'PROBLEM', page: 0, total: 0,
+  // An operator's rows chosen for a batch (kept across pages and refreshes), and the node cards' resource choices.
+  selected: new Set(),
+  tagChoice: {},
+  // The cluster page's answer as drawn: what a confirmation dialog states the effect from.
+  shown: null,
   route: {view: 'overview'},
   who: null,
   // The cluster page's history and the event log: filters, and the cursor of every page up to the one shown.
@@ -189,11 +194,12 @@ function debounce(fn, ms) {
 // ---------- the API ----------
 
 class ApiError extends Error {
-  constructor(status, title, detail) {
+  constructor(status, title, detail, type) {
     super(detail || title || ('HTTP ' + status));
     this.status = status;
     this.title = title;
     this.detail = detail || title || ('HTTP ' + status);
+    this.type = type || '';
   }
 }
 
@@ -212,7 +218,7 @@ async function problemOf(res) {
   try { body = await res.json(); } catch (e) { /* not JSON: the status line must do */ }
   const title = body && body.title || res.statusText || ('HTTP ' + res.status);
   const detail = body && body.detail || title;
-  return new ApiError(res.status, title, detail);
+  return new ApiError(res.status, title, detail, body && typeof body.type === 'string' ? body.type : '');
 }
 
 async function api(path, {method = 'GET', body, tok = token(), signal} = {}) {
@@ -302,6 +308,7 @@ function setRole(role) {
     if (role !== 'OPERATOR' && form.isConnected) form.remove();
   }
   show('read-only', role !== null && role !== 'OPERATOR');
+  operatorChrome(role === 'OPERATOR');
 }
 
 /** For a viewer: the buttons drawn into the lists of acknowledgements and windows (Remove) leave the page. */
@@ -325,6 +332,8 @@ let loads = null;
 function route() {
   nav += 1;
   if (loads) loads.abort();
+  // A dialog asked about the page left behind: it goes with it.
+  for (const d of document.querySelectorAll('dialog')) d.close();
   const m = location.hash.match(/^#\/cluster\/(.+)$/);
   const log = location.hash.match(/^#\/events(?:\?(.*))?$/);
   ui.route = m ? {view: 'cluster', name: decodeURIComponent(m[1])} : log ? {view: 'events'} : {view: 'overview'};
@@ -340,10 +349,13 @@ function route() {
     const p = new URLSearchParams(location.hash.replace(/^#\/?\??/, ''));
     ui.state = STATES.includes(p.get('state')) ? p.get('state') : '';
     ui.q = p.get('q') || '';
+    ui.labels = p.getAll('label').filter(validLabel);
     ui.sort = ['PROBLEM', 'NAME', 'SINCE'].includes(p.get('sort')) ? p.get('sort') : 'PROBLEM';
     ui.page = Math.max(Number.parseInt(p.get('page'), 10) || 0, 0);
     $('filter-state').value = ui.state;
     $('search').value = ui.q;
+    $('filter-label').value = ui.labels.join(' ');
+    $('filter-label').removeAttribute('aria-invalid');
     $('sort').value = ui.sort;
     if ($('tile-ALL')) pressTiles();
   }
@@ -466,6 +478,7 @@ function overviewAddress() {
   const p = new URLSearchParams();
   if (ui.state) p.set('state', ui.state);
   if (ui.q) p.set('q', ui.q);
+  for (const l of ui.labels) p.append('label', l);
   if (ui.sort !== 'PROBLEM') p.set('sort', ui.sort);
   if (ui.page) p.set('page', ui.page);
   const q = p.toString();
@@ -480,12 +493,15 @@ async function loadClusters(signal) {
   const p = new URLSearchParams({sort: ui.sort, page: ui.page, size: PAGE_SIZE});
   if (ui.state) p.set('state', ui.state);
   if (ui.q) p.set('q', ui.q);
+  for (const l of ui.labels) p.append('label', l);
   const page = await api('/clusters?' + p, {signal});
   ui.total = page.total;
   // Rows are drawn anew; the link that had the focus gets it back.
   const focused = document.activeElement && document.activeElement.closest('#cluster-rows tr');
   const focusedName = focused ? focused.dataset.cluster : null;
+  selectColumn(isOperator());
   $('cluster-rows').replaceChildren(...page.items.map(row));
+  markSelected();
   if (focusedName !== null) {
     const again = [...$('cluster-rows').children].find((r) => r.dataset.cluster === focusedName);
     if (again) again.querySelector('a').focus();
@@ -539,13 +555,20 @@ function stateMarkers(c) {
 function row(c) {
   const link = h('a', {href: '#/cluster/' + encodeURIComponent(c.name)}, c.name);
   const markers = h('td', {class: 'markers'}, ...stateMarkers(c));
+  // An operator's rows start with a checkbox for a batch; a viewer's have none at all.
+  const pick = isOperator() ? h('td', {class: 'select'}, h('input', {type: 'checkbox', 'data-select': c.name,
+    'aria-label': `Select ${c.name} for a batch`, checked: ui.selected.has(c.name),
+    onchange: (e) => { if (e.target.checked) ui.selected.add(c.name); else ui.selected.delete(c.name); markSelected(); }}))
+    : null;
   return h('tr', {'data-cluster': c.name, class: 'state-' + c.state},
+    pick,
     h('th', {scope: 'row'}, link),
     h('td', {}, badge(c.state)),
     h('td', {class: 'since'}, when(c.since)),
     h('td', {class: 'reason'}, free(c.reason)),
     h('td', {class: 'serving'}, (c.serving || []).join(', ') || h('span', {class: 'muted'}, 'none')),
     h('td', {class: 'node-names'}, (c.nodes || []).join(', ')),
+    h('td', {class: 'labels'}, chips(c.labels, true)),
     markers);
 }
 
@@ -570,6 +593,8 @@ function clearCluster(name) {
     $('history-node').replaceChildren(h('option', {value: ''}, 'all nodes'));
   }
   document.title = `${visibleText(name)} — hulft-ark fleet`;
+  ui.shown = null;
+  if (follow.cluster !== name) unfollow();
   clearForms();
 }
 
@@ -606,6 +631,7 @@ async function loadCluster(name, mine, signal) {
   const c = d.cluster;
   document.title = `${visibleText(c.name)} ${c.state} — hulft-ark fleet`;
   $('cluster').dataset.cluster = c.name;
+  ui.shown = {cluster: c, nodes: d.nodes};
   setText('cluster-name', c.name);
   $('cluster-state').replaceChildren(badge(c.state), ...stateMarkers(c));
   $('cluster-reason').replaceChildren(free(c.reason));
@@ -616,7 +642,8 @@ async function loadCluster(name, mine, signal) {
   $('problems').replaceChildren(...(d.problems.length
     ? d.problems.map((p) => h('li', {}, free(p)))
     : [h('li', {class: 'muted'}, 'none')]));
-  $('nodes').replaceChildren(...(d.nodes.length ? d.nodes.map((n) => nodeCard(c.name, n))
+  const tags = [...new Set(d.nodes.flatMap((n) => (n.resources || []).map((r) => r.tag)))].sort();
+  $('nodes').replaceChildren(...(d.nodes.length ? d.nodes.map((n) => nodeCard(c.name, n, tags, d.nodes))
     : [h('p', {class: 'muted'}, 'No node reported yet.')]));
   drawAcks(c.name, d.acknowledgements || []);
   drawWindows(c.name, d.maintenance || []);
@@ -627,7 +654,7 @@ async function loadCluster(name, mine, signal) {
   show('cluster-body', true);
 }
 
-function nodeCard(cluster, n) {
+function nodeCard(cluster, n, tags = [], nodes = []) {
   const skew = Math.abs(n.skewMillis) >= 1000
     ? h('span', {class: 'warn', title: "the agent's clock minus the fleet view's"}, `clock skew ${(n.skewMillis / 1000).toFixed(1)} s`)
     : h('span', {class: 'muted'}, `clock skew ${n.skewMillis} ms`);
@@ -653,6 +680,8 @@ function nodeCard(cluster, n) {
     h('p', {class: 'facts'}, 'report received ', when(n.receivedAt, {beside: true}), ' · ', skew,
       ` · agent ${n.agentVersion || '?'}, started `, when(n.agentStartedAt, {beside: true}),
       n.dropped ? h('span', {class: 'warn'}, ` · ${n.dropped} events dropped`) : ''),
+    Object.keys(n.labels || {}).length ? h('p', {class: 'labels', 'aria-label': 'labels'}, chips(n.labels, false)) : null,
+    isOperator() ? nodeActions(cluster, n, tags, nodes) : null,
     resources.length
       ? h('div', {class: 'table-wrap'}, h('table', {class: 'resources'},
         h('thead', {}, h('tr', {}, ...['Resource', 'Service', 'Status', 'Role', 'Since', 'Ports', 'Reason']
@@ -869,6 +898,471 @@ async function setMaintenance(event) {
   if (ok) $('maint-reason').value = '';
 }
 
+// ---------- labels ----------
+// A label filter is "key=value" (keys as agents may carry them); several, separated by spaces or commas, all apply.
+
+const LABEL = /^[a-z][a-z0-9_]{0,62}=[^\s,=]{1,128}$/;
+
+function validLabel(text) {
+  return LABEL.test(text);
+}
+
+/** The labels as chips ("site=osaka"); in the table each one (of a single value) filters by itself. */
+function chips(labels, filtering) {
+  return Object.entries(labels || {}).map(([k, v]) => {
+    const text = `${k}=${v}`;
+    return filtering && validLabel(text)
+      ? h('button', {type: 'button', class: 'chip', 'data-label': text, title: `only clusters with ${text}`,
+        onclick: () => addLabelFilter(text)}, text)
+      : h('span', {class: 'chip', 'data-label': text}, text);
+  });
+}
+
+/** The filter bar's labels field: applied when every part is key=value, otherwise marked invalid and not applied. */
+function setLabelFilter(text) {
+  const parts = String(text).split(/[\s,]+/).filter(Boolean);
+  const box = $('filter-label');
+  if (!parts.every(validLabel)) {
+    box.setAttribute('aria-invalid', 'true');
+    box.title = 'each label is key=value, e.g. site=osaka';
+    return;
+  }
+  box.removeAttribute('aria-invalid');
+  box.removeAttribute('title');
+  ui.labels = [...new Set(parts)];
+  ui.page = 0;
+  refresh();
+}
+
+function addLabelFilter(text) {
+  if (ui.labels.includes(text)) return;
+  $('filter-label').value = [...ui.labels, text].join(' ');
+  setLabelFilter($('filter-label').value);
+}
+
+// ---------- dialogs ----------
+
+/** Tab and Shift-Tab go round the box's controls: the focus never leaves an open dialog. */
+function trapTab(e, box) {
+  const all = [...box.querySelectorAll('button, input, select, textarea, a[href], [tabindex]:not([tabindex="-1"])')]
+    .filter((el) => !el.disabled && el.getClientRects().length > 0);
+  if (all.length === 0) return;
+  const first = all[0];
+  const last = all[all.length - 1];
+  if (e.shiftKey && (document.activeElement === first || !box.contains(document.activeElement))) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && (document.activeElement === last || !box.contains(document.activeElement))) {
+    e.preventDefault();
+    first.focus();
+  }
+}
+
+/**
+ * A modal dialog, made when opened and taken out of the page when closed: a viewer's page never holds one. Esc and
+ * Cancel close it, Tab stays inside, the focus goes back to what opened it. onConfirm throws an ApiError to keep the
+ * dialog open with its one-line reason.
+ */
+function modal({id, title, body, confirmLabel, onConfirm}) {
+  const opener = document.activeElement;
+  const old = $(id);
+  if (old) old.remove();
+  const error = h('p', {class: 'error', role: 'alert', id: id + '-error', hidden: true});
+  const confirmButton = h('button', {type: 'submit', id: id + '-confirm'}, confirmLabel);
+  const cancel = h('button', {type: 'button', class: 'quiet', id: id + '-cancel'}, 'Cancel');
+  // No browser bubbles: every refusal is the dialog's own one line.
+  const form = h('form', {class: 'dialog-form', novalidate: true}, ...body, error,
+    h('div', {class: 'dialog-buttons'}, confirmButton, cancel));
+  const dialog = h('dialog', {id, class: 'dialog', 'aria-labelledby': id + '-title', 'aria-modal': 'true'},
+    h('h2', {id: id + '-title'}, title), form);
+  const close = () => { if (dialog.open) dialog.close(); };
+  dialog.addEventListener('close', () => {
+    dialog.remove();
+    if (opener && opener.isConnected && typeof opener.focus === 'function') opener.focus();
+  });
+  dialog.addEventListener('keydown', (e) => { if (e.key === 'Tab') trapTab(e, dialog); });
+  cancel.addEventListener('click', close);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.hidden = true;
+    confirmButton.disabled = true;
+    try {
+      await onConfirm();
+      close();
+    } catch (err) {
+      setText(error, err.detail || err.message);
+      error.hidden = false;
+    } finally {
+      confirmButton.disabled = false;
+    }
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  return {dialog, form, error};
+}
+
+/** "node-a", "node-a and node-b", "node-a, node-b and node-c". */
+function words(list) {
+  return list.length <= 1 ? list.join('') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+}
+
+// ---------- actions on one cluster ----------
+
+const NODE_ACTIONS = ['restore', 'remove', 'recover', 'quickCheck'];
+const NOT_ALLOWED = "this node's agent does not allow fleet actions (hulftark.agent.fleet-actions.enabled)";
+
+/** The nodes that serve the resource (any resource when tag is null) now: fresh, and RUNNING there. */
+function servingNodes(nodes, tag) {
+  return nodes.filter((n) => n.fresh && (n.resources || []).some((r) => r.status === 'RUNNING' && (!tag || r.tag === tag)))
+    .map((n) => n.node);
+}
+
+/**
+ * What an action will do, in words, from the page's latest answer; force: it leaves the cluster with no serving
+ * node (the API answers 409 needs-force without it).
+ */
+function effectOf(kind, node, tag, cluster, nodes) {
+  const what = tag ? `HULFT (${tag})` : 'HULFT';
+  const serving = servingNodes(nodes, tag);
+  const others = serving.filter((n) => n !== node);
+  const here = serving.includes(node);
+  switch (kind) {
+    case 'switchover':
+      return {force: false, text: others.length
+        ? `${what} on ${cluster} will stop on ${words(others)} and start on ${node}`
+        : `${what} on ${cluster} will start on ${node} (no node serves it now)`};
+    case 'remove':
+      if (!here) return {force: false, text: `remove will stop ${what} on ${node}, which does not serve ${cluster} now`};
+      return others.length
+        ? {force: false, text: `remove will stop ${what} on ${node}; ${words(others)} still serve${others.length > 1 ? '' : 's'} ${cluster}`}
+        : {force: true, text: `remove will stop ${what} on ${node}; no node will serve ${cluster}`};
+    case 'restore':
+      if (here) return {force: false, text: `restore will start ${what} on ${node}, which serves ${cluster} already`};
+      return {force: false, text: others.length
+        ? `restore will start ${what} on ${node} while ${words(others)} serve${others.length > 1 ? '' : 's'} ${cluster}: both would run it (SPLIT)`
+        : `restore will start ${what} on ${node}, which will then serve ${cluster}`};
+    case 'recover':
+      return {force: false, text: `recover will bring ${what} on ${node} back into service if it failed there (a local recovery)`};
+    default:
+      return {force: false, text: `quickCheck will check ${what} on ${node} now; nothing is started or stopped`};
+  }
+}
+
+/** An operator's controls of one node: a resource choice (several resources), its actions, a switchover to it. */
+function nodeActions(cluster, n, tags, nodes) {
+  const allowed = !!n.fleetActions;
+  const hintId = 'hint-' + nodes.indexOf(n);
+  let choice = null;
+  if (tags.length > 1) {
+    choice = h('select', {class: 'tag-choice', 'aria-label': `Resource for the actions on ${n.node}`, disabled: !allowed,
+      onchange: (e) => { ui.tagChoice[n.node] = e.target.value; }},
+    h('option', {value: ''}, 'every resource'), ...tags.map((t) => h('option', {value: t}, t)));
+    choice.value = ui.tagChoice[n.node] || '';
+  }
+  const open = (kind) => openActionDialog(cluster, kind, n.node, choice && choice.value ? choice.value : null);
+  const button = (kind, label) => h('button', {type: 'button', class: 'quiet act', 'data-action': kind,
+    'data-node': n.node, disabled: !allowed, 'aria-describedby': allowed ? null : hintId, onclick: () => open(kind)}, label);
+  const serving = servingNodes(nodes, null).includes(n.node);
+  return h('div', {class: 'node-actions', 'data-node-actions': n.node},
+    choice, ...NODE_ACTIONS.map((k) => button(k, k)),
+    serving ? null : button('switchover', `Switch over to ${n.node}`),
+    allowed ? null : h('p', {class: 'hint muted', id: hintId}, NOT_ALLOWED));
+}
+
+function openActionDialog(cluster, kind, node, tag) {
+  if (!isOperator() || shownCluster() !== cluster || !ui.shown) return;
+  const effect = effectOf(kind, node, tag, cluster, ui.shown.nodes);
+  const reason = h('input', {id: 'action-reason', maxlength: '500', autocomplete: 'off', spellcheck: 'false',
+    placeholder: 'why: kept in the audit'});
+  const force = h('input', {type: 'checkbox', id: 'action-force'});
+  const forceRow = h('p', {class: 'force', id: 'action-force-row', hidden: !effect.force},
+    h('label', {for: 'action-force'}, force, ` force: I know that no node will serve ${cluster}`));
+  const title = kind === 'switchover' ? `Switch ${cluster} over to ${node}?` : `${kind} on ${node}?`;
+  const {dialog} = modal({id: 'action-dialog', title, confirmLabel: kind === 'switchover' ? 'Switch over' : `Run ${kind}`,
+    body: [h('p', {id: 'action-effect', class: 'effect'}, effect.text), forceRow,
+      h('label', {for: 'action-reason'}, 'Reason'), reason],
+    onConfirm: async () => {
+      if (shownCluster() !== cluster) throw new ApiError(0, 'Not shown', `${cluster} is not shown any more: nothing was asked`);
+      if (!forceRow.hidden && !force.checked) {
+        throw new ApiError(0, 'Needs force', `tick force: this leaves ${cluster} with no serving node`);
+      }
+      const body = {action: kind, node, force: !forceRow.hidden && force.checked};
+      if (tag) body.tag = tag;
+      if (reason.value.trim()) body.reason = reason.value.trim();
+      try {
+        followAction(cluster, await api(`/clusters/${encodeURIComponent(cluster)}/actions`, {method: 'POST', body}));
+      } catch (e) {
+        // The fleet view knows better than this page's last answer: its 409 needs-force shows the force box.
+        if (e.type.endsWith('needs-force')) forceRow.hidden = false;
+        throw e;
+      }
+    }});
+  dialog.querySelector('#action-reason').focus();
+}
+
+// The fleet action the cluster page follows: refetched on the stream's ACTION events of its cluster until it ends.
+const follow = {cluster: null, id: null, timer: null};
+const ENDED = ['SUCCEEDED', 'FAILED', 'CANCELLED'];
+
+function unfollow() {
+  follow.cluster = null;
+  follow.id = null;
+  clearTimeout(follow.timer);
+  follow.timer = null;
+  $('action-progress').replaceChildren();
+  show('action-progress', false);
+}
+
+function followAction(cluster, action) {
+  unfollow();
+  follow.cluster = cluster;
+  follow.id = action.id;
+  drawAction(action);
+  $('action-progress').scrollIntoView({block: 'nearest'});
+}
+
+async function refetchAction() {
+  const id = follow.id;
+  if (!id) return;
+  try {
+    const a = await api('/actions/' + encodeURIComponent(id));
+    if (follow.id === id) drawAction(a);
+  } catch (e) {
+    if (follow.id === id && !e.aborted) {
+      setText('action-progress-error', e.detail);
+      show('action-progress-error', true);
+    }
+  }
+}
+
+const refetchActionSoon = debounce(refetchAction, 150);
+
+function drawAction(a) {
+  clearTimeout(follow.timer);
+  const ended = ENDED.includes(a.state);
+  const what = a.action === 'switchover' ? `switchover${a.node ? ' to ' + a.node : ''}`
+    : `${a.action}${a.node ? ' on ' + a.node : ''}`;
+  const steps = (a.steps || []).map((s) => h('tr', {'data-step': s.id, 'data-state': s.state},
+    h('td', {class: 'node'}, s.node), h('td', {}, s.action, s.rollback ? ' (rollback)' : ''),
+    h('td', {}, h('span', {class: 'step-state', 'data-state': s.state}, s.state)),
+    h('td', {}, s.exitCode === null || s.exitCode === undefined ? '' : String(s.exitCode)),
+    h('td', {}, s.durationMillis === null || s.durationMillis === undefined ? '' : `${(s.durationMillis / 1000).toFixed(1)} s`),
+    h('td', {class: 'what'}, ...(s.messages || []).map((m) => h('div', {}, free(m))))));
+  $('action-progress').replaceChildren(
+    h('h2', {}, 'Fleet action'),
+    h('p', {id: 'action-summary'}, `${what}${a.tag ? ' (' + a.tag + ')' : ''} by ${a.requestedBy}: `,
+      h('strong', {id: 'action-state', 'data-state': a.state}, a.state), a.reason ? [' · reason: ', free(a.reason)] : ''),
+    a.detail ? h('p', {id: 'action-detail', class: ended && a.state !== 'SUCCEEDED' ? 'error' : 'muted'}, free(a.detail)) : null,
+    h('div', {class: 'table-wrap'}, h('table', {class: 'steps'},
+      h('thead', {}, h('tr', {}, ...['Node', 'Action', 'State', 'Exit', 'Duration', 'Messages']
+        .map((t) => h('th', {scope: 'col'}, t)))),
+      h('tbody', {id: 'action-steps'}, steps))),
+    h('p', {id: 'action-progress-error', class: 'error', role: 'alert', hidden: true}),
+    ended ? h('button', {type: 'button', class: 'quiet', id: 'action-close', onclick: unfollow}, 'Close') : null);
+  $('action-progress').dataset.action = a.id;
+  $('action-progress').dataset.state = a.state;
+  show('action-progress', true);
+  // The stream drives it; a slow poll only covers a stream that is down.
+  if (!ended) follow.timer = setTimeout(refetchAction, 5000);
+}
+
+document.addEventListener('fleet-event', (e) => {
+  const ev = e.detail || {};
+  if (follow.id && ev.kind === 'ACTION' && ev.cluster === follow.cluster) refetchActionSoon();
+});
+
+// ---------- batches over the cluster table ----------
+
+/** The operator's parts of the overview: the checkbox column's header and the Batch… bar; none for a viewer. */
+function operatorChrome(operator) {
+  selectColumn(operator);
+  const bar = $('batch-bar');
+  if (operator && !bar) {
+    $('filters').after(h('div', {id: 'batch-bar', class: 'batch-bar'},
+      h('button', {type: 'button', id: 'batch-open', onclick: openBatchDialog}, 'Batch…'),
+      h('span', {id: 'selected-count', class: 'muted', 'aria-live': 'polite'})));
+    markSelected();
+  } else if (!operator) {
+    if (bar) bar.remove();
+    for (const d of document.querySelectorAll('dialog')) d.remove();
+    for (const cell of document.querySelectorAll('#cluster-rows td.select')) cell.remove();
+    ui.selected.clear();
+    stopBatch();
+    unfollow();
+  }
+}
+
+function selectColumn(operator) {
+  const head = document.querySelector('#clusters thead tr');
+  const th = $('select-all-col');
+  if (operator && !th) {
+    head.prepend(h('th', {scope: 'col', id: 'select-all-col', class: 'select'},
+      h('input', {type: 'checkbox', id: 'select-all', 'aria-label': 'Select every cluster on this page',
+        onchange: (e) => {
+          for (const box of document.querySelectorAll('#cluster-rows input[data-select]')) {
+            box.checked = e.target.checked;
+            if (e.target.checked) ui.selected.add(box.dataset.select);
+            else ui.selected.delete(box.dataset.select);
+          }
+          markSelected();
+        }})));
+  } else if (!operator && th) {
+    th.remove();
+  }
+}
+
+function markSelected() {
+  if (!$('selected-count')) return;
+  $('selected-count').textContent = ui.selected.size ? `${ui.selected.size} selected` : '';
+  const boxes = [...document.querySelectorAll('#cluster-rows input[data-select]')];
+  if ($('select-all')) $('select-all').checked = boxes.length > 0 && boxes.every((b) => b.checked);
+}
+
+const BATCH_ACTIONS = [['switchover', 'switchover to the standby'], ['quickCheck', 'quickCheck'], ['restore', 'restore'],
+  ['remove', 'remove'], ['recover', 'recover']];
+
+/** "quickCheck on 12 clusters, 2 at a time, stop at the first failure". */
+function batchSummary(action, node, count, concurrency, stopOnFailure, pauseSeconds) {
+  const what = action === 'switchover' ? 'switchover to the standby'
+    : action === 'quickCheck' ? `quickCheck${node ? ' on ' + node : ''}` : `${action}${node ? ' on ' + node : ''}`;
+  return `${what} on ${count} cluster${count === 1 ? '' : 's'}, ${concurrency} at a time, `
+    + (stopOnFailure ? 'stop at the first failure' : 'go on after a failure')
+    + (pauseSeconds > 0 ? `, ${pauseSeconds} s between clusters` : '');
+}
+
+function openBatchDialog() {
+  if (!isOperator()) return;
+  const selected = [...ui.selected].sort();
+  const field = (id, label, input) => [h('label', {for: id}, label), input];
+  const scopeSelected = h('input', {type: 'radio', name: 'batch-scope', id: 'batch-scope-selected', value: 'selected',
+    checked: selected.length > 0, disabled: selected.length === 0});
+  const scopeFilter = h('input', {type: 'radio', name: 'batch-scope', id: 'batch-scope-filter', value: 'filter',
+    checked: selected.length === 0});
+  const action = h('select', {id: 'batch-action'}, ...BATCH_ACTIONS.map(([v, t]) => h('option', {value: v}, t)));
+  const node = h('input', {id: 'batch-node', maxlength: '64', autocomplete: 'off', spellcheck: 'false', placeholder: 'node-a'});
+  const tag = h('input', {id: 'batch-tag', maxlength: '64', autocomplete: 'off', spellcheck: 'false',
+    placeholder: 'every resource'});
+  const concurrency = h('input', {id: 'batch-concurrency', type: 'number', min: '1', max: '50', value: '1'});
+  const stop = h('input', {type: 'checkbox', id: 'batch-stop', checked: true});
+  const pause = h('input', {id: 'batch-pause', type: 'number', min: '0', max: '3600', value: '0'});
+  const force = h('input', {type: 'checkbox', id: 'batch-force'});
+  const reason = h('input', {id: 'batch-reason', maxlength: '500', autocomplete: 'off', placeholder: 'why: kept in the audit'});
+  const summary = h('p', {id: 'batch-summary', class: 'effect', 'aria-live': 'polite'});
+  const filterWords = [ui.state && `state ${ui.state}`, ui.q && `“${ui.q}”`, ...ui.labels].filter(Boolean).join(', ');
+  const count = () => (scopeSelected.checked ? selected.length : ui.total);
+  const needsNode = () => ['restore', 'remove', 'recover'].includes(action.value);
+  const update = () => {
+    node.required = needsNode();
+    node.placeholder = action.value === 'switchover' ? 'the standby' : action.value === 'quickCheck' ? 'every node' : 'node-a';
+    summary.textContent = batchSummary(action.value, node.value.trim(), count(), Number(concurrency.value) || 1,
+      stop.checked, Number(pause.value) || 0);
+  };
+  const {dialog, form} = modal({id: 'batch-dialog', title: 'Batch action', confirmLabel: 'Start batch',
+    body: [
+      h('fieldset', {class: 'scope'}, h('legend', {}, 'Clusters'),
+        h('label', {for: 'batch-scope-selected'}, scopeSelected, ` the ${selected.length} selected`),
+        h('label', {for: 'batch-scope-filter'}, scopeFilter,
+          ` every cluster that matches the filter (${ui.total}${filterWords ? ': ' + filterWords : ': all clusters'})`)),
+      h('div', {class: 'grid'},
+        ...field('batch-action', 'Action', action), ...field('batch-node', 'Node', node),
+        ...field('batch-tag', 'Resource', tag), ...field('batch-concurrency', 'At a time', concurrency),
+        ...field('batch-pause', 'Pause (s)', pause), ...field('batch-reason', 'Reason', reason)),
+      h('p', {class: 'check'}, h('label', {for: 'batch-stop'}, stop, ' stop at the first failure')),
+      h('p', {class: 'check'}, h('label', {for: 'batch-force'}, force, ' force (even when a cluster is left with no serving node)')),
+      summary],
+    onConfirm: async () => {
+      if (needsNode() && !node.value.trim()) throw new ApiError(0, 'Node', `${action.value} needs the node to run on`);
+      const selection = scopeSelected.checked ? {clusters: selected} : {
+        ...(ui.state ? {state: ui.state} : {}), ...(ui.q ? {q: ui.q} : {}),
+        ...(ui.labels.length ? {labels: Object.fromEntries(ui.labels.map((l) => l.split('=')))} : {})};
+      const body = {action: action.value, node: node.value.trim() || null, tag: tag.value.trim() || null,
+        force: force.checked, reason: reason.value.trim() || null, selection,
+        concurrency: Number(concurrency.value) || 1, stopOnFailure: stop.checked, pauseSeconds: Number(pause.value) || 0};
+      followBatch(await api('/batches', {method: 'POST', body}));
+    }});
+  for (const el of [scopeSelected, scopeFilter, action, node, concurrency, stop, pause]) {
+    el.addEventListener('input', update);
+    el.addEventListener('change', update);
+  }
+  update();
+  action.focus();
+  return dialog;
+}
+
+// The batch the overview follows: polled every second while it runs.
+const batch = {id: null, timer: null};
+const BATCH_ENDED = ['SUCCEEDED', 'FAILED', 'STOPPED', 'CANCELLED'];
+
+function stopBatch() {
+  clearTimeout(batch.timer);
+  batch.timer = null;
+  batch.id = null;
+  if ($('batch-panel')) {
+    $('batch-panel').replaceChildren();
+    show('batch-panel', false);
+  }
+}
+
+function followBatch(b) {
+  stopBatch();
+  batch.id = b.id;
+  drawBatch(b);
+}
+
+async function pollBatch() {
+  const id = batch.id;
+  if (!id) return;
+  try {
+    const b = await api('/batches/' + encodeURIComponent(id));
+    if (batch.id === id) drawBatch(b);
+  } catch (e) {
+    if (batch.id !== id) return;
+    setText('batch-error', e.detail);
+    show('batch-error', true);
+    batch.timer = setTimeout(pollBatch, 1000);
+  }
+}
+
+async function batchControl(verb) {
+  const id = batch.id;
+  if (!id) return;
+  show('batch-error', false);
+  try {
+    await api(`/batches/${encodeURIComponent(id)}/${verb}`, {method: 'POST'});
+  } catch (e) {
+    setText('batch-error', e.detail);
+    show('batch-error', true);
+  }
+  await pollBatch();
+}
+
+function drawBatch(b) {
+  clearTimeout(batch.timer);
+  const ended = BATCH_ENDED.includes(b.state);
+  const done = (b.succeeded || 0) + (b.failed || 0);
+  const control = (verb, label) => h('button', {type: 'button', class: 'quiet', id: 'batch-' + verb,
+    onclick: () => batchControl(verb)}, label);
+  $('batch-panel').replaceChildren(
+    h('h2', {}, 'Batch ', h('span', {id: 'batch-id'}, b.id), ': ',
+      batchSummary(b.action, b.node, b.total, b.concurrency, b.stopOnFailure, b.pauseSeconds)),
+    h('p', {id: 'batch-counts'}, h('strong', {id: 'batch-state', 'data-state': b.state}, b.state),
+      ` · ${done} of ${b.total} done: ${b.succeeded} succeeded, ${b.failed} failed, ${b.running} running, `
+      + `${b.pending} pending`),
+    h('div', {class: 'batch-controls'},
+      b.state === 'RUNNING' ? control('pause', 'Pause') : null,
+      b.state === 'PAUSED' ? control('resume', 'Resume') : null,
+      ended ? h('button', {type: 'button', class: 'quiet', id: 'batch-close', onclick: stopBatch}, 'Close')
+        : control('cancel', 'Cancel')),
+    h('p', {id: 'batch-error', class: 'error', role: 'alert', hidden: true}),
+    h('ul', {class: 'batch-clusters items'}, ...(b.clusters || []).map((c) => h('li', {'data-cluster': c.cluster,
+      'data-state': c.state}, h('a', {href: '#/cluster/' + encodeURIComponent(c.cluster)}, c.cluster), ': ', c.state,
+    c.detail ? [' · ', free(c.detail)] : ''))));
+  $('batch-panel').dataset.batch = b.id;
+  $('batch-panel').dataset.state = b.state;
+  show('batch-panel', true);
+  if (!ended) batch.timer = setTimeout(pollBatch, 1000);
+}
+
 // ---------- the live stream ----------
 // EventSource cannot send an Authorization header, so the stream is read with fetch() and parsed here.
 
@@ -995,6 +1489,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('filter-state').addEventListener('change', (e) => setFilter(e.target.value));
   $('sort').addEventListener('change', (e) => { ui.sort = e.target.value; ui.page = 0; refresh(); });
   $('search').addEventListener('input', debounce((e) => { ui.q = e.target.value.trim(); ui.page = 0; refresh(); }, 250));
+  $('filter-label').addEventListener('input', debounce((e) => setLabelFilter(e.target.value), 300));
   $('prev').addEventListener('click', () => { ui.page = Math.max(ui.page - 1, 0); refresh(); });
   $('next').addEventListener('click', () => { ui.page += 1; refresh(); });
   $('ack-form').addEventListener('submit', acknowledge);

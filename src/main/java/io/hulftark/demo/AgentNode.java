@@ -9,12 +9,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /** A node seen through its agent's REST API (operator token), for the demo's stand-in LifeKeeper. */
 public final class AgentNode implements Node {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How an agent names who asked for an action the fleet view sent: "fleet:alice". */
+    static final String FLEET = "fleet:";
     // Generous: on a busy laptop (or a CI machine) a young agent JVM may take many seconds to answer.
     private static final Duration REQUEST_BOUND = Duration.ofSeconds(30);
 
@@ -98,6 +102,31 @@ public final class AgentNode implements Node {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(false, "interrupted");
+        }
+    }
+
+    @Override
+    public boolean fleetActing(Instant now, Duration grace) {
+        try {
+            HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/v1/resources/" + tag + "/actions?limit=5")).GET());
+            if (r.statusCode() != 200) {
+                return false;
+            }
+            for (JsonNode a : JSON.readTree(r.body())) {
+                if (!a.path("requestedBy").asText("").startsWith(FLEET)) {
+                    continue;
+                }
+                JsonNode ended = a.path("endedAt");
+                if (!ended.isTextual() || Instant.parse(ended.asText()).plus(grace).isAfter(now)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException | DateTimeParseException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

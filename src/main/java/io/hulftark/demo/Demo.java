@@ -236,6 +236,8 @@ public final class Demo implements AutoCloseable {
         log.plain("  a cluster gets its next fault once it has been in service for " + FaultInjector.human(SETTLE)
                 + " (longer than the fleet view's flapping window).");
         log.plain("  On the dashboard: OK, DOWN while nothing serves, SPLIT, then OK again on the other node.");
+        log.plain("  Switch a cluster over from its page (\"Switch over to node-b\") and watch it move; the agents allow");
+        log.plain("  fleet actions and carry labels (site=tokyo or site=osaka, env=demo) to filter and batch by.");
         log.plain("  Working folder: " + dir + (s.keep() ? " (kept)" : " (removed at the end)")
                 + ". Ctrl-C ends the demo and every process it started.");
     }
@@ -313,6 +315,9 @@ public final class Demo implements AutoCloseable {
         p.put("hulftark.security.tokens-file", tokens.toString());
         // Several demo agents on one machine: none takes the machine's fast-check socket (no launcher asks here).
         p.put("hulftark.agent.fast-check.enabled", "false");
+        // The dashboard's switchover and batches act through these agents; the labels give its filters something.
+        p.put("hulftark.agent.fleet-actions.enabled", "true");
+        p.put("hulftark.agent.labels", labels(n.cluster()));
         Map<String, String> env = new LinkedHashMap<>();
         env.put("MALLOC_ARENA_MAX", "2");
         if (s.fleet()) {
@@ -322,6 +327,12 @@ public final class Demo implements AutoCloseable {
         }
         return children.start("the agent of " + n.id(), command(AGENT_JVM, p, "agent"), env,
                 home.resolve("agent.log"));
+    }
+
+    /** Odd clusters in Tokyo, even ones in Osaka: "site=tokyo,env=demo". */
+    static String labels(String cluster) {
+        int number = Integer.parseInt(cluster.substring(cluster.lastIndexOf('-') + 1));
+        return "site=" + (number % 2 == 1 ? "tokyo" : "osaka") + ",env=demo";
     }
 
     private List<String> command(List<String> jvm, Map<String, String> properties, String subcommand) {

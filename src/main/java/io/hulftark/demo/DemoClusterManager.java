@@ -17,6 +17,11 @@ import java.util.concurrent.TimeUnit;
  * both agents; when the active node's resource is FAILED it runs {@code remove} there and {@code restore} on the
  * other node (a failover), falling back to the first node if that restore fails; when HULFT also runs on the
  * standby (split) it removes it there. One thread per cluster, so a hung action holds up only its own cluster.
+ *
+ * <p>It never fights the fleet view: HULFT that an operator moved (stopped on the active node, running on the
+ * other) is adopted where it runs, and while the fleet view acts on a cluster (and for a while after its last step,
+ * which a switchover's next step or its wait for OK follows) the cluster is left alone: no failover, no split
+ * repair, no fault.
  */
 public final class DemoClusterManager implements AutoCloseable {
 
@@ -25,6 +30,11 @@ public final class DemoClusterManager implements AutoCloseable {
     /** After a failover that failed on both nodes, LifeKeeper waits this long before trying again. */
     static final Duration RETRY_AFTER_DOUBLE_FAILURE = Duration.ofSeconds(30);
     static final int PLACE_ATTEMPTS = 3;
+    /**
+     * How long after a fleet action's step a cluster is still left alone: longer than the fleet view takes to learn
+     * a step's end and deliver the next one, and than a switchover's wait for the cluster to be OK on its target.
+     */
+    static final Duration FLEET_GRACE = Duration.ofSeconds(30);
 
     /** One cluster: its name, its two nodes, and which of them should serve HULFT. */
     public static final class Cluster {
@@ -39,6 +49,8 @@ public final class DemoClusterManager implements AutoCloseable {
         /** Seen not steady since the last fault: LifeKeeper (this demo) has reacted to it. */
         private volatile boolean reacted;
         private volatile Instant quietUntil = Instant.MIN;
+        /** The fleet view acts on it (or did a moment ago): hands off. */
+        private volatile boolean fleetActing;
         private final Map<String, Boolean> reachable = new LinkedHashMap<>();
 
         public Cluster(String name, List<Node> nodes) {
@@ -64,6 +76,11 @@ public final class DemoClusterManager implements AutoCloseable {
         /** HULFT runs on the active node only, both agents answer, and nothing is being done about it. */
         public boolean steady() {
             return steady;
+        }
+
+        /** Whether the fleet view acts on the cluster now (or did a moment ago): no fault, no reaction. */
+        public boolean fleetActing() {
+            return fleetActing;
         }
 
         /** Since when the cluster has been steady without a break; null while it is not. */
@@ -198,11 +215,27 @@ public final class DemoClusterManager implements AutoCloseable {
 
     /** One look at a cluster and, when needed, LifeKeeper's reaction. Package-visible for the tests. */
     void step(Cluster c) {
+        Instant now = clock.instant();
+        boolean acting = c.nodes.stream().anyMatch(n -> n.fleetActing(now, FLEET_GRACE));
+        if (acting != c.fleetActing) {
+            log.line(acting ? "the fleet view acts on " + c.name + ": LifeKeeper (this demo) leaves it alone meanwhile"
+                    : "the fleet view is done with " + c.name + ": LifeKeeper (this demo) watches it again");
+            c.fleetActing = acting;
+        }
+        if (acting) {
+            return;
+        }
         Node active = c.active();
         Node standby = c.standby();
         Node.Observation a = observe(c, active);
         Node.Observation s = observe(c, standby);
-        if (a.is("FAILED")) {
+        if (s.is("RUNNING") && a.is("STOPPED")) {
+            // Moved by an operator (a switchover, or remove and restore): HULFT is in service where it runs now.
+            c.active = 1 - c.active;
+            log.line(c.name + " is served by " + standby.name() + " now (stopped on " + active.name()
+                    + "): LifeKeeper (this demo) keeps it there");
+            c.observedSteady(true, clock.instant());
+        } else if (a.is("FAILED")) {
             c.observedSteady(false, clock.instant());
             if (clock.instant().isBefore(c.quietUntil)) {
                 return;

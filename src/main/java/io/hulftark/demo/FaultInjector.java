@@ -100,7 +100,7 @@ public final class FaultInjector implements Runnable {
      * {@code settle} since then (a cluster never disturbed only needs to be steady).
      */
     boolean eligible(DemoClusterManager.Cluster c, Instant now) {
-        if (!c.steady() || unrepaired.contains(c.name())) {
+        if (!c.steady() || c.fleetActing() || unrepaired.contains(c.name())) {
             return false;
         }
         Instant since = c.steadySince();

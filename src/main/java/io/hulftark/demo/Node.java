@@ -1,5 +1,8 @@
 package io.hulftark.demo;
 
+import java.time.Duration;
+import java.time.Instant;
+
 /** One cluster node as the demo's stand-in LifeKeeper sees it: through its agent's REST API. */
 public interface Node {
 
@@ -14,6 +17,15 @@ public interface Node {
 
     /** Asks the agent to check at once, so that the next observation reflects an action just taken. */
     void checkNow();
+
+    /**
+     * Whether the fleet view acts on this node: an action it sent (requested by "fleet:...") runs, or ended less than
+     * {@code grace} before {@code now} (a switchover's next step, or its wait for the cluster to settle, follows).
+     * Never throws: an agent that does not answer says no.
+     */
+    default boolean fleetActing(Instant now, Duration grace) {
+        return false;
+    }
 
     /**
      * @param status RUNNING, FAILED, STOPPED, UNKNOWN (the agent's) or UNREACHABLE (the agent did not answer)

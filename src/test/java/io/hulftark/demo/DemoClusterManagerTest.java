@@ -108,6 +108,43 @@ class DemoClusterManagerTest {
     }
 
     @Test
+    void hulftThatAnOperatorMovedToTheStandbyIsKeptThere() {
+        // A switchover in direct mode: remove on node-a, then restore on node-b.
+        a.status = "STOPPED";
+        manager.step(cluster);
+        b.status = "RUNNING";
+        manager.step(cluster);
+        assertThat(calls.list).as("no split repair, no move back").isEmpty();
+        assertThat(cluster.active()).isSameAs(b);
+        assertThat(cluster.steady()).isTrue();
+        assertThat(out.lines()).anyMatch(l -> l.startsWith("demo-1 is served by node-b now (stopped on node-a)"));
+        // Served by node-b from now on: its failure fails over to node-a.
+        b.status = "FAILED";
+        manager.step(cluster);
+        assertThat(calls.list).containsExactly("remove node-b", "restore node-a");
+    }
+
+    @Test
+    void whileTheFleetViewActsOnAClusterItIsNeitherFailedOverNorRepaired() {
+        b.fleetActing = true;
+        a.status = "FAILED";
+        manager.step(cluster);
+        b.status = "RUNNING";
+        manager.step(cluster);
+        assertThat(calls.list).isEmpty();
+        assertThat(cluster.fleetActing()).isTrue();
+        assertThat(out.lines()).containsExactly(
+                "the fleet view acts on demo-1: LifeKeeper (this demo) leaves it alone meanwhile");
+        // Done, and still split: LifeKeeper takes over again.
+        b.fleetActing = false;
+        a.status = "RUNNING";
+        manager.step(cluster);
+        assertThat(cluster.fleetActing()).isFalse();
+        assertThat(calls.list).containsExactly("remove node-b");
+        assertThat(out.lines()).contains("the fleet view is done with demo-1: LifeKeeper (this demo) watches it again");
+    }
+
+    @Test
     void aFailedPlacementSaysWhyAndIsTriedThreeTimes() throws Exception {
         a.outcomes.addAll(List.of(false, false, false));
         assertThat(manager.placeAll()).isFalse();

@@ -32,6 +32,8 @@ final class DemoFakes {
         final String name;
         final Calls calls;
         volatile String status = "STOPPED";
+        /** Whether the fleet view acts on this node (as its agent's actions would say). */
+        volatile boolean fleetActing;
         final Deque<Boolean> outcomes = new ArrayDeque<>();
 
         FakeNode(String name, Calls calls) {
@@ -62,6 +64,11 @@ final class DemoFakes {
 
         @Override
         public void checkNow() {
+        }
+
+        @Override
+        public boolean fleetActing(Instant now, Duration grace) {
+            return fleetActing;
         }
     }
 

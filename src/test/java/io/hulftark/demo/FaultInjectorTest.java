@@ -51,6 +51,17 @@ class FaultInjectorTest {
     }
 
     @Test
+    void aClusterTheFleetViewActsOnGetsNoFault() {
+        ((FakeNode) cluster.active()).fleetActing = true;
+        manager.step(cluster);
+        assertThat(injector(FaultKind.CRASH).injectOne()).isFalse();
+        assertThat(faults.list).isEmpty();
+        ((FakeNode) cluster.active()).fleetActing = false;
+        manager.step(cluster);
+        assertThat(injector(FaultKind.CRASH).injectOne()).isTrue();
+    }
+
+    @Test
     void aRefusedPortHitsTheActiveNode() {
         injector(FaultKind.REFUSED_PORT).injectOne();
         assertThat(faults.list).endsWith("refusePort node-a");

@@ -61,8 +61,20 @@ final class Reports {
     /** Posts the node's state with the given resources and history events. */
     int send(String token, String cluster, String node, List<Report.Resource> resources, List<Report.Event> events)
             throws IOException, InterruptedException {
+        return send(token, cluster, node, resources, events, null, null);
+    }
+
+    /** Posts the node's state as an agent with these labels that does (or does not) allow fleet actions. */
+    int send(String token, String cluster, String node, Status status, Map<String, String> labels, boolean fleetActions)
+            throws IOException, InterruptedException {
+        return send(token, cluster, node, List.of(hulft(status)), List.of(), labels, fleetActions);
+    }
+
+    private int send(String token, String cluster, String node, List<Report.Resource> resources, List<Report.Event> events,
+                     Map<String, String> labels, Boolean fleetActions) throws IOException, InterruptedException {
         long seq = seqs.computeIfAbsent(cluster + "/" + node, k -> new AtomicLong()).incrementAndGet();
-        Report report = new Report(cluster, node, "test", started, seq, Instant.now(), resources, events, 0);
+        Report report = new Report(cluster, node, "test", started, seq, Instant.now(), resources, events, 0, null,
+                labels, fleetActions, fleetActions == null ? null : "direct");
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/v1/fleet/reports"))
                 .timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Bearer " + token)
