@@ -32,7 +32,7 @@ public class FleetPolling {
     private final Instance<ReportSink> sink;
     private final LinkConfig link;
     private final Instance<OrderBook> book;
-    private AgentPoller poller;
+    private volatile AgentPoller poller;
     private volatile PolledDelivery delivery;
 
     public FleetPolling(FleetConfig config, LinkConfig link, Instance<ReportSink> sink, Instance<OrderBook> book) {
@@ -70,6 +70,23 @@ public class FleetPolling {
         delivery = new PolledDelivery(withActions, p::reportsAs, book.get(), link.requestTimeout(), Clock.systemUTC());
         delivery.start();
         LOG.infof("handing fleet actions to polled agents %s", withActions.stream().map(PolledDelivery.Target::name).toList());
+    }
+
+    /**
+     * True when this fleet view polls the node (an agent under hulftark.fleet.poll reported as it); such a node gets
+     * actions only when {@link #takesActions} says so. Known from the agent's first polled report on.
+     */
+    public boolean polls(OrderBook.NodeKey node) {
+        AgentPoller p = poller;
+        return p != null && config.poll().keySet().stream().anyMatch(name -> p.reportsAs(name).filter(node::equals).isPresent());
+    }
+
+    /** True when the node is polled and its agent has an action token here (hulftark.fleet.poll."NAME".action-token). */
+    public boolean takesActions(OrderBook.NodeKey node) {
+        AgentPoller p = poller;
+        return p != null && delivery != null && config.poll().entrySet().stream()
+                .anyMatch(e -> e.getValue().actionToken().isPresent()
+                        && p.reportsAs(e.getKey()).filter(node::equals).isPresent());
     }
 
     void placed(@Observes OrderPlaced event) {
