@@ -118,7 +118,29 @@ public class ActionService implements FleetActions {
 
     @Override
     public FleetAction start(String cluster, ActionSpec spec, String requestedBy, String batch) {
-        return runner().start(cluster, spec, requestedBy, batch);
+        refuseWhileDown("start of an action on " + cluster);
+        return guarded(() -> runner().start(cluster, spec, requestedBy, batch));
+    }
+
+    /**
+     * While the store cannot write (a full disk, a lost server), a write is refused at once with the store's 503,
+     * as the fleet store's own writes are; the store's probe takes writes again when it can.
+     */
+    private void refuseWhileDown(String what) {
+        fleet.availability().flatMap(a -> a.problem().map(p -> new FleetStoreException("fleet store: " + what
+                + " refused: " + p, null, a.down().map(d -> d.fault()).orElse(null)))).ifPresent(e -> {
+                    throw e;
+                });
+    }
+
+    /** A fault of the database met here marks the store unavailable for everyone (readiness, the probe). */
+    private <T> T guarded(java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (FleetStoreException e) {
+            e.fault().ifPresent(f -> fleet.availability().ifPresent(a -> a.failed(f)));
+            throw e;
+        }
     }
 
     @Override
@@ -138,7 +160,10 @@ public class ActionService implements FleetActions {
 
     /** A report kept by the fleet view (pushed or polled): the outcomes of our steps in it move them on. */
     public void onReport(Report report) {
-        runner().onReport(report);
+        guarded(() -> {
+            runner().onReport(report);
+            return null;
+        });
     }
 
     /** Ended actions requested before {@code before}. @return how many were deleted */
