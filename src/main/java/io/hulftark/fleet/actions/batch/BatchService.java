@@ -61,6 +61,8 @@ public class BatchService {
     private volatile BatchStore store;
     private volatile BatchRunner runner;
     private ScheduledExecutorService background;
+    /** The last failure of each background task: a failed round is logged once per different reason. */
+    private final Map<String, String> lastFailure = new java.util.concurrent.ConcurrentHashMap<>();
 
     public BatchService(FleetService fleet, Instance<BatchStore> stores, Instance<FleetActions> actions) {
         this.fleet = fleet;
@@ -107,9 +109,6 @@ public class BatchService {
             quietly("releasing batches", runner::release);
         }
     }
-
-    /** A failed round is said once per different reason and never ends the schedule. */
-    private final Map<String, String> lastFailure = new java.util.concurrent.ConcurrentHashMap<>();
 
     private void quietly(String what, Runnable task) {
         try {
@@ -217,20 +216,20 @@ public class BatchService {
 
     /** RUNNING → PAUSED: no new starts; what runs goes on. */
     public Batch pause(String id, String by) {
-        return transition(id, Set.of(Batch.RUNNING), Batch.PAUSED, "paused", null);
+        return transition(id, Set.of(Batch.RUNNING), Batch.PAUSED, "paused", null, by);
     }
 
     public Batch resume(String id, String by) {
-        return transition(id, Set.of(Batch.PAUSED), Batch.RUNNING, "resumed", null);
+        return transition(id, Set.of(Batch.PAUSED), Batch.RUNNING, "resumed", null, by);
     }
 
     /** RUNNING or PAUSED → CANCELLED: the clusters not started are cancelled; running actions finish. */
     public Batch cancel(String id, String by) {
         return transition(id, Set.of(Batch.RUNNING, Batch.PAUSED), Batch.CANCELLED, "cancelled",
-                "not started: the batch was cancelled by " + by);
+                "not started: the batch was cancelled by " + by, by);
     }
 
-    private Batch transition(String id, Set<String> from, String to, String verb, String detail) {
+    private Batch transition(String id, Set<String> from, String to, String verb, String detail, String by) {
         Optional<String> was = write(() -> store().transition(id, from, to, detail, clock.instant()));
         if (was.isEmpty()) {
             throw ProblemException.notFound("no batch " + id);
@@ -240,7 +239,7 @@ public class BatchService {
             throw new ProblemException(409, "batch-state", "Conflict", "batch " + id + " is " + was.get()
                     + ": it cannot be " + verb);
         }
-        LOG.infof("batch %s %s", id, verb);
+        LOG.infof("batch %s %s by %s", id, verb, by);
         return now;
     }
 
