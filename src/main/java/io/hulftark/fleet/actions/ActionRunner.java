@@ -53,6 +53,7 @@ public final class ActionRunner implements FleetActions {
     private final Bounds bounds;
     private final Clock clock;
     private final Consumer<OrderPlaced> placed;
+    private final Function<OrderBook.NodeKey, Optional<String>> cannotDeliver;
 
     /**
      * @param clusters a cluster's detail now (nodes with their resources, fleetActions and actionsVia)
@@ -60,11 +61,21 @@ public final class ActionRunner implements FleetActions {
      */
     public ActionRunner(JdbcActionStore store, Function<String, Optional<ClusterDetail>> clusters, Bounds bounds,
                         Clock clock, Consumer<OrderPlaced> placed) {
+        this(store, clusters, bounds, clock, placed, node -> Optional.empty());
+    }
+
+    /**
+     * @param cannotDeliver why orders cannot reach a node's agent (a polled agent without an action token), or empty
+     */
+    public ActionRunner(JdbcActionStore store, Function<String, Optional<ClusterDetail>> clusters, Bounds bounds,
+                        Clock clock, Consumer<OrderPlaced> placed,
+                        Function<OrderBook.NodeKey, Optional<String>> cannotDeliver) {
         this.store = store;
         this.clusters = clusters;
         this.bounds = bounds;
         this.clock = clock;
         this.placed = placed;
+        this.cannotDeliver = cannotDeliver;
     }
 
     public OrderBook orders() {
@@ -145,6 +156,10 @@ public final class ActionRunner implements FleetActions {
             if (!nodes.get(node).fleetActions()) {
                 throw new ActionRefused(409, "actions-not-allowed", node + "'s agent does not run actions of the "
                         + "fleet view (hulftark.agent.fleet-actions.enabled is not true there)");
+            }
+            Optional<String> why = cannotDeliver.apply(new OrderBook.NodeKey(cluster, node));
+            if (why.isPresent()) {
+                throw new ActionRefused(409, "actions-not-allowed", why.get());
             }
         }
         // The first step is offered at once; each later one when the one before it succeeded.

@@ -2,9 +2,9 @@ package io.hulftark.fleet.actions;
 
 import io.hulftark.app.ServerRole;
 import io.hulftark.fleet.FleetService;
+import io.hulftark.fleet.poll.FleetPolling;
 import io.hulftark.fleet.store.FleetStoreException;
 import io.hulftark.fleet.store.JdbcActionStore;
-import io.hulftark.fleet.view.ClusterDetail;
 import io.hulftark.wire.Report;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 
 /**
  * The fleet view's actions as a bean: the {@link ActionRunner} on the fleet store's database, its 1 s tick
@@ -42,12 +41,14 @@ public class ActionService implements FleetActions {
     private final ActionsConfig config;
     private final Event<OrderPlaced> placed;
     private volatile ActionRunner runner;
-    private volatile UnaryOperator<Optional<ClusterDetail>> view = UnaryOperator.identity();
     private ScheduledExecutorService tick;
 
+    private final Instance<FleetPolling> polling;
+
     public ActionService(Instance<JdbcActionStore> stores, FleetService fleet, ActionsConfig config,
-                         Event<OrderPlaced> placed) {
+                         Event<OrderPlaced> placed, Instance<FleetPolling> polling) {
         this.stores = stores;
+        this.polling = polling;
         this.fleet = fleet;
         this.config = config;
         this.placed = placed;
@@ -100,10 +101,9 @@ public class ActionService implements FleetActions {
         if (r == null) {
             synchronized (this) {
                 if (runner == null) {
-                    runner = new ActionRunner(stores.get(),
-                            name -> view.apply(fleet.store().cluster(name, 0, fleet.now())),
+                    runner = new ActionRunner(stores.get(), name -> fleet.store().cluster(name, 0, fleet.now()),
                             new ActionRunner.Bounds(config.deliveryTimeout(), config.runTimeout(),
-                                    config.settleTimeout()), Clock.systemUTC(), placed::fire);
+                                    config.settleTimeout()), Clock.systemUTC(), placed::fire, this::cannotDeliver);
                 }
                 r = runner;
             }
@@ -111,9 +111,16 @@ public class ActionService implements FleetActions {
         return r;
     }
 
-    /** Tests: what the checks see of a cluster, e.g. flags from reports that the store does not keep yet. */
-    void view(UnaryOperator<Optional<ClusterDetail>> view) {
-        this.view = view;
+    /** A node this fleet view polls gets orders only through its REST API, with an operator token of it. */
+    private Optional<String> cannotDeliver(OrderBook.NodeKey node) {
+        if (!polling.isResolvable()) {
+            return Optional.empty();
+        }
+        FleetPolling p = polling.get();
+        return p.polls(node) && !p.takesActions(node)
+                ? Optional.of(node.node() + " is polled by the fleet view, which has no operator token of its agent "
+                + "to hand it actions (hulftark.fleet.poll.\"NAME\".action-token)")
+                : Optional.empty();
     }
 
     @Override

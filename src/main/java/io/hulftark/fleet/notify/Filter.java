@@ -18,10 +18,17 @@ public record Filter(Set<ClusterState> states, List<String> clusters, Map<String
         return states.contains(state);
     }
 
-    /** Whether the cluster is one of the receiver's: its name matches a glob and it has every label asked for. */
+    /**
+     * Whether the cluster is one of the receiver's: its name matches a glob and it has every label asked for, on one
+     * of its nodes (a cluster's value of a key its nodes disagree on is each node's value, joined by ",").
+     */
     public boolean covers(String cluster, Map<String, String> clusterLabels) {
         boolean named = clusters.stream().anyMatch(g -> glob(g).matcher(cluster).matches());
-        return named && labels.entrySet().stream().allMatch(e -> e.getValue().equals(clusterLabels.get(e.getKey())));
+        return named && labels.entrySet().stream().allMatch(e -> {
+            String value = clusterLabels.get(e.getKey());
+            return value != null && (value.equals(e.getValue())
+                    || List.of(value.split(",", -1)).contains(e.getValue()));
+        });
     }
 
     /** A glob of * (any run) and ? (one character); everything else is literal, so no name reaches a regex. */

@@ -49,7 +49,7 @@ public interface NotifyConfig {
         @WithDefault("*")
         List<String> clusters();
 
-        /** Agents' labels a cluster must have (issue 12); until clusters carry labels, a label filter matches none. */
+        /** Agents' labels a cluster must have (hulftark.agent.labels), each on one of its nodes or another. */
         Map<String, String> labels();
 
         /** How often a problem that lasts is told again; 0 tells it once. */

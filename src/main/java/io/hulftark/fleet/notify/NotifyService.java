@@ -79,12 +79,6 @@ public class NotifyService {
                 && ConfigProvider.getConfig().getOptionalValue("quarkus.mailer.from", String.class).isEmpty()) {
             throw new IllegalArgumentException("a mail receiver is configured but quarkus.mailer.from is not set");
         }
-        config.receivers().forEach((name, r) -> {
-            if (!r.labels().isEmpty()) {
-                LOG.warnf("notify: receiver %s filters on labels, which clusters carry once agents report them: "
-                        + "until then it is sent nothing", name);
-            }
-        });
         AgroalDataSource ds = (fleet.store() == FleetConfig.Store.EMBEDDED ? embedded : postgresql).getActive();
         outbox = new JdbcOutbox(ds);
         instance = host() + "/" + UUID.randomUUID();

@@ -37,9 +37,9 @@ public final class Rules {
         return row.acknowledged() || row.inMaintenance();
     }
 
-    /** The cluster's agents' labels; none until clusters carry them (issue 12). */
+    /** The cluster's agents' labels (a key whose value differs between nodes holds each value, joined by ","). */
     public static Map<String, String> labels(ClusterRow row) {
-        return Map.of();
+        return row.labels();
     }
 
     public static Outcome onChange(String receiver, Filter filter, Duration repeat, Change change,

@@ -47,12 +47,14 @@ abstract class ActionsContract {
     protected JdbcFleetStore fleet;
     protected ActionRunner runner;
     protected final List<OrderPlaced> placed = new CopyOnWriteArrayList<>();
-    private final ReportedFlags flags = new ReportedFlags();
     private final Map<String, Long> seqs = new HashMap<>();
     private final Map<String, Report> last = new HashMap<>();
 
     /** An empty, migrated database (the fleet store's and the actions' tables). */
     protected abstract DataSource open();
+
+    /** The database the runner of this test works on. */
+    private DataSource dataSource;
 
     /** The same database through a new pool, as a restarted fleet view would see it. */
     protected abstract DataSource reopen();
@@ -75,9 +77,10 @@ abstract class ActionsContract {
     }
 
     ActionRunner runnerOn(DataSource ds) {
+        dataSource = ds;
         fleet = new JdbcFleetStore(ds, dialect(), Duration.ofSeconds(35), Duration.ofMinutes(10), 2);
         JdbcFleetStore f = fleet;
-        return new ActionRunner(new JdbcActionStore(ds, clock), name -> flags.overlay(f.cluster(name, 0, clock.instant())),
+        return new ActionRunner(new JdbcActionStore(ds, clock), name -> f.cluster(name, 0, clock.instant()),
                 BOUNDS, clock, placed::add);
     }
 
@@ -96,7 +99,6 @@ abstract class ActionsContract {
         Report r = new Report(cluster, node, "test", T0.minusSeconds(3600), seq, now,
                 List.of(new Report.Resource("HULFT", "HULFT8", status, status == Status.RUNNING ? "active" : "standby",
                         now, null, now, List.of())), events, 0, "i-" + node, Map.of(), allowed, via);
-        flags.saw(r);
         Report safe = ReportValidator.neutralised(r); // as FleetService keeps it
         fleet.ingest(safe, now);
         runner.onReport(safe);
@@ -367,6 +369,24 @@ abstract class ActionsContract {
         });
         assertThatThrownBy(() -> start("switchover", "n2", false)).isInstanceOf(ActionRefused.class);
         assertThat(runner.orders().waiting()).isEmpty();
+    }
+
+    @Test
+    void aNodeTheOrdersCannotReachIsNotAsked() {
+        JdbcFleetStore f = fleet;
+        ActionRunner polled = new ActionRunner(new JdbcActionStore(dataSource, clock),
+                name -> f.cluster(name, 0, clock.instant()), BOUNDS, clock, placed::add,
+                node -> node.node().equals("n2") ? Optional.of("n2 is polled without an action token")
+                        : Optional.empty());
+        assertThatThrownBy(() -> polled.start("c", new ActionSpec("switchover", "n2", null, false, null), "alice", null))
+                .isInstanceOfSatisfying(ActionRefused.class, e -> {
+                    assertThat(e.status()).isEqualTo(409);
+                    assertThat(e.kind()).isEqualTo("actions-not-allowed");
+                    assertThat(e.getMessage()).isEqualTo("n2 is polled without an action token");
+                });
+        assertThat(polled.orders().waiting()).isEmpty();
+        assertThat(polled.start("c", new ActionSpec("quickCheck", "n1", null, false, null), "alice", null).state())
+                .as("a node it can reach is asked").isEqualTo("RUNNING");
     }
 
     @Test

@@ -14,7 +14,6 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,7 +43,6 @@ class FleetActionApiTest {
     @Inject
     ActionService actions;
 
-    private final ReportedFlags flags = new ReportedFlags();
     /** One agent process per node for the whole class: each report newer than the last, whichever test sends it. */
     private static final java.util.concurrent.atomic.AtomicLong SEQ = new java.util.concurrent.atomic.AtomicLong();
 
@@ -65,15 +62,9 @@ class FleetActionApiTest {
         if (tokens.authenticate(DELTA).isEmpty()) {
             tokens.add("agent-delta", Role.REPORTER, Optional.of(new ReporterScope("delta", Optional.empty())), DELTA);
         }
-        actions.view(flags::overlay);
         report("d1", Status.RUNNING, true);
         report("d2", Status.STOPPED, true);
         report("d3", Status.STOPPED, false);
-    }
-
-    @AfterEach
-    void plainView() {
-        actions.view(UnaryOperator.identity());
     }
 
     void report(String node, Status status, boolean allowed, ActionOutcome... outcomes) {
@@ -86,7 +77,6 @@ class FleetActionApiTest {
         Report r = new Report("delta", node, "test", STARTED, s, now,
                 List.of(new Report.Resource("HULFT", "HULFT8", status, status == Status.RUNNING ? "active" : "standby",
                         now, null, now, List.of())), events, 0, "i-" + node, Map.of(), allowed, "direct");
-        flags.saw(r);
         as(DELTA).contentType(ContentType.JSON).body(r).post(API + "/reports").then().statusCode(202);
     }
 

@@ -72,6 +72,15 @@ class RulesTest {
         assertThat(labelled.covers("x", Map.of())).isFalse();
         assertThat(labelled.covers("x", Map.of("site", "tokyo", "tier", "1"))).isTrue();
         assertThat(labelled.covers("x", Map.of("site", "osaka"))).isFalse();
+        assertThat(labelled.covers("x", Map.of("site", "osaka,tokyo"))).as("one node of the cluster is at tokyo").isTrue();
+        assertThat(labelled.covers("x", Map.of("site", "tokyo-2"))).isFalse();
+    }
+
+    @Test
+    void aClustersLabelsAreItsRows() {
+        ClusterRow row = new ClusterRow("x", DOWN, T, "why", 1, false, false, List.of("a"), List.of(), T, null, null,
+                false, false, null, Map.of("site", "tokyo"));
+        assertThat(Rules.labels(row)).containsEntry("site", "tokyo");
     }
 
     @Test
