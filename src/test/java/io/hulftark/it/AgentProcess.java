@@ -161,4 +161,23 @@ final class AgentProcess implements AutoCloseable {
             return s.getLocalPort();
         }
     }
+
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_FIXED =
+            new java.util.concurrent.atomic.AtomicInteger(20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000));
+
+    /**
+     * A free port below the system's ephemeral range (32768 on): one a process will listen on later, which no
+     * outgoing connection of the many a test makes can take in between, and which this JVM hands out once.
+     */
+    static int serverPort() throws IOException {
+        for (int tries = 0; tries < 2000; tries++) {
+            int port = 20_000 + Math.floorMod(NEXT_FIXED.getAndIncrement() - 20_000, 12_000);
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // in use: the next one
+            }
+        }
+        throw new IOException("no free port between 20000 and 32000");
+    }
 }

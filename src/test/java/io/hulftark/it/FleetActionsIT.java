@@ -76,7 +76,7 @@ class FleetActionsIT {
         Path home = dir.resolve(cluster).resolve(name);
         SimSpec.Builder spec = SimSpec.builder().resource(TAG, SimSpec.DEFAULT_SERVICE_NAME);
         for (String key : SimSpec.PORT_KEYS) {
-            spec.port(key, AgentProcess.freePort());
+            spec.port(key, AgentProcess.serverPort()); // below the ephemeral range: no client connection takes it
         }
         SimInstallation sim = SimInstallation.create(home.resolve("HULFT Family"), spec.build());
         Map<String, String> p = new LinkedHashMap<>(SimSettings.of(sim, home.resolve("agent-state")));
