@@ -909,12 +909,14 @@ function validLabel(text) {
 
 /** The labels as chips ("site=osaka"); in the table each one (of a single value) filters by itself. */
 function chips(labels, filtering) {
-  return Object.entries(labels || {}).map(([k, v]) => {
+  // A space between chips: read and copied as "env=prod site=osaka", not as one word.
+  return Object.entries(labels || {}).flatMap(([k, v], i) => {
     const text = `${k}=${v}`;
-    return filtering && validLabel(text)
+    const chip = filtering && validLabel(text)
       ? h('button', {type: 'button', class: 'chip', 'data-label': text, title: `only clusters with ${text}`,
         onclick: () => addLabelFilter(text)}, text)
       : h('span', {class: 'chip', 'data-label': text}, text);
+    return i === 0 ? [chip] : [' ', chip];
   });
 }
 
