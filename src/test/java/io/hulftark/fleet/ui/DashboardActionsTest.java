@@ -176,14 +176,18 @@ class DashboardActionsTest {
         signIn(DashboardProfile.OPERATOR);
         openCluster(c);
         String card = "#nodes .node[data-node='" + c + "-b'] ";
-        List<WebElement> buttons = browser.findAll(By.cssSelector(card + "button.act"));
-        assertEquals(List.of("restore", "remove", "recover", "quickCheck", "switchover"),
-                buttons.stream().map(b -> b.getAttribute("data-action")).toList());
-        assertTrue(buttons.stream().noneMatch(WebElement::isEnabled), "every control disabled");
-        assertEquals("this node's agent does not allow fleet actions (hulftark.agent.fleet-actions.enabled)",
-                browser.text(By.cssSelector(card + ".hint")));
-        assertEquals(browser.attribute(By.cssSelector(card + ".hint"), "id"),
-                buttons.get(0).getAttribute("aria-describedby"), "the reason is the buttons' description");
+        // Read in one go: a live update may redraw the cards at any moment.
+        @SuppressWarnings("unchecked")
+        List<String> buttons = (List<String>) browser.script("""
+                return [...document.querySelectorAll(arguments[0] + 'button.act')].map((b) => b.dataset.action + ' '
+                  + (b.disabled ? 'disabled' : 'enabled') + ' '
+                  + document.getElementById(b.getAttribute('aria-describedby')).textContent);
+                """, card);
+        String hint = "this node's agent does not allow fleet actions (hulftark.agent.fleet-actions.enabled)";
+        assertEquals(List.of("restore disabled " + hint, "remove disabled " + hint, "recover disabled " + hint,
+                "quickCheck disabled " + hint, "switchover disabled " + hint), buttons, "every control disabled, "
+                + "described by the reason");
+        assertEquals(hint, browser.text(By.cssSelector(card + ".hint")));
         // The serving node gets no switchover to itself.
         assertEquals(0, browser.findAll(By.cssSelector("#nodes .node[data-node='" + c + "-a'] button[data-action='switchover']")).size());
     }
@@ -244,11 +248,18 @@ class DashboardActionsTest {
      * as the button would open it, so that its texts and keyboard are tested all the same.
      */
     private void open(By button, boolean allowed, String cluster, String action, String node) {
+        // Found again on each try: a live update may redraw the node cards at any moment.
         if (allowed) {
-            assertTrue(browser.find(button).isEnabled());
-            browser.find(button).sendKeys(Keys.ENTER);
+            browser.await("the button enabled, pressed", d -> {
+                WebElement b = d.findElement(button);
+                if (!b.isEnabled()) {
+                    return false;
+                }
+                b.sendKeys(Keys.ENTER);
+                return true;
+            });
         } else {
-            assertFalse(browser.find(button).isEnabled(), "enabled although the agent does not say it allows");
+            assertEquals("true", browser.attribute(button, "disabled"), "enabled although the agent does not say it allows");
             // A disabled button takes no focus: the link back to the table stands in for it.
             browser.script("document.getElementById('back').focus();"
                     + "openActionDialog(arguments[0], arguments[1], arguments[2], null);", cluster, action, node);
