@@ -4,6 +4,7 @@ import io.hulftark.http.ProblemException;
 import io.hulftark.http.security.Caller;
 import io.hulftark.http.security.Role;
 import io.hulftark.app.ServerRole;
+import io.hulftark.fleet.actions.ActionService;
 import io.hulftark.wire.Report;
 import io.hulftark.fleet.report.ReportSink;
 import io.hulftark.wire.ReportValidator;
@@ -50,6 +51,8 @@ public class FleetService implements ReportSink {
     static final Duration PROBE_EVERY = Duration.ofSeconds(1);
 
     private final Instance<FleetStore> stores;
+    /** Lazy: the actions need the started store, and this service needs them only after a report is kept. */
+    private final Instance<ActionService> actions;
     private final FleetConfig config;
     private final MeterRegistry registry;
     private final Clock clock = Clock.systemUTC();
@@ -58,8 +61,10 @@ public class FleetService implements ReportSink {
     private ScheduledExecutorService background;
     private Timer ingestTimer;
 
-    public FleetService(Instance<FleetStore> stores, FleetConfig config, MeterRegistry registry) {
+    public FleetService(Instance<FleetStore> stores, Instance<ActionService> actions, FleetConfig config,
+                        MeterRegistry registry) {
         this.stores = stores;
+        this.actions = actions;
         this.config = config;
         this.registry = registry;
     }
@@ -88,6 +93,7 @@ public class FleetService implements ReportSink {
         every(REEVALUATE_EVERY, "re-derive", () -> store.reevaluateDue(clock.instant()));
         every(PRUNE_EVERY, "prune", () -> {
             long n = store.prune(clock.instant().minus(config.retention()));
+            n += actions.get().prune(clock.instant().minus(config.retention())); // the audit: never a running one
             if (n > 0) {
                 LOG.infof("pruned %d history rows older than %s", n, config.retention());
             }
@@ -168,6 +174,8 @@ public class FleetService implements ReportSink {
         Instant now = clock.instant();
         Report safe = ReportValidator.clockBounded(ReportValidator.neutralised(report), now, config.maxClockAhead());
         IngestResult result = store().ingest(safe, now);
+        // After the commit: an outcome that cannot be recorded fails the request, the agent sends it again.
+        actions.get().onReport(safe);
         Counter.builder("hulftark.fleet.reports").tag("outcome", result.outcome().name().toLowerCase(Locale.ROOT))
                 .description("Reports taken, by outcome").register(registry).increment();
         ingestTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);

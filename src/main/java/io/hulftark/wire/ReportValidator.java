@@ -137,9 +137,16 @@ public final class ReportValidator {
                 .map(p -> p == null ? null : new Report.Port(p.key(), p.port(), p.ok(), p.latencyMicros(),
                         WireText.neutralise(p.detail(), MAX_TEXT))).toList())).toList();
         List<Report.Event> events = r.events().stream().map(e -> e == null ? null
-                : new Report.Event(e.seq(), e.at(), e.tag(), e.type(), text(e.text()))).toList();
+                : new Report.Event(e.seq(), e.at(), e.tag(), e.type(), text(e.text()), outcome(e.action()))).toList();
         return new Report(r.cluster(), r.node(), WireText.neutralise(r.agentVersion(), MAX_SHORT), r.agentStartedAt(),
-                r.seq(), r.sentAt(), resources, events, r.dropped(), r.instance());
+                r.seq(), r.sentAt(), resources, events, r.dropped(), r.instance(), r.labels(), r.fleetActions(),
+                r.actionsVia());
+    }
+
+    /** An action's outcome with its messages made safe like every free text; the fleet view matches it by id. */
+    private static ActionOutcome outcome(ActionOutcome o) {
+        return o == null ? null : new ActionOutcome(o.id(), o.action(), o.state(), o.exitCode(), o.durationMillis(),
+                o.messages().stream().map(m -> WireText.neutralise(m, MAX_TEXT)).toList(), o.mode(), o.requestedBy());
     }
 
     /** An event's text is required by the store and the dashboard: a missing one says so rather than fail. */
@@ -163,10 +170,12 @@ public final class ReportValidator {
                 bound(res.since(), limit, receivedAt), res.reason(), bound(res.checkedAt(), limit, receivedAt),
                 res.ports())).toList();
         List<Report.Event> events = r.events().stream().map(e -> e == null ? null
-                : new Report.Event(e.seq(), bound(e.at(), limit, receivedAt), e.tag(), e.type(), e.text())).toList();
+                : new Report.Event(e.seq(), bound(e.at(), limit, receivedAt), e.tag(), e.type(), e.text(),
+                e.action())).toList();
         return new Report(r.cluster(), r.node(), r.agentVersion(),
                 r.instance() == null ? r.agentStartedAt() : bound(r.agentStartedAt(), limit, receivedAt),
-                r.seq(), r.sentAt(), resources, events, r.dropped(), r.instance());
+                r.seq(), r.sentAt(), resources, events, r.dropped(), r.instance(), r.labels(), r.fleetActions(),
+                r.actionsVia());
     }
 
     /** True when any time of the report but sentAt is later than {@code limit}. */

@@ -74,6 +74,19 @@ public class FleetStoreProducer {
                 + serverOf(url) + ")", Clock.systemUTC()), store::lastEventId, dropConnections);
     }
 
+    /** Fleet actions on the same database as the fleet store (issue 12). */
+    @Produces
+    @Singleton
+    JdbcActionStore actionStore() {
+        boolean h2 = config.store() == FleetConfig.Store.EMBEDDED;
+        InjectableInstance<AgroalDataSource> instance = h2 ? embedded : postgresql;
+        if (instance.listActive().isEmpty()) {
+            throw new IllegalStateException("hulftark.fleet.store is " + (h2 ? "embedded" : "postgresql")
+                    + " but its datasource is not active (the agent has no fleet store)");
+        }
+        return new JdbcActionStore(instance.getActive(), Clock.systemUTC());
+    }
+
     /** The folder of H2's file from its URL: jdbc:h2:[retry:|file:]PATH[;OPTIONS]. */
     static Path h2Folder(String url) {
         String rest = url.startsWith("jdbc:h2:") ? url.substring("jdbc:h2:".length()) : url;
