@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * One action asked of the agent, as it goes: QUEUED (waiting for its turn and the resource's lock),
  * RUNNING (holding it), then SUCCEEDED or FAILED; INTERRUPTED when the agent stopped or was killed
- * before it ended (its end is when a restarted agent found it, with no exit code).
+ * before it ended (its end is when a restarted agent found it, with no exit code); REFUSED when an order of the
+ * fleet view was not taken (fleet actions not allowed, an unknown tag, a bad order): it never ran.
  *
  * @param requestedBy the caller's name from the token file (never the token)
  * @param mode        {@code direct} (the kit in this process) or {@code lifekeeper} (perform_action)
@@ -30,8 +31,9 @@ import java.util.List;
         @SchemaProperty(name = "mode", description = "direct (the kit in this process) or lifekeeper (perform_action)",
                 enumeration = {"direct", "lifekeeper"}),
         @SchemaProperty(name = "state", description = "QUEUED (waiting for the resource), RUNNING, then SUCCEEDED or "
-                + "FAILED; INTERRUPTED when the agent stopped during it",
-                enumeration = {"QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "INTERRUPTED"}),
+                + "FAILED; INTERRUPTED when the agent stopped during it; REFUSED when an order of the fleet view was "
+                + "not taken (it never ran; its message says why)",
+                enumeration = {"QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "INTERRUPTED", "REFUSED"}),
         @SchemaProperty(name = "requestedAt", description = "When it was asked for"),
         @SchemaProperty(name = "startedAt", description = "When it started; null while QUEUED", extensions = @Extension(name = RoleOpenApiFilter.NULLABLE, value = "true")),
         @SchemaProperty(name = "endedAt", description = "When it ended; null until then", extensions = @Extension(name = RoleOpenApiFilter.NULLABLE, value = "true")),
@@ -51,6 +53,7 @@ public record ActionRecord(String id, String tag, String action, String reason, 
     public static final String SUCCEEDED = "SUCCEEDED";
     public static final String FAILED = "FAILED";
     public static final String INTERRUPTED = "INTERRUPTED";
+    public static final String REFUSED = "REFUSED";
     public static final String WRITTEN = "WRITTEN";
     public static final String PENDING = "PENDING";
 
@@ -79,6 +82,13 @@ public record ActionRecord(String id, String tag, String action, String reason, 
         all.addAll(known);
         return new ActionRecord(id, tag, action, reason, requestedBy, mode, INTERRUPTED, requestedAt, startedAt, at,
                 null, startedAt == null ? null : millis(startedAt, at), List.copyOf(all), journal);
+    }
+
+    /** An order of the fleet view that was not taken, ended as soon as asked: it never ran, {@code why} says why. */
+    public static ActionRecord refused(String id, String tag, String action, String reason, String requestedBy,
+                                       String mode, Instant at, String why) {
+        return new ActionRecord(id, tag, action, reason, requestedBy, mode, REFUSED, at, null, at, null, null,
+                List.of(why));
     }
 
     public ActionRecord journaled(boolean written) {

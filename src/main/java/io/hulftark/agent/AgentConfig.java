@@ -43,6 +43,15 @@ public interface AgentConfig {
 
     Journal journal();
 
+    /** Fleet actions: whether this agent runs the actions the fleet view sends it. */
+    FleetActions fleetActions();
+
+    /**
+     * This node's labels for the fleet view, e.g. {@code site=osaka,env=prod}; checked at start by {@link Labels}
+     * (a bad value stops the agent with one line naming the key).
+     */
+    Optional<String> labels();
+
     enum ActionMode { LIFEKEEPER, DIRECT }
 
     /**
@@ -50,6 +59,15 @@ public interface AgentConfig {
      * agent whose clock is a day ahead and prove the fleet view keeps showing it. The agent warns when it is set.
      */
     Optional<Duration> testOnlyClockOffset();
+
+    interface FleetActions {
+        /**
+         * Off by default: an agent runs nothing the fleet view asks until its own configuration allows it, so a
+         * fleet view's operator token never reaches further than each site chose.
+         */
+        @WithDefault("false")
+        boolean enabled();
+    }
 
     interface Journal {
         /** Size of one journal file before it is rotated. */

@@ -127,6 +127,8 @@ public final class AgentCore implements AutoCloseable {
     private final Listener listener;
     private final int maxQueued;
     private volatile boolean closed;
+    // Orders of the fleet view: "is this id known?" and its first record happen as one step.
+    private final Object orders = new Object();
     private final ExecutorService checkPool = Executors.newCachedThreadPool(daemon("agent-check"));
     private final ExecutorService actionPool = Executors.newCachedThreadPool(daemon("agent-action"));
 
@@ -290,6 +292,52 @@ public final class AgentCore implements AutoCloseable {
      * or when the journal is full and could not keep the request even in memory.
      */
     public ActionRecord submit(String tag, Action action, String reason, String caller) {
+        return enqueue(UUID.randomUUID().toString(), tag, action, reason, caller, false);
+    }
+
+    /**
+     * An order of the fleet view, as {@link #submit(String, Action, String, String)} but with the order's {@code id}
+     * and run at most once: an id this agent already knows (in memory, or from its journal after a restart) answers
+     * with the record it has and runs nothing. The QUEUED record is on disk before the action can run: while the
+     * journal's disk cannot take it the order is refused (503) and nothing is recorded or run.
+     */
+    public ActionRecord submit(String id, String tag, Action action, String reason, String caller) {
+        synchronized (orders) {
+            Optional<ActionRecord> known = history.actionById(id);
+            if (known.isPresent()) {
+                return known.get();
+            }
+            return enqueue(id, tag, action, reason, caller, true);
+        }
+    }
+
+    /**
+     * An order of the fleet view that is not taken (fleet actions not allowed, an unknown tag, a bad order): kept
+     * as a REFUSED action with {@code why} as its message, so the fleet view learns it from the reports, and
+     * remembered by its id like any other (a known id answers with the record it has).
+     */
+    public ActionRecord refuse(String id, String tag, Action action, String reason, String caller, String why) {
+        synchronized (orders) {
+            Optional<ActionRecord> known = history.actionById(id);
+            if (known.isPresent()) {
+                return known.get();
+            }
+            Instant now = clock.instant();
+            Event e = history.action(ActionRecord.refused(id, tag, action.word(), reason, caller,
+                    executor.mode(action), now, why), now, true);
+            // Not actionEnded: the metrics count actions that ran, by tag, and an unknown tag must not become a meter.
+            listener.recorded(e);
+            return e.action();
+        }
+    }
+
+    /** The action of {@code id} as last recorded, if this agent knows it. */
+    public Optional<ActionRecord> known(String id) {
+        return history.actionById(id);
+    }
+
+    private ActionRecord enqueue(String id, String tag, Action action, String reason, String caller,
+                                 boolean durableOnly) {
         Slot s = slot(tag);
         synchronized (s) {
             if (closed) {
@@ -304,15 +352,17 @@ public final class AgentCore implements AutoCloseable {
         }
         // After the queue's bound: a refused burst never waits on the journal's lock (an fsync may hold it).
         History.JournalState journal = history.journalState();
-        if (!journal.writable() && journal.memoryFull()) {
+        if (!journal.writable() && (durableOnly || journal.memoryFull())) {
             synchronized (s) {
                 s.reserved--;
             }
             throw new Refused(503, "journal-full", 60, journal.reason() + "; " + journal.pending()
-                    + " records wait in memory: no more actions until the journal's disk has room");
+                    + (durableOnly ? " records wait in memory: no order of the fleet view is taken until the journal "
+                    + "can keep it (it must run at most once)"
+                    : " records wait in memory: no more actions until the journal's disk has room"));
         }
         Instant now = clock.instant();
-        ActionRecord queued = new ActionRecord(UUID.randomUUID().toString(), tag, action.word(), reason, caller,
+        ActionRecord queued = new ActionRecord(id, tag, action.word(), reason, caller,
                 executor.mode(action), ActionRecord.QUEUED, now, null, null, null, null, List.of());
         Event e;
         try {
@@ -324,6 +374,18 @@ public final class AgentCore implements AutoCloseable {
             throw ex;
         }
         listener.recorded(e);
+        if (durableOnly && ActionRecord.PENDING.equals(e.action().journal())) {
+            // The disk failed just now: a restart would not know this id, so it must not run; it ends here.
+            synchronized (s) {
+                s.reserved--;
+            }
+            Instant at = clock.instant();
+            Event ended = history.action(ActionRecord.refused(id, tag, action.word(), reason, caller,
+                    queued.mode(), at, "the journal could not keep this order on disk, so it did not run: "
+                            + history.journalState().reason()), at, true);
+            listener.recorded(ended);
+            return ended.action();
+        }
         synchronized (s) {
             s.reserved--;
             s.queue.addLast(new Queued(e.action(), action));

@@ -1,6 +1,8 @@
 package io.hulftark.agent;
 
 import io.hulftark.agent.journal.LineJournal;
+import io.hulftark.agent.orders.OrderChannel;
+import io.hulftark.agent.orders.OrderTaker;
 import io.hulftark.agent.push.AgentReports;
 import io.hulftark.agent.push.FleetPusher;
 import io.hulftark.app.KitConfig;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The agent's framework side: wires {@link AgentCore} from configuration and drives its checks. */
@@ -41,6 +44,9 @@ public class AgentService {
     private final String node;
     private final AgentReports reports;
     private final FleetPusher pusher;
+    private final Map<String, String> labels;
+    private final OrderTaker orders;
+    private final OrderChannel channel;
     private final Clock clock;
     private final Instant started;
     private volatile Instant lastRound = Instant.now();
@@ -51,6 +57,7 @@ public class AgentService {
                     + config.checkInterval());
         }
         this.config = config;
+        this.labels = Labels.parse(config.labels().orElse(null)); // a bad value stops the start: one line names the key
         this.clock = agentClock(config.testOnlyClockOffset().orElse(Duration.ZERO));
         this.started = clock.instant();
         this.context = KitContext.create(kitConfig, System.getenv(), new PrintWriter(System.err, true));
@@ -78,7 +85,8 @@ public class AgentService {
                     : config.journal().eventsInMemory();
             History history = new History(journal, kept);
             this.reports = kitConfig.cluster().filter(c -> !c.isBlank())
-                    .map(c -> new AgentReports(c, node, version(), started, this::resources, history, clock))
+                    .map(c -> new AgentReports(c, node, version(), started, this::resources, history, clock, labels,
+                            config.fleetActions().enabled(), mode()))
                     .orElse(null);
             this.pusher = pusher(fleet, reports, clock);
             this.core = new AgentCore(tags, checker, directory, executor, history, config.failuresBeforeFailed(),
@@ -91,9 +99,19 @@ public class AgentService {
                     + e.getMessage(), e);
         }
         metrics.watch(core);
+        this.orders = new OrderTaker(core, kitConfig.cluster().filter(c -> !c.isBlank()).orElse(null), node,
+                config.fleetActions().enabled());
         if (pusher != null) {
             metrics.watch(pusher);
             pusher.start(); // after the replay: the backlog starts with what the journal gave back
+        }
+        // Only an agent that pushes and allows fleet actions asks for orders: the fleet view refuses the others
+        // up front, by the flag in their reports.
+        this.channel = pusher != null && config.fleetActions().enabled()
+                ? new OrderChannel(new OrderChannel.Settings(fleet.url().get(), fleet.token().get(), node,
+                OrderChannel.WAIT), orders, pusher::changed, clock) : null;
+        if (channel != null) {
+            channel.start(); // after the replay: every order this agent already took is known by its id
         }
     }
 
@@ -158,6 +176,26 @@ public class AgentService {
         return Optional.ofNullable(reports);
     }
 
+    /** This node's labels (hulftark.agent.labels). */
+    public Map<String, String> labels() {
+        return labels;
+    }
+
+    /** Whether this agent runs the fleet view's orders (hulftark.agent.fleet-actions.enabled). */
+    public boolean fleetActions() {
+        return orders.enabled();
+    }
+
+    /** Where the fleet view's orders are taken, however they come. */
+    public OrderTaker orders() {
+        return orders;
+    }
+
+    /** The connection on which the fleet view's orders come, when it is held. */
+    public Optional<OrderChannel> orderChannel() {
+        return Optional.ofNullable(channel);
+    }
+
     /** The fleet push, when it runs. */
     public Optional<FleetPusher> pusher() {
         return Optional.ofNullable(pusher);
@@ -186,6 +224,9 @@ public class AgentService {
 
     @PreDestroy
     void stop() throws Exception {
+        if (channel != null) {
+            channel.close(); // first: no order is taken while the agent stops
+        }
         if (pusher != null) {
             pusher.close();
         }

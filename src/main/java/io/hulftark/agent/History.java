@@ -36,10 +36,24 @@ public final class History {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private static final Logger LOG = Logger.getLogger(History.class);
+    /** Who asked, for an order of the fleet view: {@code fleet:alice}. */
+    public static final String FLEET = "fleet:";
+    /** Orders of the fleet view remembered by id (each a few hundred bytes). */
+    static final int ORDERS_KEPT = 4096;
     private final LineJournal journal;
     private final int keep;
     private final Deque<Event> events = new ArrayDeque<>();
     private final Map<String, ActionRecord> actions;
+    /**
+     * The fleet view's orders by id, beyond the {@code keep} newest actions: what makes an order run at most once
+     * however late it is delivered again (the journal's replay fills it after a restart).
+     */
+    private final Map<String, ActionRecord> orders = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ActionRecord> eldest) {
+            return size() > ORDERS_KEPT;
+        }
+    };
     private final Deque<Pending> pending = new ArrayDeque<>();
     private final int maxPending;
     private long seq;
@@ -203,6 +217,9 @@ public final class History {
             if (a != null && actions.containsKey(a.id()) && actions.get(a.id()).state().equals(a.state())) {
                 actions.put(a.id(), a);
             }
+            if (a != null && orders.containsKey(a.id()) && orders.get(a.id()).state().equals(a.state())) {
+                orders.put(a.id(), a);
+            }
         }
         return true;
     }
@@ -233,11 +250,20 @@ public final class History {
         }
         if (e.action() != null) {
             actions.put(e.action().id(), e.action());
+            if (fromFleet(e.action())) {
+                orders.put(e.action().id(), e.action());
+            }
         }
     }
 
+    static boolean fromFleet(ActionRecord a) {
+        return a.requestedBy() != null && a.requestedBy().startsWith(FLEET);
+    }
+
+    /** The action's latest record: one of the newest {@code keep}, or an order of the fleet view. */
     public synchronized Optional<ActionRecord> actionById(String id) {
-        return Optional.ofNullable(actions.get(id));
+        ActionRecord a = actions.get(id);
+        return Optional.ofNullable(a != null ? a : orders.get(id));
     }
 
     /** The newest {@code limit} actions of a resource, newest first, each in its latest state. */
@@ -245,7 +271,7 @@ public final class History {
         List<ActionRecord> all = new ArrayList<>(actions.values());
         List<ActionRecord> out = new ArrayList<>();
         for (int i = all.size() - 1; i >= 0 && out.size() < limit; i--) {
-            if (all.get(i).tag().equals(tag)) {
+            if (tag.equals(all.get(i).tag())) {
                 out.add(all.get(i));
             }
         }

@@ -83,7 +83,8 @@ public class AgentResource {
         return new NodeView(agent.node(), agent.context().config().cluster().orElse(null), AgentService.version(),
                 agent.context().platform().name(),
                 agent.context().platform().why(), agent.mode(), agent.core().tags(), agent.started(),
-                agent.pusher().map(FleetPusher::state).orElse(null));
+                agent.pusher().map(FleetPusher::state).orElse(null), agent.labels(), agent.fleetActions(),
+                agent.orderChannel().map(io.hulftark.agent.orders.OrderChannel::state).orElse(null));
     }
 
     @GET

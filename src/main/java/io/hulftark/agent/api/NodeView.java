@@ -4,8 +4,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hulftark.agent.push.FleetPusher;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import io.hulftark.agent.orders.OrderChannel;
+
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * GET /api/v1/node: who this agent is.
@@ -27,5 +30,11 @@ public record NodeView(
         @Schema(description = "The tags of the resources it manages") List<String> tags,
         @Schema(description = "When this agent process started") Instant startedAt,
         @Schema(description = "The push to the fleet view; absent when it does not push")
-        @JsonInclude(JsonInclude.Include.NON_NULL) FleetPusher.State fleetPush) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) FleetPusher.State fleetPush,
+        @Schema(description = "This node's labels (hulftark.agent.labels): key to value") Map<String, String> labels,
+        @Schema(description = "Whether this agent runs the fleet view's orders (hulftark.agent.fleet-actions.enabled)")
+        boolean fleetActions,
+        @Schema(description = "The connection on which the fleet view's orders come; absent when it is not held (the "
+                + "agent does not push, or fleet actions are off)")
+        @JsonInclude(JsonInclude.Include.NON_NULL) OrderChannel.State fleetOrders) {
 }

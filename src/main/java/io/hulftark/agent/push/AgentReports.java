@@ -6,13 +6,16 @@ import io.hulftark.agent.Event;
 import io.hulftark.agent.History;
 import io.hulftark.agent.ResourceState;
 import io.hulftark.agent.ResourceView;
+import io.hulftark.wire.ActionOutcome;
 import io.hulftark.wire.Report;
 import io.hulftark.wire.WireText;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,12 +27,19 @@ import java.util.function.Supplier;
  * {@code instance} (random per agent process): a fleet view that both polls and is pushed to still orders them
  * right, and never by this agent's clock. Every free text goes out neutralised by the wire's rule
  * ({@link WireText}), so no text the agent took can make the fleet view refuse its reports.
+ * <p>A report also says what the fleet view may ask of this agent ({@code fleetActions}, {@code actionsVia}) and
+ * carries its labels; every action event carries the action's {@link ActionOutcome}, by which the fleet view
+ * follows the orders it sent (their id is the action's).
  */
 public final class AgentReports {
 
     /** Events in one report; more wait for the next one. */
     public static final int MAX_EVENTS = 500;
     private static final int MAX_TEXT = 500;
+    /** An outcome's messages: the last ones (the conclusion), each cut; GET /api/v1/actions/{id} has them all. */
+    static final int MAX_MESSAGES = 20;
+    private static final int MAX_MESSAGE = 300;
+    private static final int MAX_SHORT = 64;
 
     private final String cluster;
     private final String node;
@@ -40,9 +50,28 @@ public final class AgentReports {
     private final Clock clock;
     private final AtomicLong seq = new AtomicLong();
     private final String instance = UUID.randomUUID().toString();
+    private final Map<String, String> labels;
+    private final boolean fleetActions;
+    private final String actionsVia;
 
+    /** An agent without labels that takes no fleet actions and runs its actions directly. */
     public AgentReports(String cluster, String node, String agentVersion, Instant agentStartedAt,
                         Supplier<List<ResourceView>> resources, History history, Clock clock) {
+        this(cluster, node, agentVersion, agentStartedAt, resources, history, clock, Map.of(), false, "direct");
+    }
+
+    /**
+     * @param labels       this node's labels (hulftark.agent.labels, already checked)
+     * @param fleetActions whether this agent runs the fleet view's orders (hulftark.agent.fleet-actions.enabled)
+     * @param actionsVia   {@code lifekeeper} when restore, remove and recover go through perform_action, else
+     *                     {@code direct}
+     */
+    public AgentReports(String cluster, String node, String agentVersion, Instant agentStartedAt,
+                        Supplier<List<ResourceView>> resources, History history, Clock clock,
+                        Map<String, String> labels, boolean fleetActions, String actionsVia) {
+        this.labels = Map.copyOf(labels);
+        this.fleetActions = fleetActions;
+        this.actionsVia = Objects.requireNonNull(actionsVia, "actionsVia");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.node = Objects.requireNonNull(node, "node");
         this.agentVersion = agentVersion;
@@ -65,7 +94,8 @@ public final class AgentReports {
     public Report report(List<Event> events, long dropped) {
         return new Report(cluster, node, WireText.neutralise(agentVersion, 64), agentStartedAt, seq.incrementAndGet(),
                 clock.instant(), resources.get().stream().map(AgentReports::resource).toList(),
-                events.stream().map(AgentReports::event).toList(), dropped, instance);
+                events.stream().map(AgentReports::event).toList(), dropped, instance, labels, fleetActions,
+                actionsVia);
     }
 
     /**
@@ -92,7 +122,22 @@ public final class AgentReports {
     }
 
     static Report.Event event(Event e) {
-        return new Report.Event(e.seq(), e.at(), e.tag(), e.type(), text(e));
+        return new Report.Event(e.seq(), e.at(), e.tag(), e.type(), text(e), e.action() == null ? null
+                : outcome(e.action()));
+    }
+
+    /** The action as the fleet view follows it: every free text neutralised and cut, the messages bounded. */
+    public static ActionOutcome outcome(ActionRecord a) {
+        List<String> all = a.messages() == null ? List.of() : a.messages();
+        List<String> messages = new ArrayList<>();
+        int from = Math.max(0, all.size() - MAX_MESSAGES);
+        if (from > 0) {
+            from++; // room for the line that says so
+            messages.add("(" + from + " earlier messages left out: GET /api/v1/actions/" + a.id() + " on the agent)");
+        }
+        all.subList(from, all.size()).forEach(m -> messages.add(m == null ? "" : WireText.neutralise(m, MAX_MESSAGE)));
+        return new ActionOutcome(a.id(), a.action(), a.state(), a.exitCode(), a.durationMillis(), messages, a.mode(),
+                WireText.neutralise(a.requestedBy(), MAX_SHORT));
     }
 
     /** "RUNNING → FAILED: port 30000 does not answer", "restore by alice: SUCCEEDED (exit 0, 2.1 s)". */
@@ -108,7 +153,11 @@ public final class AgentReports {
                 s.append(" by ").append(a.requestedBy());
             }
             s.append(": ").append(a.state());
-            if (a.finished()) {
+            if (ActionRecord.REFUSED.equals(a.state())) {
+                if (!a.messages().isEmpty()) {
+                    s.append(": ").append(a.messages().get(0));
+                }
+            } else if (a.finished()) {
                 s.append(a.exitCode() == null ? " (no exit code" : " (exit " + a.exitCode());
                 if (a.durationMillis() != null) {
                     s.append(String.format(Locale.ROOT, ", %.1f s", a.durationMillis() / 1000.0));

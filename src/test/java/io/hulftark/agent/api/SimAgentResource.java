@@ -27,7 +27,9 @@ import java.util.stream.Stream;
  * <p>
  * Argument {@code mode}: {@code direct} (default) sets {@code hulftark.agent.action-mode=direct};
  * {@code lifekeeper} leaves the key out and gives the stand-in LKROOT a {@code bin/perform_action}
- * that appends its arguments to {@value #PERFORM_ACTION_LOG} under LKROOT.
+ * that appends its arguments to {@value #PERFORM_ACTION_LOG} under LKROOT. Argument {@code fleet-actions=true}:
+ * the agent takes the fleet view's orders, is node {@value #NODE} and has the labels {@value #LABELS}.
+ * The tokens file also holds a reporter token (of the fleet view's kind), which the agent must never let act.
  */
 public class SimAgentResource implements QuarkusTestResourceLifecycleManager {
 
@@ -39,14 +41,20 @@ public class SimAgentResource implements QuarkusTestResourceLifecycleManager {
     static final String OPERATOR = "olga";
     static final String OPERATOR_TOKEN = "hak_api-test-operator-token";
     static final String PERFORM_ACTION_LOG = "perform_action.args";
+    static final String REPORTER = "rita";
+    static final String REPORTER_TOKEN = "hak_api-test-reporter-token";
+    static final String NODE = "node-a";
+    static final String LABELS = "site=osaka,env=prod";
 
     private boolean lifeKeeper;
+    private boolean fleetActions;
     private Path dir;
     private SimInstallation sim;
 
     @Override
     public void init(Map<String, String> args) {
         lifeKeeper = "lifekeeper".equals(args.getOrDefault("mode", "direct"));
+        fleetActions = "true".equals(args.get("fleet-actions"));
     }
 
     @Override
@@ -65,7 +73,8 @@ public class SimAgentResource implements QuarkusTestResourceLifecycleManager {
             Path tokens = dir.resolve("tokens");
             Files.writeString(tokens, "# test tokens\n"
                     + VIEWER + " viewer " + sha256(VIEWER_TOKEN) + "\n"
-                    + OPERATOR + " operator " + sha256(OPERATOR_TOKEN) + "\n", StandardCharsets.UTF_8);
+                    + OPERATOR + " operator " + sha256(OPERATOR_TOKEN) + "\n"
+                + REPORTER + " reporter:" + CLUSTER + " " + sha256(REPORTER_TOKEN) + "\n", StandardCharsets.UTF_8);
 
             Map<String, String> config = new LinkedHashMap<>(SimSettings.of(sim, dir.resolve("state")));
             config.put("hulftark.probe", "tcp");
@@ -77,6 +86,11 @@ public class SimAgentResource implements QuarkusTestResourceLifecycleManager {
             }
             config.put("hulftark.security.tokens-file", tokens.toString());
             config.put("hulftark.cluster", CLUSTER);
+            if (fleetActions) {
+                config.put("hulftark.agent.fleet-actions.enabled", "true");
+                config.put("hulftark.agent.labels", LABELS);
+                config.put("hulftark.node", NODE);
+            }
             return config;
         } catch (IOException e) {
             stop();
