@@ -45,6 +45,8 @@ public class UploadRoutes {
 
     static final int ORDER = RoleRoutes.ORDER + 1;
     static final String STREAM = "/api/v1/fleet/stream";
+    /** The agents' held order requests: like the stream, they hold no worker while they wait. */
+    static final String ORDERS = "/api/v1/fleet/orders";
     /** How long a refused upload is still drained, so that the client reads the answer rather than a reset. */
     static final long DRAIN_MILLIS = 1000;
     private static final Logger LOG = Logger.getLogger(UploadRoutes.class);
@@ -75,7 +77,7 @@ public class UploadRoutes {
     void handle(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         String path = ctx.normalizedPath();
-        if (RoleRoutes.underApi(path) && !path.equals(STREAM)) { // a stream holds no worker while it lasts
+        if (RoleRoutes.underApi(path) && !path.equals(STREAM) && !path.equals(ORDERS)) { // no worker while they last
             inFlight.incrementAndGet();
             ctx.addEndHandler(done -> inFlight.decrementAndGet());
         }

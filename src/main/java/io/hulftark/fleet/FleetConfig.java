@@ -53,6 +53,12 @@ public interface FleetConfig {
 
         /** A viewer token of that agent. */
         String token();
+
+        /**
+         * An operator token of that agent, with which the fleet view hands it fleet actions (POST /api/v1/orders);
+         * absent: the fleet view refuses actions on its node.
+         */
+        Optional<String> actionToken();
     }
 
     enum Store { EMBEDDED, POSTGRESQL }

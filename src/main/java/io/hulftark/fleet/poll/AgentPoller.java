@@ -2,6 +2,7 @@ package io.hulftark.fleet.poll;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hulftark.fleet.actions.OrderBook;
 import io.hulftark.wire.Report;
 import io.hulftark.fleet.report.ReportSink;
 import io.hulftark.wire.ReportValidator;
@@ -65,6 +66,7 @@ public final class AgentPoller implements AutoCloseable {
         volatile long after;
         volatile String cause;
         volatile String identity;
+        volatile OrderBook.NodeKey node;
         volatile String process;
         /** Events of the current agent process set aside here: added to what its reports say they dropped. */
         volatile long setAside;
@@ -118,6 +120,11 @@ public final class AgentPoller implements AutoCloseable {
     /** When the sink last took a report from agent {@code name}, or null. */
     public Instant lastTaken(String name) {
         return Optional.ofNullable(agents.get(name)).map(a -> a.lastTaken).orElse(null);
+    }
+
+    /** The cluster and node agent {@code name} last reported as; empty before its first report was taken. */
+    public Optional<OrderBook.NodeKey> reportsAs(String name) {
+        return Optional.ofNullable(agents.get(name)).map(a -> a.node);
     }
 
     private void loop(Polled a) {
@@ -193,6 +200,7 @@ public final class AgentPoller implements AutoCloseable {
             return failed(a, "the report was not taken: " + oneLine(String.valueOf(e.getMessage())));
         }
         a.identity = identity;
+        a.node = new OrderBook.NodeKey(report.cluster(), report.node());
         a.lastTaken = Instant.now();
         recovered(a);
         a.process = process;

@@ -3,6 +3,7 @@ package io.hulftark.fleet.poll;
 import io.agroal.api.AgroalDataSource;
 import io.hulftark.agent.push.PushAgentResource;
 import io.hulftark.wire.ReportValidator;
+import io.hulftark.fleet.actions.OrderBook;
 import io.hulftark.fleet.store.JdbcFleetStore;
 import io.hulftark.fleet.store.TestDatabases;
 import io.hulftark.fleet.view.ClusterDetail;
@@ -172,6 +173,11 @@ class AgentPollerTest {
         assertThat(p.after("gone")).isZero();
         assertThat(p.after("wrong")).isZero();
         assertThat(p.after("good")).isPositive();
+        // Which node each target is (where its fleet actions go): known from its first report taken, not before.
+        assertThat(p.reportsAs("good")).contains(new OrderBook.NodeKey(CLUSTER, NODE));
+        assertThat(p.reportsAs("gone")).isEmpty();
+        assertThat(p.reportsAs("wrong")).isEmpty();
+        assertThat(p.reportsAs("not-configured")).isEmpty();
     }
 
     @Test
