@@ -1,13 +1,13 @@
 package io.hulftark.wire;
 
-import io.hulftark.wire.WireText;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Checks a report before anything of it is kept, by the wire's text rule ({@link WireText}) on both sides: the
@@ -25,6 +25,14 @@ public final class ReportValidator {
     public static final int MAX_TEXT = 1000;
     static final int MAX_SHORT = 64;
     static final int MAX_SERVICE = 256;
+    /** Labels of one agent (hulftark.agent.labels): every one is on each of its cluster's metrics series. */
+    public static final int MAX_LABELS = 32;
+    /** Code points of a label's value. */
+    public static final int MAX_LABEL_VALUE = 128;
+    /** A label's key: also a Prometheus label name after "label_", and never holds the "=" of key=value. */
+    public static final Pattern LABEL_KEY = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+    /** How an agent runs actions, when it says. */
+    public static final Set<String> ACTIONS_VIA = Set.of("lifekeeper", "direct");
     private static final Set<String> EVENT_TYPES = Set.of("transition", "action");
     private static final Instant EARLIEST = Instant.EPOCH;
     private static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
@@ -60,10 +68,40 @@ public final class ReportValidator {
         p = p != null ? p : instant("agentStartedAt", r.agentStartedAt());
         p = p != null ? p : instant("sentAt", r.sentAt());
         p = p != null ? p : resources(r.resources());
+        p = p != null ? p : labels(r.labels());
+        p = p != null ? p : r.actionsVia() == null || ACTIONS_VIA.contains(r.actionsVia()) ? null
+                : "actionsVia must be lifekeeper or direct (or absent)";
         if (p != null) {
             return Optional.of(new Fault(p, null));
         }
         return events(r.events());
+    }
+
+    /** Why these are not labels (at most 32, keys [a-z][a-z0-9_]{0,62}, values names of at most 128), or null. */
+    public static String labels(Map<String, String> labels) {
+        if (labels.size() > MAX_LABELS) {
+            return "too many labels: " + labels.size() + " (at most " + MAX_LABELS + ")";
+        }
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            String p = labelProblem("labels", e.getKey(), e.getValue());
+            if (p != null) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why {@code key=value} is not a label, or null when it is one: the rule of reports and of label filters. A bad
+     * key is not echoed (it may be what the rule keeps out of logs); a good one names its value's field.
+     *
+     * @param field what to call it in the problem: "labels" in a report, "label" in a filter
+     */
+    public static String labelProblem(String field, String key, String value) {
+        if (key == null || !LABEL_KEY.matcher(key).matches()) {
+            return field + " has a key that is not a label key (a-z, then a-z 0-9 _; 1 to 63 characters)";
+        }
+        return WireText.nameProblem(field + "." + key, value, MAX_LABEL_VALUE, true);
     }
 
     private static String resources(List<Report.Resource> resources) {

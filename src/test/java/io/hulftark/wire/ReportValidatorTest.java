@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,7 +81,55 @@ class ReportValidatorTest {
                 Arguments.of("too many events", new Report("c", "n", null, T, 1, T, null,
                         Collections.nCopies(1001, g.events().get(0)), 0), "too many events"),
                 Arguments.of("unknown event type", new Report("c", "n", null, T, 1, T, null,
-                        List.of(new Report.Event(1, T, "HULFT", "gossip", "x")), 0), "type must be transition or action"));
+                        List.of(new Report.Event(1, T, "HULFT", "gossip", "x")), 0), "type must be transition or action"),
+                Arguments.of("33 labels", labelled(IntStream.range(0, 33).boxed()
+                        .collect(java.util.stream.Collectors.toMap(i -> "k" + i, i -> "v")), null),
+                        "too many labels: 33 (at most 32)"),
+                Arguments.of("a label key with a capital", labelled(Map.of("Site", "osaka"), null),
+                        "labels has a key that is not a label key"),
+                Arguments.of("a label key with a dash", labelled(Map.of("data-center", "x"), null),
+                        "labels has a key that is not a label key"),
+                Arguments.of("a label key of 64", labelled(Map.of("k" + "x".repeat(63), "x"), null),
+                        "labels has a key that is not a label key"),
+                Arguments.of("an empty label value", labelled(Map.of("site", ""), null), "labels.site is missing"),
+                Arguments.of("a line break in a label value", labelled(Map.of("site", "osa\nka"), null),
+                        "labels.site holds a control character U+000A"),
+                Arguments.of("a label value of 129", labelled(Map.of("site", "o".repeat(129)), null),
+                        "labels.site is too long: at most 128"),
+                Arguments.of("actionsVia of another kind", labelled(Map.of(), "ssh"),
+                        "actionsVia must be lifekeeper or direct"));
+    }
+
+    static Report labelled(Map<String, String> labels, String actionsVia) {
+        Report g = good();
+        return new Report(g.cluster(), g.node(), g.agentVersion(), g.agentStartedAt(), g.seq(), g.sentAt(),
+                g.resources(), g.events(), g.dropped(), g.instance(), labels, true, actionsVia);
+    }
+
+    @Test
+    void labelsAndFleetActionFlagsWithinTheRulesPassAndOutliveNeutralisingAndClockBounding() {
+        Map<String, String> labels = new java.util.HashMap<>();
+        IntStream.range(0, 31).forEach(i -> labels.put("k" + i, "v" + i));
+        labels.put("k" + "x".repeat(62), "大阪 " + "o".repeat(125)); // a 63-character key, a 128-character value
+        Report r = labelled(labels, "lifekeeper");
+        assertThat(ReportValidator.problem(r)).isEmpty();
+        assertThat(ReportValidator.problem(labelled(Map.of("site", "osaka"), "direct"))).isEmpty();
+        assertThat(ReportValidator.problem(labelled(Map.of(), null))).isEmpty();
+
+        Report withAction = new Report(r.cluster(), r.node(), "1.0\u0007", r.agentStartedAt(), r.seq(), r.sentAt(),
+                r.resources(), List.of(new Report.Event(8, T.plus(java.time.Duration.ofDays(1)), "HULFT", "action",
+                "restore by fleet:alice: SUCCEEDED", new ActionOutcome("a-1", "restore", "SUCCEEDED", 0, 2100L,
+                List.of("started\u001b[31m"), "direct", "fleet:alice"))), 0, "i-1", r.labels(), true, "lifekeeper");
+        for (Report kept : List.of(ReportValidator.neutralised(withAction),
+                ReportValidator.clockBounded(withAction, T, java.time.Duration.ofMinutes(5)))) {
+            assertThat(kept.labels()).isEqualTo(r.labels());
+            assertThat(kept.fleetActions()).isTrue();
+            assertThat(kept.actionsVia()).isEqualTo("lifekeeper");
+            assertThat(kept.events().get(0).action()).isNotNull();
+            assertThat(kept.events().get(0).action().id()).isEqualTo("a-1");
+        }
+        assertThat(ReportValidator.neutralised(withAction).events().get(0).action().messages())
+                .containsExactly("started\uFFFD[31m");
     }
 
     @ParameterizedTest(name = "{0}")

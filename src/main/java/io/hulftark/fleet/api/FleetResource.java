@@ -6,6 +6,7 @@ import io.hulftark.http.security.OperatorOnly;
 import io.hulftark.http.security.ReporterOnly;
 import io.hulftark.fleet.FleetService;
 import io.hulftark.wire.Report;
+import io.hulftark.wire.ReportValidator;
 import io.hulftark.fleet.state.ClusterState;
 import io.hulftark.fleet.state.Maintenance;
 import io.hulftark.fleet.store.AcknowledgementRefusedException;
@@ -49,6 +50,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -109,9 +111,15 @@ public class FleetResource {
                                         + "those a maintenance window covers now, whatever their state; absent: every "
                                         + "state", schema = @Schema(implementation = ClusterState.class))
                                 @QueryParam("state") String state,
-                                @Parameter(description = "Only clusters whose name, or one of whose nodes' names, holds "
-                                        + "this (case-insensitive)", schema = @Schema(type = SchemaType.STRING, maxLength = 64))
+                                @Parameter(description = "Only clusters whose name, one of whose nodes' names, or one "
+                                        + "of whose label values holds this (case-insensitive)",
+                                        schema = @Schema(type = SchemaType.STRING, maxLength = 64))
                                 @QueryParam("q") String q,
+                                @Parameter(description = "Only clusters with a node carrying this label, as key=value "
+                                        + "(e.g. site=osaka; exact, case-sensitive); repeat for more, each must hold "
+                                        + "(by the same node or another)", schema = @Schema(type = SchemaType.ARRAY,
+                                        maxItems = 32, implementation = String.class))
+                                @QueryParam("label") List<String> labelParams,
                                 @Parameter(description = "The order (case-insensitive): PROBLEM (problem clusters first, "
                                         + "longest-standing first), NAME, or SINCE (latest change first)",
                                         schema = @Schema(implementation = ClusterQuery.Sort.class, defaultValue = "PROBLEM"))
@@ -131,7 +139,35 @@ public class FleetResource {
         Optional<ClusterState> st = state == null || state.isBlank() ? Optional.empty()
                 : Optional.of(parse(ClusterState.class, "state", state));
         return fleet.store().clusters(new ClusterQuery(st, Optional.ofNullable(q).filter(x -> !x.isBlank()).map(String::strip),
-                s, page, size), fleet.now());
+                s, page, size, labels(labelParams)), fleet.now());
+    }
+
+    /** The label filters, key to value: each "key=value" by the rule of the agents' labels, each key once. */
+    static Map<String, String> labels(List<String> params) {
+        if (params == null || params.isEmpty()) {
+            return Map.of();
+        }
+        if (params.size() > ReportValidator.MAX_LABELS) {
+            throw ProblemException.badRequest("too many label filters: " + params.size() + " (at most "
+                    + ReportValidator.MAX_LABELS + ")");
+        }
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        for (String param : params) {
+            int eq = param == null ? -1 : param.indexOf('=');
+            if (eq < 0) {
+                throw ProblemException.badRequest("label must be key=value, e.g. label=site=osaka");
+            }
+            String key = param.substring(0, eq);
+            String value = param.substring(eq + 1);
+            String problem = ReportValidator.labelProblem("label", key, value);
+            if (problem != null) {
+                throw ProblemException.badRequest(problem);
+            }
+            if (labels.putIfAbsent(key, value) != null) {
+                throw ProblemException.badRequest("label " + key + " is given twice: give each key once");
+            }
+        }
+        return labels;
     }
 
     @GET

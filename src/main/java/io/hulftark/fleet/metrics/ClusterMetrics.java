@@ -117,7 +117,8 @@ public final class ClusterMetrics extends Collector implements Collector.Describ
 
     private List<MetricFamilySamples> families(List<ClusterSnapshotRow> rows, double seconds, boolean success,
                                               boolean withSamples) {
-        List<String> names = labels.names();
+        ClusterLabels.Layout layout = labels.layout(rows);
+        List<String> names = layout.names();
         List<String> stateNames = new ArrayList<>(names);
         stateNames.add("state");
         List<MetricFamilySamples.Sample> state = new ArrayList<>(rows.size());
@@ -134,7 +135,7 @@ public final class ClusterMetrics extends Collector implements Collector.Describ
         }
         for (ClusterSnapshotRow r : rows) {
             ClusterRow row = r.row();
-            List<String> values = labels.values(row);
+            List<String> values = layout.values(row);
             List<String> stateValues = new ArrayList<>(values);
             stateValues.add(row.state().name());
             perState.merge(row.state(), 1, Integer::sum);
@@ -191,21 +192,56 @@ public final class ClusterMetrics extends Collector implements Collector.Describ
     }
 
     /**
-     * The labels that name a cluster's series: {@code cluster} today. The agents' labels (issue 12) go here, each
-     * name made a valid Prometheus label name by {@link #labelName}; keep them few and stable, since every one is
-     * in every per-cluster series.
+     * The labels that name a cluster's series: {@code names} by {@code valuesOf}, and with {@code agentLabels} the
+     * agents' labels too (hulftark.agent.labels, a cluster's as {@link ClusterRow#labels}): every key any cluster
+     * of the snapshot has, each named by {@link #labelName}, on every per-cluster series, empty where a cluster has
+     * none (to Prometheus the same as absent). Keep them few and stable: each is in every per-cluster series, and
+     * a value that changes starts new series.
      */
-    public record ClusterLabels(List<String> names, Function<ClusterRow, List<String>> valuesOf) {
+    public record ClusterLabels(List<String> names, Function<ClusterRow, List<String>> valuesOf, boolean agentLabels) {
 
         public static final ClusterLabels CLUSTER_ONLY = new ClusterLabels(List.of("cluster"),
                 row -> List.of(row.name()));
+        /** {@code cluster} and the agents' labels: what /q/metrics exports. */
+        public static final ClusterLabels CLUSTER_AND_AGENT_LABELS = new ClusterLabels(List.of("cluster"),
+                row -> List.of(row.name()), true);
 
         public ClusterLabels {
             names = List.copyOf(names);
         }
 
-        List<String> values(ClusterRow row) {
-            return valuesOf.apply(row);
+        public ClusterLabels(List<String> names, Function<ClusterRow, List<String>> valuesOf) {
+            this(names, valuesOf, false);
+        }
+
+        /** The names of one snapshot's series and each row's values, in that order. */
+        record Layout(List<String> names, Function<ClusterRow, List<String>> valuesOf) {
+            List<String> values(ClusterRow row) {
+                return valuesOf.apply(row);
+            }
+        }
+
+        Layout layout(List<ClusterSnapshotRow> rows) {
+            if (!agentLabels) {
+                return new Layout(names, valuesOf);
+            }
+            // Label name to the agents' key; sorted, so the series' labels keep one order from scrape to scrape.
+            java.util.SortedMap<String, String> keys = new java.util.TreeMap<>();
+            for (ClusterSnapshotRow r : rows) {
+                r.row().labels().keySet().forEach(k -> keys.putIfAbsent(labelName(k), k));
+            }
+            keys.keySet().removeAll(names); // never one of ours (label_ makes that so; kept safe anyway)
+            if (keys.isEmpty()) {
+                return new Layout(names, valuesOf);
+            }
+            List<String> all = new ArrayList<>(names);
+            all.addAll(keys.keySet());
+            List<String> agentKeys = List.copyOf(keys.values());
+            return new Layout(List.copyOf(all), row -> {
+                List<String> values = new ArrayList<>(valuesOf.apply(row));
+                agentKeys.forEach(k -> values.add(row.labels().getOrDefault(k, "")));
+                return values;
+            });
         }
 
         /**

@@ -48,7 +48,7 @@ public class FleetMetrics {
         if (prometheus.isResolvable()) {
             // The store is read when scraped: before FleetService has started it, that is a failed snapshot.
             new ClusterMetrics(now -> fleet.store().snapshot(now), Clock.systemUTC(),
-                    ClusterMetrics.ClusterLabels.CLUSTER_ONLY).register(prometheus.get().getPrometheusRegistry());
+                    ClusterMetrics.ClusterLabels.CLUSTER_AND_AGENT_LABELS).register(prometheus.get().getPrometheusRegistry());
         } else {
             LOG.warn("fleet metrics: no Prometheus registry, the clusters' state is not exported");
         }

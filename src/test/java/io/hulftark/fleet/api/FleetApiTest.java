@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -307,6 +309,52 @@ class FleetApiTest {
         as(FleetProfile.VIEWER).get(API + "/clusters/gamma").then().body("cluster.state", equalTo("OK"))
                 .body("cluster.acknowledged", equalTo(false)).body("acknowledgements", hasSize(0))
                 .body("history.find { it.kind == 'ACK' }.text", equalTo("acknowledgement by otto ended: cluster recovered"));
+    }
+
+    @Test
+    void labelsShowOnNodesAndClustersAndSelectTheClusterTable() {
+        Instant now = Instant.now();
+        Report plain = report("beta", "b1", now, 1, Status.RUNNING, now, List.of());
+        post(FleetProfile.BETA_B1, new Report(plain.cluster(), plain.node(), plain.agentVersion(), plain.agentStartedAt(),
+                plain.seq(), plain.sentAt(), plain.resources(), plain.events(), 0, "labels-" + now.toEpochMilli(),
+                Map.of("site", "apitest-osaka", "env", "apitest-prod"), true, "lifekeeper"), 202);
+
+        as(FleetProfile.VIEWER).get(API + "/clusters/beta").then().statusCode(200)
+                .body("cluster.labels.site", equalTo("apitest-osaka"))
+                .body("nodes.find { it.node == 'b1' }.labels.env", equalTo("apitest-prod"))
+                .body("nodes.find { it.node == 'b1' }.fleetActions", equalTo(true))
+                .body("nodes.find { it.node == 'b1' }.actionsVia", equalTo("lifekeeper"));
+        as(FleetProfile.VIEWER).queryParam("label", "site=apitest-osaka").get(API + "/clusters").then().statusCode(200)
+                .body("items.name", contains("beta")).body("total", equalTo(1))
+                .body("items[0].labels.env", equalTo("apitest-prod"));
+        as(FleetProfile.VIEWER).queryParam("label", "site=apitest-osaka").queryParam("label", "env=apitest-prod")
+                .get(API + "/clusters").then().statusCode(200).body("items.name", contains("beta"));
+        as(FleetProfile.VIEWER).queryParam("label", "site=apitest-osaka").queryParam("label", "env=other")
+                .get(API + "/clusters").then().statusCode(200).body("total", equalTo(0));
+        as(FleetProfile.VIEWER).queryParam("q", "APITEST-OSA").get(API + "/clusters").then().statusCode(200)
+                .body("items.name", contains("beta"));
+
+        // A bad filter: one line naming it, never a 500.
+        for (String[] bad : new String[][] {
+                {"site", "label must be key=value, e.g. label=site=osaka"},
+                {"Site=osaka", "label has a key that is not a label key (a-z, then a-z 0-9 _; 1 to 63 characters)"},
+                {"=osaka", "label has a key that is not a label key (a-z, then a-z 0-9 _; 1 to 63 characters)"},
+                {"site=", "label.site is missing"},
+                {"site=" + "o".repeat(129), "label.site is too long: at most 128 characters"}}) {
+            invalid(FleetProfile.VIEWER).queryParam("label", bad[0]).get(API + "/clusters").then().statusCode(400)
+                    .body("detail", equalTo(bad[1]));
+        }
+        invalid(FleetProfile.VIEWER).queryParam("label", "site=a").queryParam("label", "site=b").get(API + "/clusters")
+                .then().statusCode(400).body("detail", equalTo("label site is given twice: give each key once"));
+        // A report's labels follow the same rule: refused, naming the field.
+        invalid(FleetProfile.BETA_B1).contentType(ContentType.JSON).body(new Report("beta", "b1", "test", now, 2, now,
+                        List.of(), List.of(), 0, null, Map.of("site", "osa\u0000ka"), null, null))
+                .post(API + "/reports").then().statusCode(422)
+                .body("detail", startsWith("labels.site holds a control character U+0000"));
+        invalid(FleetProfile.BETA_B1).contentType(ContentType.JSON).body(new Report("beta", "b1", "test", now, 2, now,
+                        List.of(), List.of(), 0, null, Map.of(), null, "ssh"))
+                .post(API + "/reports").then().statusCode(422)
+                .body("detail", equalTo("actionsVia must be lifekeeper or direct (or absent)"));
     }
 
     @Test

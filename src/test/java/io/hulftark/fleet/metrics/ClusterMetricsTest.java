@@ -184,6 +184,44 @@ class ClusterMetricsTest {
         assertThat(text).contains("hulftark_fleet_cluster_state{cluster=\"a\",label_site=\"tokyo\",state=\"OK\",} 1.0");
     }
 
+    static ClusterSnapshotRow labelled(String name, ClusterState state, java.util.Map<String, String> labels) {
+        ClusterRow r = row(name, state, 0, false, 0, NOW).row();
+        return new ClusterSnapshotRow(new ClusterRow(r.name(), r.state(), r.since(), r.reason(), r.problems(),
+                r.flapping(), r.acknowledged(), r.nodes(), r.serving(), r.lastReportAt(), r.acknowledgedBy(),
+                r.acknowledgedUntil(), r.acknowledgedSticky(), r.inMaintenance(), r.maintenanceUntil(), labels), 0);
+    }
+
+    @Test
+    void theAgentsLabelsOfEachClusterAreOnItsSeriesAsTheSnapshotHasThem() throws Exception {
+        AtomicReference<List<ClusterSnapshotRow>> snapshot = new AtomicReference<>(List.of(
+                labelled("a", ClusterState.OK, java.util.Map.of("site", "osaka", "env", "prod")),
+                labelled("b", ClusterState.DOWN, java.util.Map.of("site", "kobe,osaka", "rack", "r\"1\\")),
+                labelled("c", ClusterState.OK, java.util.Map.of())));
+        TestClock clock = new TestClock();
+        PrometheusMeterRegistry registry = registry(new ClusterMetrics(now -> snapshot.get(), clock,
+                ClusterMetrics.ClusterLabels.CLUSTER_AND_AGENT_LABELS));
+
+        String text = registry.scrape();
+        // Every key of the snapshot on every per-cluster series, in one order; empty where a cluster has none.
+        assertThat(text).contains(
+                "hulftark_fleet_cluster_state{cluster=\"a\",label_env=\"prod\",label_rack=\"\",label_site=\"osaka\","
+                        + "state=\"OK\",} 1.0\n",
+                "hulftark_fleet_cluster_state{cluster=\"b\",label_env=\"\",label_rack=\"r\\\"1\\\\\","
+                        + "label_site=\"kobe,osaka\",state=\"DOWN\",} 1.0\n",
+                "hulftark_fleet_cluster_problems{cluster=\"c\",label_env=\"\",label_rack=\"\",label_site=\"\",} 0.0\n");
+        // The counts per state name no cluster: no labels of the agents either.
+        assertThat(text).contains("hulftark_fleet_clusters{state=\"DOWN\",} 1.0\n");
+        assertThat(Promtool.check(text)).isEmpty();
+
+        // The keys follow the fleet: when no agent has labels any more, the series have none of them.
+        snapshot.set(List.of(labelled("a", ClusterState.OK, java.util.Map.of())));
+        clock.advance(Duration.ofSeconds(2));
+        String later = registry.scrape();
+        assertThat(later).contains("hulftark_fleet_cluster_state{cluster=\"a\",state=\"OK\",} 1.0\n")
+                .doesNotContain("label_");
+        assertThat(Promtool.check(later)).isEmpty();
+    }
+
     /** The size the issue bounds (2 MB at 5,000 clusters), with the benchmark's names: a fact of the format. */
     @Test
     void fiveThousandClustersStayWithinTwoMegabytes() throws Exception {

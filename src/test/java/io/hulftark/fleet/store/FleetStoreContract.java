@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -1123,5 +1124,93 @@ abstract class FleetStoreContract {
             assertThat(states.get(states.size() - 1).state()).isEqualTo(row(cluster, T0.plusSeconds(1)).state());
             assertThat(events(cluster, "NODE")).hasSize(2);
         }
+    }
+
+    // ---------------------------------------------------------------- labels and fleet-action flags (V11)
+
+    static Report labelled(Report r, Map<String, String> labels, Boolean fleetActions, String actionsVia) {
+        return new Report(r.cluster(), r.node(), r.agentVersion(), r.agentStartedAt(), r.seq(), r.sentAt(),
+                r.resources(), r.events(), r.dropped(), r.instance(), labels, fleetActions, actionsVia);
+    }
+
+    static ClusterQuery byLabels(Map<String, String> labels) {
+        return new ClusterQuery(Optional.empty(), Optional.empty(), ClusterQuery.Sort.NAME, 0, 100, labels);
+    }
+
+    static ClusterQuery byText(String q) {
+        return new ClusterQuery(Optional.empty(), Optional.of(q), ClusterQuery.Sort.NAME, 0, 100);
+    }
+
+    @Test
+    void eachNodesLabelsAndFleetActionFlagsAreKeptAndFollowItsReports() {
+        store.ingest(labelled(report("c1", "n1", 10, RUNNING), Map.of("site", "osaka", "env", "prod"), true,
+                "lifekeeper"), T0);
+        store.ingest(labelled(report("c1", "n2", 10, STOPPED), Map.of("site", "osaka", "env", "test"), null, null),
+                T0);
+
+        ClusterDetail d = store.cluster("c1", 0, T0).orElseThrow();
+        assertThat(d.nodes()).extracting(FleetNode::node, FleetNode::labels, FleetNode::fleetActions,
+                FleetNode::actionsVia).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("n1", Map.of("env", "prod", "site", "osaka"), true, "lifekeeper"),
+                org.assertj.core.groups.Tuple.tuple("n2", Map.of("env", "test", "site", "osaka"), false, null));
+        // The cluster's: the union, a key whose values differ with each of them.
+        assertThat(d.cluster().labels()).containsExactlyEntriesOf(
+                new java.util.TreeMap<>(Map.of("env", "prod,test", "site", "osaka")));
+        assertThat(store.clusters(query(ClusterQuery.Sort.NAME), T0).items().get(0).labels())
+                .isEqualTo(d.cluster().labels());
+        assertThat(store.snapshot(T0)).singleElement()
+                .satisfies(s -> assertThat(s.row().labels()).isEqualTo(d.cluster().labels()));
+
+        // A heartbeat (the short path) that changes them, then the same again: the last report's stand.
+        store.ingest(labelled(report("c1", "n1", 11, RUNNING), Map.of("site", "kobe"), false, "direct"),
+                T0.plusSeconds(1));
+        store.ingest(labelled(report("c1", "n2", 11, STOPPED), Map.of("site", "osaka", "env", "test"), true,
+                "direct"), T0.plusSeconds(1));
+        store = reopen(); // kept, not only known to this instance
+        ClusterDetail after = store.cluster("c1", 0, T0.plusSeconds(2)).orElseThrow();
+        assertThat(after.nodes()).extracting(FleetNode::node, FleetNode::labels, FleetNode::fleetActions,
+                FleetNode::actionsVia).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("n1", Map.of("site", "kobe"), false, "direct"),
+                org.assertj.core.groups.Tuple.tuple("n2", Map.of("env", "test", "site", "osaka"), true, "direct"));
+        assertThat(after.cluster().labels()).isEqualTo(Map.of("env", "test", "site", "kobe,osaka"));
+    }
+
+    @Test
+    void theClusterTableSelectsByLabelsAndItsSearchFindsLabelValues() {
+        store.ingest(labelled(report("c1", "n1", 10, RUNNING), Map.of("site", "osaka", "env", "prod"), null, null), T0);
+        // c2: the two labels on different nodes still both hold.
+        store.ingest(labelled(report("c2", "n1", 10, RUNNING), Map.of("site", "osaka"), null, null), T0);
+        store.ingest(labelled(report("c2", "n2", 10, STOPPED), Map.of("env", "prod"), null, null), T0);
+        store.ingest(labelled(report("c3", "n1", 10, RUNNING), Map.of("site", "Tokyo-East"), null, null), T0);
+        store.ingest(report("c4", "n1", 10, RUNNING), T0);
+        // LIKE's own characters in a value mean themselves.
+        store.ingest(labelled(report("c5", "n1", 10, RUNNING), Map.of("site", "o_aka%"), null, null), T0);
+
+        assertThat(names(store.clusters(byLabels(Map.of("site", "osaka")), T0))).containsExactly("c1", "c2");
+        assertThat(store.clusters(byLabels(Map.of("site", "osaka")), T0).total()).isEqualTo(2);
+        assertThat(names(store.clusters(byLabels(Map.of("site", "osaka", "env", "prod")), T0)))
+                .containsExactly("c1", "c2");
+        assertThat(names(store.clusters(byLabels(Map.of("site", "Tokyo-East", "env", "prod")), T0))).isEmpty();
+        assertThat(names(store.clusters(byLabels(Map.of("site", "o_aka%")), T0))).containsExactly("c5");
+        assertThat(names(store.clusters(byLabels(Map.of("site", "osa")), T0))).isEmpty(); // the whole value
+        assertThat(names(store.clusters(byLabels(Map.of("ite", "osaka")), T0))).isEmpty(); // the whole key
+        assertThat(names(store.clusters(byLabels(Map.of("site", "tokyo-east")), T0))).isEmpty(); // exact case
+
+        assertThat(names(store.clusters(byText("tokyo"), T0))).containsExactly("c3");
+        assertThat(names(store.clusters(byText("osaka"), T0))).containsExactly("c1", "c2");
+        assertThat(names(store.clusters(byText("site"), T0))).isEmpty(); // values, not keys
+    }
+
+    @Test
+    void aForgottenNodesLabelsLeaveItsCluster() {
+        store.ingest(labelled(report("c1", "n1", 10, RUNNING), Map.of("site", "osaka"), true, "direct"), T0);
+        store.ingest(labelled(report("c1", "n2", 10, STOPPED), Map.of("site", "kobe"), true, "direct"), T0);
+
+        assertThat(store.forgetNode("c1", "n2", "alice", T0.plusSeconds(1))).isTrue();
+
+        assertThat(row("c1", T0.plusSeconds(1)).labels()).isEqualTo(Map.of("site", "osaka"));
+        assertThat(names(store.clusters(byLabels(Map.of("site", "kobe")), T0.plusSeconds(1)))).isEmpty();
+        assertThat(names(store.clusters(byLabels(Map.of("site", "osaka")), T0.plusSeconds(1))))
+                .containsExactly("c1");
     }
 }
