@@ -652,6 +652,7 @@ async function loadCluster(name, mine, signal) {
   drawEvents('events', 'history', ui.hist, page, false);
   show('cluster-loading', false);
   show('cluster-body', true);
+  if (follow.cluster !== name) followRunning(name, mine);
 }
 
 function nodeCard(cluster, n, tags = [], nodes = []) {
@@ -1115,12 +1116,28 @@ function unfollow() {
   show('action-progress', false);
 }
 
-function followAction(cluster, action) {
+function followAction(cluster, action, reveal = true) {
   unfollow();
   follow.cluster = cluster;
   follow.id = action.id;
   drawAction(action);
-  $('action-progress').scrollIntoView({block: 'nearest'});
+  if (reveal) $('action-progress').scrollIntoView({block: 'nearest'});
+}
+
+/**
+ * A fleet action under way on the cluster (asked by anyone, from anywhere) is followed on its page too: a viewer
+ * sees it move, and an operator learns why a new one would be refused. The newest action only, and only while it runs.
+ */
+async function followRunning(cluster, mine) {
+  let newest;
+  try {
+    newest = await api(`/actions?cluster=${encodeURIComponent(cluster)}&limit=1`);
+  } catch (e) {
+    return;  // the page stands without it
+  }
+  if (mine !== nav || shownCluster() !== cluster || follow.cluster === cluster) return;
+  const a = Array.isArray(newest) ? newest[0] : null;
+  if (a && !ENDED.includes(a.state)) followAction(cluster, a, false);
 }
 
 async function refetchAction() {
@@ -1160,7 +1177,7 @@ function drawAction(a) {
         .map((t) => h('th', {scope: 'col'}, t)))),
       h('tbody', {id: 'action-steps'}, steps))),
     h('p', {id: 'action-progress-error', class: 'error', role: 'alert', hidden: true}),
-    ended ? h('button', {type: 'button', class: 'quiet', id: 'action-close', onclick: unfollow}, 'Close') : null);
+    ended && isOperator() ? h('button', {type: 'button', class: 'quiet', id: 'action-close', onclick: unfollow}, 'Close') : null);
   $('action-progress').dataset.action = a.id;
   $('action-progress').dataset.state = a.state;
   show('action-progress', true);

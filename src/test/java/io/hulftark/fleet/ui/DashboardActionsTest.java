@@ -18,6 +18,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -264,6 +265,48 @@ class DashboardActionsTest {
             browser.script("document.getElementById('back').focus();"
                     + "openActionDialog(arguments[0], arguments[1], arguments[2], null);", cluster, action, node);
         }
+    }
+
+    @Test
+    void anActionUnderWayShowsOnTheClusterPageAndASecondOneIsRefusedWithTheApisReason() throws Exception {
+        String c = name("running");
+        cluster(c, Map.of("site", "osaka"));
+        // Asked by a script; no agent takes its first step (these agents only report), so it stays under way.
+        HttpResponse<String> started = reports.call("POST", "/api/v1/fleet/clusters/" + c + "/actions",
+                DashboardProfile.OPERATOR, "{\"action\":\"switchover\",\"node\":\"" + c + "-b\",\"reason\":\"patching\"}");
+        assertEquals(202, started.statusCode(), started.body());
+        String id = Reports.JSON.readTree(started.body()).path("id").asText();
+
+        // A viewer sees it move, with no control.
+        signIn(DashboardProfile.VIEWER);
+        openCluster(c);
+        browser.await("the action's progress", ExpectedConditions.attributeToBe(By.id("action-progress"), "data-action", id));
+        assertTrue(browser.text(By.id("action-summary")).startsWith("switchover to " + c + "-b by otto: "),
+                browser.text(By.id("action-summary")));
+        assertTrue(browser.text(By.cssSelector("#action-steps tr")).startsWith(c + "-a remove "),
+                browser.text(By.cssSelector("#action-steps tr")));
+        assertEquals(List.of(), actionControls());
+
+        // An operator's second action on the busy cluster: the API's one line, in the dialog.
+        browser.byId("signout").click();
+        browser.await("the sign-in form", ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        browser.open(base + "#/");
+        signIn(DashboardProfile.OPERATOR);
+        openCluster(c);
+        browser.await("the button enabled, pressed", d -> {
+            WebElement b = d.findElement(By.cssSelector("#nodes .node[data-node='" + c + "-b'] button[data-action='quickCheck']"));
+            b.sendKeys(Keys.ENTER);
+            return true;
+        });
+        browser.await("the dialog", ExpectedConditions.visibilityOfElementLocated(By.id("action-dialog")));
+        browser.click(By.id("action-dialog-confirm"));
+        browser.await("the refusal", ExpectedConditions.visibilityOfElementLocated(By.id("action-dialog-error")));
+        HttpResponse<String> again = reports.call("POST", "/api/v1/fleet/clusters/" + c + "/actions",
+                DashboardProfile.OPERATOR, "{\"action\":\"quickCheck\",\"node\":\"" + c + "-b\"}");
+        assertEquals(409, again.statusCode(), again.body());
+        String detail = Reports.JSON.readTree(again.body()).path("detail").asText();
+        assertTrue(detail.contains(id), detail);
+        assertEquals(detail, browser.text(By.id("action-dialog-error")));
     }
 
     @Test
