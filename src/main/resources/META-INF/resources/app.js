@@ -1357,7 +1357,9 @@ async function batchControl(verb) {
 
 function drawBatch(b) {
   clearTimeout(batch.timer);
+  // A cancelled batch still waits for the actions it had started: followed until its end.
   const ended = BATCH_ENDED.includes(b.state);
+  const over = ended && !!b.endedAt;
   const done = (b.succeeded || 0) + (b.failed || 0);
   const control = (verb, label) => h('button', {type: 'button', class: 'quiet', id: 'batch-' + verb,
     onclick: () => batchControl(verb)}, label);
@@ -1379,7 +1381,7 @@ function drawBatch(b) {
   $('batch-panel').dataset.batch = b.id;
   $('batch-panel').dataset.state = b.state;
   show('batch-panel', true);
-  if (!ended) batch.timer = setTimeout(pollBatch, 1000);
+  if (!over) batch.timer = setTimeout(pollBatch, 1000);
 }
 
 // ---------- the live stream ----------

@@ -310,6 +310,44 @@ class DashboardActionsTest {
     }
 
     @Test
+    void aBatchOverTheSelectedRowsShowsItsProgressAndIsCancelledFromThePanel() throws Exception {
+        HttpResponse<String> probe = reports.call("GET", "/api/v1/fleet/batches", DashboardProfile.OPERATOR, null);
+        assumeTrue(probe.statusCode() == 200, "the fleet view has no batches yet (helper batches): " + probe.statusCode());
+        List<String> names = List.of(name("roll-1"), name("roll-2"));
+        for (String c : names) {
+            cluster(c, Map.of("site", "osaka"));
+        }
+        signIn(DashboardProfile.OPERATOR);
+        search(name("roll-"));
+        browser.await("both listed", d -> shownClusters().size() == 2);
+        browser.click(By.id("select-all"));
+        assertEquals("2 selected", browser.text(By.id("selected-count")));
+        browser.click(By.id("batch-open"));
+        browser.await("the batch dialog", ExpectedConditions.visibilityOfElementLocated(By.id("batch-dialog")));
+        new Select(browser.byId("batch-action")).selectByValue("quickCheck");
+        browser.byId("batch-reason").sendKeys("checking the osaka clusters");
+        assertEquals("quickCheck on 2 clusters, 1 at a time, stop at the first failure", browser.text(By.id("batch-summary")));
+        browser.click(By.id("batch-dialog-confirm"));
+        browser.await("the dialog closed", ExpectedConditions.numberOfElementsToBe(By.id("batch-dialog"), 0));
+
+        // The panel follows it; these agents only report, so its first quickCheck stays under way.
+        browser.await("the batch's panel", ExpectedConditions.attributeToBe(By.id("batch-panel"), "data-state", "RUNNING"));
+        String id = browser.attribute(By.id("batch-panel"), "data-batch");
+        JsonNode batch = Reports.JSON.readTree(reports.call("GET", "/api/v1/fleet/batches/" + id,
+                DashboardProfile.VIEWER, null).body());
+        assertEquals("otto", batch.path("requestedBy").asText());
+        assertEquals(2, batch.path("total").asInt());
+        assertEquals("checking the osaka clusters", batch.path("reason").asText());
+        assertTrue(browser.text(By.id("batch-counts")).startsWith("RUNNING · "), browser.text(By.id("batch-counts")));
+        assertEquals(2, browser.findAll(By.cssSelector("#batch-panel li[data-cluster]")).size());
+
+        browser.click(By.id("batch-cancel"));
+        browser.await("cancelled", ExpectedConditions.attributeToBe(By.id("batch-panel"), "data-state", "CANCELLED"));
+        assertEquals("CANCELLED", Reports.JSON.readTree(reports.call("GET", "/api/v1/fleet/batches/" + id,
+                DashboardProfile.VIEWER, null).body()).path("state").asText());
+    }
+
+    @Test
     void labelsShowAsChipsAndFilterTheTableFromTheAddress() throws Exception {
         String tokyo = name("lab-tokyo");
         String osaka = name("lab-osaka");
