@@ -19,6 +19,7 @@ import org.openqa.selenium.support.ui.Select;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -214,6 +215,7 @@ class DashboardActionsTest {
         assertTrue((Boolean) browser.script("const r = document.getElementById('action-dialog').getBoundingClientRect();"
                 + "return r.left >= 0 && r.right <= window.innerWidth;"), "the dialog fits 400 px");
         assertFalse((Boolean) browser.script("return document.documentElement.scrollWidth > window.innerWidth;"));
+        browser.screenshot(Path.of("target/dashboard-confirm-400.png"));
         // Tab goes round the dialog's controls and never leaves it.
         for (int i = 0; i < 6; i++) {
             browser.driver().switchTo().activeElement().sendKeys(Keys.TAB);
@@ -408,6 +410,7 @@ class DashboardActionsTest {
         concurrency.clear();
         concurrency.sendKeys("2");
         assertEquals("quickCheck on 2 clusters, 2 at a time, stop at the first failure", browser.text(By.id("batch-summary")));
+        browser.screenshot(Path.of("target/dashboard-batch.png"));
 
         // Everything that matches the filter instead: the three of the search.
         browser.click(By.id("batch-scope-filter"));
