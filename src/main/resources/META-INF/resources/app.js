@@ -979,9 +979,15 @@ function modal({id, title, body, confirmLabel, onConfirm}) {
   const dialog = h('dialog', {id, class: 'dialog', 'aria-labelledby': id + '-title', 'aria-modal': 'true'},
     h('h2', {id: id + '-title'}, title), form);
   const close = () => { if (dialog.open) dialog.close(); };
+  // A live update may redraw the node cards while the dialog is open: the focus then goes to the button that
+  // replaced its opener.
+  const again = opener && opener.dataset && opener.dataset.action && opener.dataset.node
+    ? `button.act[data-action="${CSS.escape(opener.dataset.action)}"][data-node="${CSS.escape(opener.dataset.node)}"]`
+    : null;
   dialog.addEventListener('close', () => {
     dialog.remove();
-    if (opener && opener.isConnected && typeof opener.focus === 'function') opener.focus();
+    const back = opener && opener.isConnected ? opener : again && document.querySelector(again);
+    if (back && typeof back.focus === 'function') back.focus();
   });
   dialog.addEventListener('keydown', (e) => { if (e.key === 'Tab') trapTab(e, dialog); });
   cancel.addEventListener('click', close);
