@@ -652,6 +652,7 @@ async function loadCluster(name, mine, signal) {
   drawEvents('events', 'history', ui.hist, page, false);
   show('cluster-loading', false);
   show('cluster-body', true);
+  if (follow.cluster !== name) followRunning(name, mine);
 }
 
 function nodeCard(cluster, n, tags = [], nodes = []) {
@@ -909,12 +910,14 @@ function validLabel(text) {
 
 /** The labels as chips ("site=osaka"); in the table each one (of a single value) filters by itself. */
 function chips(labels, filtering) {
-  return Object.entries(labels || {}).map(([k, v]) => {
+  // A space between chips: read and copied as "env=prod site=osaka", not as one word.
+  return Object.entries(labels || {}).flatMap(([k, v], i) => {
     const text = `${k}=${v}`;
-    return filtering && validLabel(text)
+    const chip = filtering && validLabel(text)
       ? h('button', {type: 'button', class: 'chip', 'data-label': text, title: `only clusters with ${text}`,
         onclick: () => addLabelFilter(text)}, text)
       : h('span', {class: 'chip', 'data-label': text}, text);
+    return i === 0 ? [chip] : [' ', chip];
   });
 }
 
@@ -976,9 +979,15 @@ function modal({id, title, body, confirmLabel, onConfirm}) {
   const dialog = h('dialog', {id, class: 'dialog', 'aria-labelledby': id + '-title', 'aria-modal': 'true'},
     h('h2', {id: id + '-title'}, title), form);
   const close = () => { if (dialog.open) dialog.close(); };
+  // A live update may redraw the node cards while the dialog is open: the focus then goes to the button that
+  // replaced its opener.
+  const again = opener && opener.dataset && opener.dataset.action && opener.dataset.node
+    ? `button.act[data-action="${CSS.escape(opener.dataset.action)}"][data-node="${CSS.escape(opener.dataset.node)}"]`
+    : null;
   dialog.addEventListener('close', () => {
     dialog.remove();
-    if (opener && opener.isConnected && typeof opener.focus === 'function') opener.focus();
+    const back = opener && opener.isConnected ? opener : again && document.querySelector(again);
+    if (back && typeof back.focus === 'function') back.focus();
   });
   dialog.addEventListener('keydown', (e) => { if (e.key === 'Tab') trapTab(e, dialog); });
   cancel.addEventListener('click', close);
@@ -1113,12 +1122,28 @@ function unfollow() {
   show('action-progress', false);
 }
 
-function followAction(cluster, action) {
+function followAction(cluster, action, reveal = true) {
   unfollow();
   follow.cluster = cluster;
   follow.id = action.id;
   drawAction(action);
-  $('action-progress').scrollIntoView({block: 'nearest'});
+  if (reveal) $('action-progress').scrollIntoView({block: 'nearest'});
+}
+
+/**
+ * A fleet action under way on the cluster (asked by anyone, from anywhere) is followed on its page too: a viewer
+ * sees it move, and an operator learns why a new one would be refused. The newest action only, and only while it runs.
+ */
+async function followRunning(cluster, mine) {
+  let newest;
+  try {
+    newest = await api(`/actions?cluster=${encodeURIComponent(cluster)}&limit=1`);
+  } catch (e) {
+    return;  // the page stands without it
+  }
+  if (mine !== nav || shownCluster() !== cluster || follow.cluster === cluster) return;
+  const a = Array.isArray(newest) ? newest[0] : null;
+  if (a && !ENDED.includes(a.state)) followAction(cluster, a, false);
 }
 
 async function refetchAction() {
@@ -1158,7 +1183,7 @@ function drawAction(a) {
         .map((t) => h('th', {scope: 'col'}, t)))),
       h('tbody', {id: 'action-steps'}, steps))),
     h('p', {id: 'action-progress-error', class: 'error', role: 'alert', hidden: true}),
-    ended ? h('button', {type: 'button', class: 'quiet', id: 'action-close', onclick: unfollow}, 'Close') : null);
+    ended && isOperator() ? h('button', {type: 'button', class: 'quiet', id: 'action-close', onclick: unfollow}, 'Close') : null);
   $('action-progress').dataset.action = a.id;
   $('action-progress').dataset.state = a.state;
   show('action-progress', true);
@@ -1338,7 +1363,9 @@ async function batchControl(verb) {
 
 function drawBatch(b) {
   clearTimeout(batch.timer);
+  // A cancelled batch still waits for the actions it had started: followed until its end.
   const ended = BATCH_ENDED.includes(b.state);
+  const over = ended && !!b.endedAt;
   const done = (b.succeeded || 0) + (b.failed || 0);
   const control = (verb, label) => h('button', {type: 'button', class: 'quiet', id: 'batch-' + verb,
     onclick: () => batchControl(verb)}, label);
@@ -1360,7 +1387,7 @@ function drawBatch(b) {
   $('batch-panel').dataset.batch = b.id;
   $('batch-panel').dataset.state = b.state;
   show('batch-panel', true);
-  if (!ended) batch.timer = setTimeout(pollBatch, 1000);
+  if (!over) batch.timer = setTimeout(pollBatch, 1000);
 }
 
 // ---------- the live stream ----------

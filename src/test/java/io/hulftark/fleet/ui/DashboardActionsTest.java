@@ -18,6 +18,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -176,14 +178,18 @@ class DashboardActionsTest {
         signIn(DashboardProfile.OPERATOR);
         openCluster(c);
         String card = "#nodes .node[data-node='" + c + "-b'] ";
-        List<WebElement> buttons = browser.findAll(By.cssSelector(card + "button.act"));
-        assertEquals(List.of("restore", "remove", "recover", "quickCheck", "switchover"),
-                buttons.stream().map(b -> b.getAttribute("data-action")).toList());
-        assertTrue(buttons.stream().noneMatch(WebElement::isEnabled), "every control disabled");
-        assertEquals("this node's agent does not allow fleet actions (hulftark.agent.fleet-actions.enabled)",
-                browser.text(By.cssSelector(card + ".hint")));
-        assertEquals(browser.attribute(By.cssSelector(card + ".hint"), "id"),
-                buttons.get(0).getAttribute("aria-describedby"), "the reason is the buttons' description");
+        // Read in one go: a live update may redraw the cards at any moment.
+        @SuppressWarnings("unchecked")
+        List<String> buttons = (List<String>) browser.script("""
+                return [...document.querySelectorAll(arguments[0] + 'button.act')].map((b) => b.dataset.action + ' '
+                  + (b.disabled ? 'disabled' : 'enabled') + ' '
+                  + document.getElementById(b.getAttribute('aria-describedby')).textContent);
+                """, card);
+        String hint = "this node's agent does not allow fleet actions (hulftark.agent.fleet-actions.enabled)";
+        assertEquals(List.of("restore disabled " + hint, "remove disabled " + hint, "recover disabled " + hint,
+                "quickCheck disabled " + hint, "switchover disabled " + hint), buttons, "every control disabled, "
+                + "described by the reason");
+        assertEquals(hint, browser.text(By.cssSelector(card + ".hint")));
         // The serving node gets no switchover to itself.
         assertEquals(0, browser.findAll(By.cssSelector("#nodes .node[data-node='" + c + "-a'] button[data-action='switchover']")).size());
     }
@@ -209,6 +215,7 @@ class DashboardActionsTest {
         assertTrue((Boolean) browser.script("const r = document.getElementById('action-dialog').getBoundingClientRect();"
                 + "return r.left >= 0 && r.right <= window.innerWidth;"), "the dialog fits 400 px");
         assertFalse((Boolean) browser.script("return document.documentElement.scrollWidth > window.innerWidth;"));
+        browser.screenshot(Path.of("target/dashboard-confirm-400.png"));
         // Tab goes round the dialog's controls and never leaves it.
         for (int i = 0; i < 6; i++) {
             browser.driver().switchTo().activeElement().sendKeys(Keys.TAB);
@@ -244,15 +251,102 @@ class DashboardActionsTest {
      * as the button would open it, so that its texts and keyboard are tested all the same.
      */
     private void open(By button, boolean allowed, String cluster, String action, String node) {
+        // Found again on each try: a live update may redraw the node cards at any moment.
         if (allowed) {
-            assertTrue(browser.find(button).isEnabled());
-            browser.find(button).sendKeys(Keys.ENTER);
+            browser.await("the button enabled, pressed", d -> {
+                WebElement b = d.findElement(button);
+                if (!b.isEnabled()) {
+                    return false;
+                }
+                b.sendKeys(Keys.ENTER);
+                return true;
+            });
         } else {
-            assertFalse(browser.find(button).isEnabled(), "enabled although the agent does not say it allows");
+            assertEquals("true", browser.attribute(button, "disabled"), "enabled although the agent does not say it allows");
             // A disabled button takes no focus: the link back to the table stands in for it.
             browser.script("document.getElementById('back').focus();"
                     + "openActionDialog(arguments[0], arguments[1], arguments[2], null);", cluster, action, node);
         }
+    }
+
+    @Test
+    void anActionUnderWayShowsOnTheClusterPageAndASecondOneIsRefusedWithTheApisReason() throws Exception {
+        String c = name("running");
+        cluster(c, Map.of("site", "osaka"));
+        // Asked by a script; no agent takes its first step (these agents only report), so it stays under way.
+        HttpResponse<String> started = reports.call("POST", "/api/v1/fleet/clusters/" + c + "/actions",
+                DashboardProfile.OPERATOR, "{\"action\":\"switchover\",\"node\":\"" + c + "-b\",\"reason\":\"patching\"}");
+        assertEquals(202, started.statusCode(), started.body());
+        String id = Reports.JSON.readTree(started.body()).path("id").asText();
+
+        // A viewer sees it move, with no control.
+        signIn(DashboardProfile.VIEWER);
+        openCluster(c);
+        browser.await("the action's progress", ExpectedConditions.attributeToBe(By.id("action-progress"), "data-action", id));
+        assertTrue(browser.text(By.id("action-summary")).startsWith("switchover to " + c + "-b by otto: "),
+                browser.text(By.id("action-summary")));
+        assertTrue(browser.text(By.cssSelector("#action-steps tr")).startsWith(c + "-a remove "),
+                browser.text(By.cssSelector("#action-steps tr")));
+        assertEquals(List.of(), actionControls());
+
+        // An operator's second action on the busy cluster: the API's one line, in the dialog.
+        browser.byId("signout").click();
+        browser.await("the sign-in form", ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        browser.open(base + "#/");
+        signIn(DashboardProfile.OPERATOR);
+        openCluster(c);
+        browser.await("the button enabled, pressed", d -> {
+            WebElement b = d.findElement(By.cssSelector("#nodes .node[data-node='" + c + "-b'] button[data-action='quickCheck']"));
+            b.sendKeys(Keys.ENTER);
+            return true;
+        });
+        browser.await("the dialog", ExpectedConditions.visibilityOfElementLocated(By.id("action-dialog")));
+        browser.click(By.id("action-dialog-confirm"));
+        browser.await("the refusal", ExpectedConditions.visibilityOfElementLocated(By.id("action-dialog-error")));
+        HttpResponse<String> again = reports.call("POST", "/api/v1/fleet/clusters/" + c + "/actions",
+                DashboardProfile.OPERATOR, "{\"action\":\"quickCheck\",\"node\":\"" + c + "-b\"}");
+        assertEquals(409, again.statusCode(), again.body());
+        String detail = Reports.JSON.readTree(again.body()).path("detail").asText();
+        assertTrue(detail.contains(id), detail);
+        assertEquals(detail, browser.text(By.id("action-dialog-error")));
+    }
+
+    @Test
+    void aBatchOverTheSelectedRowsShowsItsProgressAndIsCancelledFromThePanel() throws Exception {
+        HttpResponse<String> probe = reports.call("GET", "/api/v1/fleet/batches", DashboardProfile.OPERATOR, null);
+        assumeTrue(probe.statusCode() == 200, "the fleet view has no batches yet (helper batches): " + probe.statusCode());
+        List<String> names = List.of(name("roll-1"), name("roll-2"));
+        for (String c : names) {
+            cluster(c, Map.of("site", "osaka"));
+        }
+        signIn(DashboardProfile.OPERATOR);
+        search(name("roll-"));
+        browser.await("both listed", d -> shownClusters().size() == 2);
+        browser.click(By.id("select-all"));
+        assertEquals("2 selected", browser.text(By.id("selected-count")));
+        browser.click(By.id("batch-open"));
+        browser.await("the batch dialog", ExpectedConditions.visibilityOfElementLocated(By.id("batch-dialog")));
+        new Select(browser.byId("batch-action")).selectByValue("quickCheck");
+        browser.byId("batch-reason").sendKeys("checking the osaka clusters");
+        assertEquals("quickCheck on 2 clusters, 1 at a time, stop at the first failure", browser.text(By.id("batch-summary")));
+        browser.click(By.id("batch-dialog-confirm"));
+        browser.await("the dialog closed", ExpectedConditions.numberOfElementsToBe(By.id("batch-dialog"), 0));
+
+        // The panel follows it; these agents only report, so its first quickCheck stays under way.
+        browser.await("the batch's panel", ExpectedConditions.attributeToBe(By.id("batch-panel"), "data-state", "RUNNING"));
+        String id = browser.attribute(By.id("batch-panel"), "data-batch");
+        JsonNode batch = Reports.JSON.readTree(reports.call("GET", "/api/v1/fleet/batches/" + id,
+                DashboardProfile.VIEWER, null).body());
+        assertEquals("otto", batch.path("requestedBy").asText());
+        assertEquals(2, batch.path("total").asInt());
+        assertEquals("checking the osaka clusters", batch.path("reason").asText());
+        assertTrue(browser.text(By.id("batch-counts")).startsWith("RUNNING · "), browser.text(By.id("batch-counts")));
+        assertEquals(2, browser.findAll(By.cssSelector("#batch-panel li[data-cluster]")).size());
+
+        browser.click(By.id("batch-cancel"));
+        browser.await("cancelled", ExpectedConditions.attributeToBe(By.id("batch-panel"), "data-state", "CANCELLED"));
+        assertEquals("CANCELLED", Reports.JSON.readTree(reports.call("GET", "/api/v1/fleet/batches/" + id,
+                DashboardProfile.VIEWER, null).body()).path("state").asText());
     }
 
     @Test
@@ -287,8 +381,7 @@ class DashboardActionsTest {
         assertEquals(List.of(osaka), shownClusters());
 
         // A chip filters by itself; the cluster page shows each node's labels.
-        box.clear();
-        box.sendKeys(Keys.BACK_SPACE);
+        box.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);  // emptied as a person does (clear() sends no input)
         browser.await("both again", d -> shownClusters().size() == 2);
         browser.click(By.cssSelector("tr[data-cluster='" + tokyo + "'] .chip[data-label='site=tokyo']"));
         browser.await("only Tokyo", d -> shownClusters().equals(List.of(tokyo)));
@@ -317,6 +410,7 @@ class DashboardActionsTest {
         concurrency.clear();
         concurrency.sendKeys("2");
         assertEquals("quickCheck on 2 clusters, 2 at a time, stop at the first failure", browser.text(By.id("batch-summary")));
+        browser.screenshot(Path.of("target/dashboard-batch.png"));
 
         // Everything that matches the filter instead: the three of the search.
         browser.click(By.id("batch-scope-filter"));
