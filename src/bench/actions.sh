@@ -12,7 +12,7 @@
 #
 #   ./mvnw -o -q package -DskipTests && ./mvnw -o -q test-compile && src/bench/actions.sh [AGENTS] [IDLE] [FLEET_NODES]
 #
-# PARTS=12 runs only parts 1-2, PARTS=3 only part 3. Prints RESULT lines; exit 0 when every target is met, 3 otherwise.
+# PARTS=12 runs only parts 1-2, PARTS=3 only part 3 (FLEET_NODES 0: without the fleet.sh load). Prints RESULT lines; exit 0 when every target is met, 3 otherwise.
 # Every process and temporary directory it starts is gone when it ends, Ctrl-C included.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -77,7 +77,8 @@ start_fleet() {
   echo "fleet view pid $FLEET on port $PORT, JVM ${JVM[*]};$(uptime | sed 's/.*load/ load/')"
 }
 
-fleetbench() { # $1 label
+fleetbench() { # $1 label; FLEET_NODES=0: no fleet.sh load
+  [ "$FLEET_NODES" -gt 0 ] || return 0
   java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$CP" io.hulftark.bench.FleetBench run --url "http://127.0.0.1:$PORT" \
     --secrets "$WORK/fsecrets" --nodes "$FLEET_NODES" --warmup "$WARMUP" --seconds "$SECONDS_" --pid "$FLEET" \
     --gc-log "$WORK/gc.log" --label "$1" --connections 48 --flip-percent 2 --summary-rate 20 --page-rate 20 --metrics-url "http://127.0.0.1:$MPORT/q/metrics" --metrics-every 2 \
