@@ -40,7 +40,9 @@ public class FleetHealth {
             HealthCheckResponseBuilder b = HealthCheckResponse.named("fleet store")
                     .withData("store", fleet.config().store().name().toLowerCase(java.util.Locale.ROOT));
             // A store that cannot write is DOWN even when it still reads (H2 opens a full disk's file again).
-            var down = fleet.availability().flatMap(a -> a.problem().map(p -> Map.entry(p, a.down().get().since())));
+            // One look at the fault: the probe may find the store writable in between.
+            var down = fleet.availability().flatMap(a -> a.down().map(d -> Map.entry(a.where() + " "
+                    + d.fault().describe(), d.since())));
             if (down.isPresent()) {
                 return b.down().withData("reason", down.get().getKey())
                         .withData("since", down.get().getValue().toString()).build();

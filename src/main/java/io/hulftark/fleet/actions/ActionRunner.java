@@ -1,5 +1,6 @@
 package io.hulftark.fleet.actions;
 
+import io.hulftark.fleet.store.FleetStoreException;
 import io.hulftark.fleet.state.ClusterState;
 import io.hulftark.fleet.store.JdbcActionStore;
 import io.hulftark.fleet.view.ClusterDetail;
@@ -274,6 +275,11 @@ public final class ActionRunner implements FleetActions {
         for (JdbcActionStore.Kept k : store.running()) {
             try {
                 advance(k);
+            } catch (FleetStoreException e) {
+                if (e.fault().isPresent()) {
+                    throw e; // the store's, not this action's: the caller marks the store unavailable
+                }
+                LOG.warnf(e, "fleet action %s: %s", k.action().id(), e.getMessage());
             } catch (RuntimeException e) {
                 LOG.warnf(e, "fleet action %s: %s", k.action().id(), e.getMessage());
             }

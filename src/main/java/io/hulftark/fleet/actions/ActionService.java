@@ -4,6 +4,7 @@ import io.hulftark.app.ServerRole;
 import io.hulftark.fleet.FleetService;
 import io.hulftark.fleet.poll.FleetPolling;
 import io.hulftark.fleet.store.FleetStoreException;
+import io.hulftark.fleet.store.StoreAvailability;
 import io.hulftark.fleet.store.JdbcActionStore;
 import io.hulftark.wire.Report;
 import io.quarkus.runtime.ShutdownEvent;
@@ -72,12 +73,17 @@ public class ActionService implements FleetActions {
         });
         String[] last = {null}; // one log line per change of cause, not one a second
         tick.scheduleWithFixedDelay(() -> {
+            // While the store cannot take work, the store's probe waits for it: no query a second meanwhile.
+            if (fleet.availability().flatMap(StoreAvailability::down).isPresent()) {
+                return;
+            }
             try {
                 runner().tick();
                 last[0] = null;
             } catch (RuntimeException e) {
-                if (!String.valueOf(e.getMessage()).equals(last[0]) && !(e instanceof FleetStoreException f
-                        && f.fault().isPresent())) {
+                if (e instanceof FleetStoreException f && f.fault().isPresent()) {
+                    fleet.availability().ifPresent(a -> a.failed(f.fault().get())); // logged there, once per cause
+                } else if (!String.valueOf(e.getMessage()).equals(last[0])) {
                     LOG.warnf(e, "fleet actions: tick failed: %s", e.getMessage());
                 }
                 last[0] = String.valueOf(e.getMessage());
@@ -134,10 +140,9 @@ public class ActionService implements FleetActions {
      * as the fleet store's own writes are; the store's probe takes writes again when it can.
      */
     private void refuseWhileDown(String what) {
-        fleet.availability().flatMap(a -> a.problem().map(p -> new FleetStoreException("fleet store: " + what
-                + " refused: " + p, null, a.down().map(d -> d.fault()).orElse(null)))).ifPresent(e -> {
-                    throw e;
-                });
+        fleet.availability().flatMap(a -> a.refusal(what)).ifPresent(e -> {
+            throw e;
+        });
     }
 
     /** A fault of the database met here marks the store unavailable for everyone (readiness, the probe). */

@@ -1,5 +1,6 @@
 package io.hulftark.fleet.poll;
 
+import io.hulftark.fleet.store.FleetStoreException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hulftark.fleet.actions.OrderBook;
@@ -122,6 +123,9 @@ public final class PolledDelivery implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) { // never into the scheduler: it would end the sweeps for good
+            if (e instanceof FleetStoreException f && f.fault().isPresent()) {
+                return; // the store cannot take work: its availability logs that once, the probe brings it back
+            }
             String cause = String.valueOf(e.getMessage());
             if (!cause.equals(sweepFailure)) {
                 LOG.warnf("fleet actions: cannot read the orders waiting for polled agents: %s", cause);

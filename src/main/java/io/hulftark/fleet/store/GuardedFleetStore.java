@@ -79,9 +79,8 @@ public final class GuardedFleetStore implements FleetStore {
     }
 
     private <T> T write(String what, Supplier<T> work) {
-        availability.problem().ifPresent(p -> {
-            throw new FleetStoreException("fleet store: " + what + " refused: " + p, null,
-                    availability.down().map(StoreAvailability.Down::fault).orElse(null));
+        availability.refusal(what).ifPresent(e -> {
+            throw e;
         });
         T result = guard(work);
         availability.writable();

@@ -79,6 +79,16 @@ public final class StoreAvailability {
         return Optional.ofNullable(down);
     }
 
+    /**
+     * The refusal of a write while the store cannot take work, or empty: its fault and its words from one look, so
+     * that a probe that finds the store writable in between never leaves a refusal without its fault (a bare 500).
+     */
+    public Optional<FleetStoreException> refusal(String what) {
+        Down d = down;
+        return d == null ? Optional.empty() : Optional.of(new FleetStoreException("fleet store: " + what + " refused: "
+                + where + " " + d.fault().describe(), null, d.fault()));
+    }
+
     /** The one line for the problem body and readiness, e.g. "the fleet view's store at /x cannot write: no space left on device". */
     public Optional<String> problem() {
         Down d = down;

@@ -28,6 +28,19 @@ class StoreAvailabilityTest {
     }
 
     @Test
+    void aRefusalCarriesItsFaultFromTheSameLook() {
+        StoreAvailability a = new StoreAvailability("the store at /x", Clock.systemUTC());
+        assertThat(a.refusal("ingest")).isEmpty();
+        a.failed(StoreFault.diskFull());
+        FleetStoreException refused = a.refusal("ingest of c/n").orElseThrow();
+        a.writable(); // the probe finds it writable again: the refusal already made keeps its fault
+        assertThat(refused.fault()).contains(StoreFault.diskFull());
+        assertThat(refused.getMessage())
+                .isEqualTo("fleet store: ingest of c/n refused: the store at /x cannot write: no space left on device");
+        assertThat(a.refusal("ingest")).isEmpty();
+    }
+
+    @Test
     void anExplanationThatFailsKeepsTheFault() {
         StoreAvailability a = new StoreAvailability("the store at /x", Clock.systemUTC(), f -> {
             throw new IllegalStateException("cannot tell");

@@ -110,13 +110,22 @@ public class BatchService {
         }
     }
 
+    /**
+     * Runs background work; while the store cannot take work (a full disk, a lost server) it waits for the store's
+     * probe instead of failing once a second, and a store fault is never logged here: StoreAvailability logs each
+     * cause once. Another failure is logged once per cause.
+     */
     private void quietly(String what, Runnable task) {
+        if (fleet.availability().flatMap(StoreAvailability::down).isPresent()) {
+            return;
+        }
         try {
             task.run();
             lastFailure.remove(what);
         } catch (RuntimeException e) {
             if (e instanceof FleetStoreException f && f.fault().isPresent()) {
                 fleet.availability().ifPresent(a -> a.failed(f.fault().get()));
+                return;
             }
             if (!String.valueOf(e.getMessage()).equals(lastFailure.put(what, String.valueOf(e.getMessage())))) {
                 LOG.warnf(e, "fleet view: %s failed: %s", what, e.getMessage());
@@ -254,9 +263,8 @@ public class BatchService {
     /** A write while the store cannot take one is refused at once with the same 503 as the rest of the fleet view. */
     private <T> T write(Supplier<T> work) {
         Optional<StoreAvailability> availability = fleet.availability();
-        availability.flatMap(StoreAvailability::problem).ifPresent(p -> {
-            throw new FleetStoreException("fleet store: batch refused: " + p, null,
-                    availability.get().down().map(StoreAvailability.Down::fault).orElse(null));
+        availability.flatMap(a -> a.refusal("batch")).ifPresent(e -> {
+            throw e;
         });
         try {
             return work.get();

@@ -1,5 +1,6 @@
 package io.hulftark.fleet.actions.delivery;
 
+import io.hulftark.fleet.store.FleetStoreException;
 import io.hulftark.app.ServerRole;
 import io.hulftark.fleet.actions.OrderBook;
 import io.hulftark.fleet.actions.OrderPlaced;
@@ -77,6 +78,9 @@ public class OrderDelivery {
         try {
             waiting = book.get().waiting();
         } catch (RuntimeException e) {
+            if (e instanceof FleetStoreException f && f.fault().isPresent()) {
+                return; // the store cannot take work: its availability logs that once, the probe brings it back
+            }
             String cause = String.valueOf(e.getMessage());
             if (!cause.equals(sweepFailure)) { // one line per cause, not one a second
                 LOG.warnf("fleet actions: cannot read the waiting orders: %s", cause);
