@@ -128,11 +128,25 @@ final class FleetProcess implements AutoCloseable {
         }
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            if (!process.waitFor(12, TimeUnit.SECONDS)) {
+                threadDump(); // what holds the shutdown up, into the log a failing test prints
+                if (!process.waitFor(8, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
             }
         }
         return process.exitValue();
+    }
+
+    private void threadDump() throws InterruptedException {
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "Thread.print").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            jcmd.waitFor(10, TimeUnit.SECONDS);
+        } catch (java.io.IOException e) {
+            // no dump: the test's own assertion still tells what went wrong
+        }
     }
 
     /** SIGKILL: no shutdown hook, nothing flushed; what was answered before must still be there. */
