@@ -1,11 +1,11 @@
 package io.hulftark.agent;
 
+import io.hulftark.wire.ReportValidator;
 import io.hulftark.wire.WireText;
 
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * This node's labels ({@code hulftark.agent.labels}, e.g. {@code site=osaka,env=prod}): what the fleet view shows,
@@ -15,9 +15,6 @@ import java.util.regex.Pattern;
 public final class Labels {
 
     public static final String KEY = "hulftark.agent.labels";
-    public static final int MAX_LABELS = 32;
-    public static final int MAX_VALUE = 128;
-    private static final Pattern LABEL_KEY = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
     private Labels() {
     }
@@ -41,11 +38,11 @@ public final class Labels {
             }
             String key = p.substring(0, eq).strip();
             String v = p.substring(eq + 1).strip();
-            if (!LABEL_KEY.matcher(key).matches()) {
+            if (!ReportValidator.LABEL_KEY.matcher(key).matches()) {
                 throw bad("the key '" + WireText.neutralise(key, 70) + "' is not a label key (a-z first, then a-z 0-9 _, "
                         + "at most 63)");
             }
-            String problem = WireText.nameProblem("the value of " + key, v, MAX_VALUE, true);
+            String problem = WireText.nameProblem("the value of " + key, v, ReportValidator.MAX_LABEL_VALUE, true);
             if (problem != null) {
                 throw bad(problem);
             }
@@ -53,8 +50,8 @@ public final class Labels {
                 throw bad("the key " + key + " appears twice");
             }
         }
-        if (labels.size() > MAX_LABELS) {
-            throw bad(labels.size() + " labels: at most " + MAX_LABELS);
+        if (labels.size() > ReportValidator.MAX_LABELS) {
+            throw bad(labels.size() + " labels: at most " + ReportValidator.MAX_LABELS);
         }
         return Collections.unmodifiableMap(labels);
     }

@@ -104,6 +104,14 @@ public final class ReportValidator {
         return WireText.nameProblem(field + "." + key, value, MAX_LABEL_VALUE, true);
     }
 
+    /**
+     * Whether a cluster's value of a label key has {@code value}: a cluster's labels are its nodes', and a key whose
+     * value differs between nodes holds each value, joined by ",". The one reading of that for every filter.
+     */
+    public static boolean clusterLabelHas(String clusterValue, String value) {
+        return clusterValue != null && (clusterValue.equals(value) || List.of(clusterValue.split(",", -1)).contains(value));
+    }
+
     private static String resources(List<Report.Resource> resources) {
         if (resources.size() > MAX_RESOURCES) {
             return "too many resources: " + resources.size() + " (at most " + MAX_RESOURCES + ")";

@@ -1,11 +1,11 @@
 package io.hulftark.cli.ctl;
 
+import io.hulftark.wire.ReportValidator;
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +21,7 @@ final class Labels {
             int eq = l.indexOf('=');
             String key = eq < 0 ? l : l.substring(0, eq);
             String value = eq < 0 ? "" : l.substring(eq + 1);
-            if (!key.matches("[a-z][a-z0-9_]{0,62}") || value.isEmpty() || value.length() > 128) {
+            if (ReportValidator.labelProblem("label", key, value) != null) {
                 throw new ParameterException(cl, "--label takes KEY=VALUE (e.g. site=osaka; KEY of a-z 0-9 _), not '"
                         + Render.cut(l, 60) + "'");
             }
@@ -34,8 +34,7 @@ final class Labels {
     static boolean matches(JsonNode labels, List<Map.Entry<String, String>> wanted) {
         for (Map.Entry<String, String> w : wanted) {
             JsonNode v = labels.path(w.getKey());
-            if (!v.isTextual() || (!v.asText().equals(w.getValue())
-                    && !Arrays.asList(v.asText().split(",")).contains(w.getValue()))) {
+            if (!v.isTextual() || !ReportValidator.clusterLabelHas(v.asText(), w.getValue())) {
                 return false;
             }
         }

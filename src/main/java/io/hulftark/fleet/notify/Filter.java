@@ -1,6 +1,7 @@
 package io.hulftark.fleet.notify;
 
 import io.hulftark.fleet.state.ClusterState;
+import io.hulftark.wire.ReportValidator;
 
 import java.util.List;
 import java.util.Map;
@@ -24,11 +25,8 @@ public record Filter(Set<ClusterState> states, List<String> clusters, Map<String
      */
     public boolean covers(String cluster, Map<String, String> clusterLabels) {
         boolean named = clusters.stream().anyMatch(g -> glob(g).matcher(cluster).matches());
-        return named && labels.entrySet().stream().allMatch(e -> {
-            String value = clusterLabels.get(e.getKey());
-            return value != null && (value.equals(e.getValue())
-                    || List.of(value.split(",", -1)).contains(e.getValue()));
-        });
+        return named && labels.entrySet().stream()
+                .allMatch(e -> ReportValidator.clusterLabelHas(clusterLabels.get(e.getKey()), e.getValue()));
     }
 
     /** A glob of * (any run) and ? (one character); everything else is literal, so no name reaches a regex. */

@@ -1,5 +1,6 @@
 package io.hulftark.fleet.actions.batch;
 
+import io.hulftark.wire.ReportValidator;
 import io.hulftark.app.ServerRole;
 import io.hulftark.fleet.FleetService;
 import io.hulftark.fleet.actions.ActionSpec;
@@ -207,8 +208,7 @@ public class BatchService {
     /** Whether the row's labels hold each of {@code wanted} (a key whose nodes differ lists each value, by commas). */
     static boolean carries(ClusterRow row, Map<String, String> wanted) {
         for (Map.Entry<String, String> w : wanted.entrySet()) {
-            String has = row.labels().get(w.getKey());
-            if (has == null || !has.equals(w.getValue()) && !List.of(has.split(",")).contains(w.getValue())) {
+            if (!ReportValidator.clusterLabelHas(row.labels().get(w.getKey()), w.getValue())) {
                 return false;
             }
         }
