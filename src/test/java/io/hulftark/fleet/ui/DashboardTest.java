@@ -322,7 +322,7 @@ class DashboardTest {
         // The real state stays, with the marker: "DOWN · in maintenance until 22:00".
         browser.await("the maintenance marker", ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#cluster-state [data-marker='maintenance']")));
-        assertEquals("DOWN", browser.driver().findElement(By.cssSelector("#cluster-state .badge")).getAttribute("data-state"));
+        assertEquals("DOWN", browser.attribute(By.cssSelector("#cluster-state .badge"), "data-state"));
         assertTrue(browser.text(By.cssSelector("#cluster-state [data-marker='maintenance']"))
                 .matches("in maintenance until .*\\d\\d:\\d\\d"));
         browser.click(By.cssSelector("#windows li[data-window] button"));
