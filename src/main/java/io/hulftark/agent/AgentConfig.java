@@ -43,6 +43,13 @@ public interface AgentConfig {
 
     Journal journal();
 
+    /**
+     * How often the agent runs the preflight of each resource (what {@code hulft-ark validate} checks) and reports
+     * its rows with the node's facts; at least 10 s. POST /api/v1/validate runs it at once.
+     */
+    @WithDefault("10m")
+    Duration validateInterval();
+
     /** Fleet actions: whether this agent runs the actions the fleet view sends it. */
     FleetActions fleetActions();
 

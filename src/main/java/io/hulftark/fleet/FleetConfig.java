@@ -61,5 +61,25 @@ public interface FleetConfig {
         Optional<String> actionToken();
     }
 
+    /** Drift between a cluster's nodes and failover readiness (issue 13). */
+    Readiness readiness();
+
+    interface Readiness {
+        /**
+         * degrade: a drift or a standby that could not take over makes an otherwise OK cluster DEGRADED (and is
+         * acknowledgeable, notified, in the history); warn: they are shown on the cluster as warnings only.
+         */
+        @WithDefault("degrade")
+        Effect effect();
+
+        /**
+         * Settings a site declares may differ between the nodes of a cluster (e.g. $exe_path when HULFT is
+         * installed in another folder on each node), as NodeFacts names them: never drift.
+         */
+        Optional<java.util.List<String>> perNodeKeys();
+
+        enum Effect { DEGRADE, WARN }
+    }
+
     enum Store { EMBEDDED, POSTGRESQL }
 }

@@ -51,16 +51,27 @@ import java.util.TreeMap;
         @SchemaProperty(name = "fleetActions", description = "Whether this agent runs actions the fleet view sends "
                 + "(hulftark.agent.fleet-actions.enabled; absent from older agents: no)"),
         @SchemaProperty(name = "actionsVia", description = "How this agent runs restore, remove and recover: through "
-                + "LifeKeeper's perform_action, or the kit directly", enumeration = {"lifekeeper", "direct"})})
+                + "LifeKeeper's perform_action, or the kit directly", enumeration = {"lifekeeper", "direct"}),
+        @SchemaProperty(name = "facts", description = "What the node is and how its kit is set up, with each "
+                + "resource's last preflight: sent when the agent starts and when they change, absent otherwise "
+                + "(the fleet view keeps the last ones it received)")})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Report(String cluster, String node, String agentVersion, Instant agentStartedAt, long seq,
                      Instant sentAt, List<Resource> resources, List<Event> events, long dropped, String instance,
-                     Map<String, String> labels, Boolean fleetActions, String actionsVia) {
+                     Map<String, String> labels, Boolean fleetActions, String actionsVia, NodeFacts facts) {
 
     public Report {
         resources = resources == null ? List.of() : List.copyOf(resources);
         events = events == null ? List.of() : List.copyOf(events);
         labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
+    }
+
+    /** A report without facts (a heartbeat whose facts did not change, or an agent before them). */
+    public Report(String cluster, String node, String agentVersion, Instant agentStartedAt, long seq,
+                  Instant sentAt, List<Resource> resources, List<Event> events, long dropped, String instance,
+                  Map<String, String> labels, Boolean fleetActions, String actionsVia) {
+        this(cluster, node, agentVersion, agentStartedAt, seq, sentAt, resources, events, dropped, instance, labels,
+                fleetActions, actionsVia, null);
     }
 
     /** A report of an agent without labels or fleet actions. */
@@ -79,7 +90,19 @@ public record Report(String cluster, String node, String agentVersion, Instant a
     /** The same report with other events. */
     public Report withEvents(List<Event> events) {
         return new Report(cluster, node, agentVersion, agentStartedAt, seq, sentAt, resources, events, dropped, instance,
-                labels, fleetActions, actionsVia);
+                labels, fleetActions, actionsVia, facts);
+    }
+
+    /** The same report with another count of dropped events. */
+    public Report withDropped(long dropped) {
+        return new Report(cluster, node, agentVersion, agentStartedAt, seq, sentAt, resources, events, dropped, instance,
+                labels, fleetActions, actionsVia, facts);
+    }
+
+    /** The same report with these facts (null: none). */
+    public Report withFacts(NodeFacts facts) {
+        return new Report(cluster, node, agentVersion, agentStartedAt, seq, sentAt, resources, events, dropped, instance,
+                labels, fleetActions, actionsVia, facts);
     }
 
     /** One LifeKeeper resource (a HULFT service) as the agent sees it now. */

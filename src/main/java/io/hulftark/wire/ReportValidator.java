@@ -187,7 +187,7 @@ public final class ReportValidator {
                 .toList();
         return new Report(r.cluster(), r.node(), WireText.neutralise(r.agentVersion(), MAX_SHORT), r.agentStartedAt(),
                 r.seq(), r.sentAt(), resources, events, r.dropped(), r.instance(), r.labels(), r.fleetActions(),
-                r.actionsVia());
+                r.actionsVia(), r.facts());
     }
 
     /** An action's messages are free texts too. */
@@ -222,7 +222,7 @@ public final class ReportValidator {
         return new Report(r.cluster(), r.node(), r.agentVersion(),
                 r.instance() == null ? r.agentStartedAt() : bound(r.agentStartedAt(), limit, receivedAt),
                 r.seq(), r.sentAt(), resources, events, r.dropped(), r.instance(), r.labels(), r.fleetActions(),
-                r.actionsVia());
+                r.actionsVia(), r.facts());
     }
 
     /** True when any time of the report but sentAt is later than {@code limit}. */

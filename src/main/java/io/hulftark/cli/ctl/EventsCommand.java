@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
         exitCodeList = {CtlCommand.EXIT_0, CtlCommand.EXIT_2, CtlCommand.EXIT_5, CtlCommand.EXIT_6})
 public class EventsCommand extends CtlCall {
 
-    static final List<String> KINDS = List.of("STATE", "TRANSITION", "ACTION", "ACK", "MAINTENANCE", "NODE");
+    static final List<String> KINDS = List.of("STATE", "TRANSITION", "ACTION", "ACK", "MAINTENANCE", "NODE", "CONFIG");
     /** How long --follow tries to get its stream back before it gives up with exit 6. */
     static final long RECONNECT_FOR_NANOS = TimeUnit.SECONDS.toNanos(60);
 

@@ -204,7 +204,7 @@ public class FleetResource {
                                    @QueryParam("cluster") String cluster,
                                    @Parameter(description = "Only events of this kind (case-insensitive)",
                                            schema = @Schema(type = SchemaType.STRING, enumeration = {"STATE",
-                                                   "TRANSITION", "ACTION", "ACK", "MAINTENANCE", "NODE"}))
+                                                   "TRANSITION", "ACTION", "ACK", "MAINTENANCE", "NODE", "CONFIG"}))
                                    @QueryParam("kind") String kindParam,
                                    @Parameter(description = "Only events of this node", schema = @Schema(type = SchemaType.STRING, maxLength = 256))
                                    @QueryParam("node") String node,
@@ -241,7 +241,7 @@ public class FleetResource {
 
     /** The kinds of FleetEvent, as its schema lists them. */
     private static final List<String> EVENT_KINDS = List.of(FleetEvent.STATE, FleetEvent.TRANSITION, FleetEvent.ACTION,
-            FleetEvent.ACK, FleetEvent.MAINTENANCE, FleetEvent.NODE);
+            FleetEvent.ACK, FleetEvent.MAINTENANCE, FleetEvent.NODE, FleetEvent.CONFIG);
 
     @POST
     @Path("/reports")

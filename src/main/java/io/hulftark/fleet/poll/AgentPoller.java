@@ -232,9 +232,8 @@ public final class AgentPoller implements AutoCloseable {
             a.setAsideInPage++;
             report = report.withEvents(report.events().stream().filter(e -> e == null || e.seq() != seq).toList());
         }
-        return a.setAside == 0 ? report : new Report(report.cluster(), report.node(), report.agentVersion(),
-                report.agentStartedAt(), report.seq(), report.sentAt(), report.resources(), report.events(),
-                report.dropped() + a.setAside, report.instance());
+        // Only the count changes: labels, flags and facts go on as the agent sent them.
+        return a.setAside == 0 ? report : report.withDropped(report.dropped() + a.setAside);
     }
 
     private static boolean failed(Polled a, String cause) {

@@ -55,7 +55,12 @@ public final class ClusterEvaluator {
     private final Duration flapWindow;
 
     public ClusterEvaluator(Duration freshFor, Duration flapWindow, int flapChanges) {
-        this.deriver = new ClusterStateDeriver(freshFor, flapWindow, flapChanges);
+        this(freshFor, flapWindow, flapChanges, true);
+    }
+
+    /** @param configDegrades see {@link ClusterStateDeriver#ClusterStateDeriver(Duration, Duration, int, boolean)} */
+    public ClusterEvaluator(Duration freshFor, Duration flapWindow, int flapChanges, boolean configDegrades) {
+        this.deriver = new ClusterStateDeriver(freshFor, flapWindow, flapChanges, configDegrades);
         this.freshFor = freshFor;
         this.flapWindow = flapWindow;
     }
@@ -68,6 +73,12 @@ public final class ClusterEvaluator {
      */
     public Evaluation evaluate(String cluster, Record stored, List<NodeReport> latest, List<Maintenance> windows,
                                List<Instant> ackUntils, Instant now) {
+        return evaluate(cluster, stored, latest, windows, ackUntils, List.of(), now);
+    }
+
+    /** @param drift the cluster's drift lines as found when facts last arrived ({@link Drift}) */
+    public Evaluation evaluate(String cluster, Record stored, List<NodeReport> latest, List<Maintenance> windows,
+                               List<Instant> ackUntils, List<String> drift, Instant now) {
         Objects.requireNonNull(stored, "stored");
         List<NodeReport> reports = latest.stream().sorted(Comparator.comparing(NodeReport::node)).toList();
         List<String> expected = reports.stream().map(NodeReport::node).toList();
@@ -84,7 +95,7 @@ public final class ClusterEvaluator {
         if (changes.size() > MAX_CHANGES) {
             changes = new ArrayList<>(changes.subList(changes.size() - MAX_CHANGES, changes.size()));
         }
-        ClusterStateDeriver.Derived derived = deriver.derive(cluster, expected, reports, windows, changes, now);
+        ClusterStateDeriver.Derived derived = deriver.derive(cluster, expected, reports, windows, changes, drift, now);
         boolean changed = derived.state() != stored.state();
         Record record = new Record(derived.state(), changed ? now : stored.since(), serving, changes);
         List<Maintenance.Occurrence> occurrences = windows.stream().flatMap(w -> w.currentOrNext(now).stream())

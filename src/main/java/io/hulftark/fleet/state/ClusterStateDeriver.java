@@ -64,20 +64,28 @@ public final class ClusterStateDeriver {
      * @param problems    every finding that keeps the cluster from OK, one line each, whatever the state (so a
      *                    SPLIT cluster still shows its silent standby); empty when OK
      * @param maintenance the window occurrence that covers now (the one ending last), or null
+     * @param warnings    drift and readiness findings when the site made them warn only
+     *                    (hulftark.fleet.readiness.effect=warn): shown, never a problem; empty otherwise
      */
     public record Derived(ClusterState state, String reason, List<String> problems, boolean flapping,
-                          Maintenance.Occurrence maintenance) {
+                          Maintenance.Occurrence maintenance, List<String> warnings) {
         public Derived {
             Objects.requireNonNull(state, "state");
             Objects.requireNonNull(reason, "reason");
             problems = List.copyOf(problems);
+            warnings = warnings == null ? List.of() : List.copyOf(warnings);
             if (state == ClusterState.MAINTENANCE) {
                 throw new IllegalArgumentException("MAINTENANCE is a marker, never a derived state");
             }
         }
 
         public Derived(ClusterState state, String reason, List<String> problems, boolean flapping) {
-            this(state, reason, problems, flapping, null);
+            this(state, reason, problems, flapping, null, List.of());
+        }
+
+        public Derived(ClusterState state, String reason, List<String> problems, boolean flapping,
+                       Maintenance.Occurrence maintenance) {
+            this(state, reason, problems, flapping, maintenance, List.of());
         }
 
         public boolean inMaintenance() {
@@ -89,7 +97,18 @@ public final class ClusterStateDeriver {
     private final Duration flapWindow;
     private final int flapChanges;
 
+    private final boolean configDegrades;
+
     public ClusterStateDeriver(Duration freshFor, Duration flapWindow, int flapChanges) {
+        this(freshFor, flapWindow, flapChanges, true);
+    }
+
+    /**
+     * @param configDegrades drift and readiness findings are problems (an otherwise OK cluster is DEGRADED); false:
+     *                       they are only {@link Derived#warnings()} (hulftark.fleet.readiness.effect=warn)
+     */
+    public ClusterStateDeriver(Duration freshFor, Duration flapWindow, int flapChanges, boolean configDegrades) {
+        this.configDegrades = configDegrades;
         if (freshFor.isNegative() || freshFor.isZero() || flapWindow.isNegative() || flapWindow.isZero()
                 || flapChanges < 0) {
             throw new IllegalArgumentException("freshFor and flapWindow must be positive and flapChanges not negative");
@@ -99,13 +118,22 @@ public final class ClusterStateDeriver {
         this.flapChanges = flapChanges;
     }
 
+    /** As {@link #derive(String, List, List, List, List, List, Instant)} with no drift. */
+    public Derived derive(String cluster, List<String> expectedNodes, List<NodeReport> latest,
+                          List<Maintenance> windows, List<Instant> recentServingChanges, Instant now) {
+        return derive(cluster, expectedNodes, latest, windows, recentServingChanges, List.of(), now);
+    }
+
     /**
      * @param latest               the latest report of each node, at most one per node
      * @param recentServingChanges when the set of serving nodes changed; older ones than the flap window may be
      *                             passed and are not counted
+     * @param drift                the cluster's drift, one line each ({@link DriftItem#line()}), as found when
+     *                             facts last arrived
      */
     public Derived derive(String cluster, List<String> expectedNodes, List<NodeReport> latest,
-                          List<Maintenance> windows, List<Instant> recentServingChanges, Instant now) {
+                          List<Maintenance> windows, List<Instant> recentServingChanges, List<String> drift,
+                          Instant now) {
         Set<String> expected = new LinkedHashSet<>(expectedNodes);
         Map<String, NodeReport> reports = byNode(cluster, latest);
         List<String> nodes = Stream.concat(expected.stream(),

@@ -1,6 +1,10 @@
 package io.hulftark.fleet.store;
 
 import io.hulftark.wire.Report;
+import io.hulftark.fleet.view.InventoryCounts;
+import io.hulftark.fleet.view.InventoryNode;
+import io.hulftark.fleet.view.InventoryPage;
+import io.hulftark.fleet.view.InventoryQuery;
 import io.hulftark.fleet.view.AckView;
 import io.hulftark.fleet.view.ClusterDetail;
 import io.hulftark.fleet.view.ClusterPage;
@@ -100,4 +104,25 @@ public interface FleetStore extends AutoCloseable {
      * for the metrics: one read per scrape instead of one per gauge.
      */
     List<ClusterSnapshotRow> snapshot(Instant now);
+
+    /**
+     * One page of the inventory (issue 13): known nodes (not forgotten) with their latest facts, filtered, searched,
+     * sorted and paged as {@code query} says; ties broken by cluster then node, so pages never overlap.
+     */
+    default InventoryPage inventory(InventoryQuery query, Instant now) {
+        throw new UnsupportedOperationException("inventory"); // TODO(issue 13, helper "inventory")
+    }
+
+    /**
+     * Every known node that matches {@code query} (its offset and limit ignored), in its order, each handed to
+     * {@code sink} as it is read: a CSV export of 10,000 nodes never holds them all.
+     */
+    default void exportInventory(InventoryQuery query, Instant now, java.util.function.Consumer<InventoryNode> sink) {
+        throw new UnsupportedOperationException("exportInventory"); // TODO(issue 13, helper "inventory")
+    }
+
+    /** How many known nodes run what, by agent version, OS, JVM and LifeKeeper version. */
+    default InventoryCounts inventoryCounts() {
+        throw new UnsupportedOperationException("inventoryCounts"); // TODO(issue 13, helper "inventory")
+    }
 }

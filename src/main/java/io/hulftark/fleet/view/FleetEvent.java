@@ -13,7 +13,7 @@ import java.time.Instant;
  * @param at    when it happened: the fleet view's clock for STATE, ACK, MAINTENANCE and NODE; the agent's for TRANSITION and ACTION
  * @param kind  STATE (a cluster's state changed; {@code state} is the new one), TRANSITION (a resource's status on a
  *              node), ACTION (an action on a node), ACK, MAINTENANCE (an operator's), NODE (a node first seen,
- *              forgotten, or its agent dropped events)
+ *              forgotten, or its agent dropped events), CONFIG (a drift or readiness finding began or ended)
  * @param text  one line for people
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,8 +27,10 @@ public record FleetEvent(@Schema(description = "Grows with every event kept (sha
                          @Schema(description = "The node's name; absent when the event is the cluster's") String node,
                          @Schema(description = "STATE (the cluster's state changed), TRANSITION (a resource's status on a "
                                  + "node), ACTION (an action on a node), ACK, MAINTENANCE (an operator's), NODE (a node "
-                                 + "first seen, forgotten, or its agent dropped events)",
-                                 enumeration = {"STATE", "TRANSITION", "ACTION", "ACK", "MAINTENANCE", "NODE"}) String kind,
+                                 + "first seen, forgotten, or its agent dropped events), CONFIG (a drift or readiness "
+                                 + "finding began or ended)",
+                                 enumeration = {"STATE", "TRANSITION", "ACTION", "ACK", "MAINTENANCE", "NODE",
+                                         "CONFIG"}) String kind,
                          @Schema(description = "The resource's tag; absent when not about one resource") String tag,
                          @Schema(description = "One line for people") String text,
                          @Schema(description = "The cluster's new state; only for STATE") ClusterState state) {
@@ -39,4 +41,6 @@ public record FleetEvent(@Schema(description = "Grows with every event kept (sha
     public static final String ACK = "ACK";
     public static final String MAINTENANCE = "MAINTENANCE";
     public static final String NODE = "NODE";
+    /** A drift or readiness finding of the cluster began or ended (issue 13). */
+    public static final String CONFIG = "CONFIG";
 }

@@ -1,6 +1,7 @@
 package io.hulftark.fleet.view;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import io.hulftark.wire.NodeFacts;
 import io.hulftark.wire.Report;
 
 import java.time.Instant;
@@ -36,16 +37,27 @@ public record FleetNode(@Schema(description = "The node's name") String node,
                         boolean fleetActions,
                         @Schema(description = "How its agent runs restore, remove and recover: through LifeKeeper's "
                                 + "perform_action or the kit directly; absent when the agent does not say",
-                                enumeration = {"lifekeeper", "direct"}, nullable = true) String actionsVia) {
+                                enumeration = {"lifekeeper", "direct"}, nullable = true) String actionsVia,
+                        @Schema(description = "What the node is and how its kit is set up, with each resource's last "
+                                + "preflight, as the agent last sent them; absent until it sent any", nullable = true)
+                        NodeFacts facts) {
 
     public FleetNode {
         labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
+    }
+
+    /** A node whose agent sent no facts. */
+    public FleetNode(String node, Instant receivedAt, Instant sentAt, long skewMillis, boolean fresh, String agentVersion,
+                     Instant agentStartedAt, long dropped, List<Report.Resource> resources, Map<String, String> labels,
+                     boolean fleetActions, String actionsVia) {
+        this(node, receivedAt, sentAt, skewMillis, fresh, agentVersion, agentStartedAt, dropped, resources, labels,
+                fleetActions, actionsVia, null);
     }
 
     /** A node whose agent says nothing of labels or fleet actions. */
     public FleetNode(String node, Instant receivedAt, Instant sentAt, long skewMillis, boolean fresh, String agentVersion,
                      Instant agentStartedAt, long dropped, List<Report.Resource> resources) {
         this(node, receivedAt, sentAt, skewMillis, fresh, agentVersion, agentStartedAt, dropped, resources, null, false,
-                null);
+                null, null);
     }
 }
