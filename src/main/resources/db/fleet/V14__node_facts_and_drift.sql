@@ -25,3 +25,6 @@ CREATE INDEX fleet_node_agent_version ON fleet_node (agent_version);
 CREATE INDEX fleet_node_os ON fleet_node (os);
 CREATE INDEX fleet_node_jvm ON fleet_node (jvm);
 CREATE INDEX fleet_node_lifekeeper_version ON fleet_node (lifekeeper_version);
+-- Counts for the metrics' one-statement scrape: drifting settings, and failing preflight rows of the known nodes.
+ALTER TABLE fleet_cluster ADD COLUMN drift_count INT NOT NULL DEFAULT 0;
+ALTER TABLE fleet_cluster ADD COLUMN readiness_failures INT NOT NULL DEFAULT 0;
