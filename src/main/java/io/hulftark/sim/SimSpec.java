@@ -15,8 +15,9 @@ import java.util.Objects;
  *                    {@code srvcproport}, {@code schport}) to port; a key left out is not configured
  * @param myhostname  HULFT's own host name, also the address the service listens on when it is local
  *                    (default {@code localhost})
- * @param startType   the service's initial start type: {@code auto} (default), {@code delayed-auto},
- *                    {@code demand} or {@code disabled} (a disabled service does not start)
+ * @param startType   the service's initial start type: {@code demand} (default: manual, as HULFT's service is
+ *                    set up on every node of a cluster), {@code auto}, {@code delayed-auto} or {@code disabled}
+ *                    (a disabled service does not start)
  * @param resources   LifeKeeper resources for the stand-in {@code ins_list}: tag to info (the info holds
  *                    the HULFT service name and may be empty)
  * @param nodeName    the node name {@code ins_list} prints in its first field (default {@code sim-node})
@@ -81,7 +82,7 @@ public record SimSpec(String serviceName, Map<String, Integer> ports, String myh
         private String serviceName = DEFAULT_SERVICE_NAME;
         private final Map<String, Integer> ports = new LinkedHashMap<>();
         private String myhostname = "localhost";
-        private String startType = "auto";
+        private String startType = "demand";
         private final Map<String, String> resources = new LinkedHashMap<>();
         private String nodeName = "sim-node";
 

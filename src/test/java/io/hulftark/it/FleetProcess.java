@@ -34,6 +34,10 @@ final class FleetProcess implements AutoCloseable {
     private Process process;
 
     /** @param tokens a tokens file; made with a viewer and an operator when it does not exist */
+    /** What differs between two simulated nodes on one machine by construction (see the constructor). */
+    static final String SAME_MACHINE_KEYS = "$exe_path,$conf_file,hulenv.*,hulftark.command.*,hulftark.state-dir,"
+            + "hulftark.lifekeeper.*";
+
     FleetProcess(Map<String, String> properties, Path stateDir, Path tokens) throws IOException {
         this(properties, stateDir, tokens, AgentProcess.freePort());
     }
@@ -50,6 +54,9 @@ final class FleetProcess implements AutoCloseable {
             store.add("otto", Role.OPERATOR, OPERATOR);
         }
         this.properties = new LinkedHashMap<>(properties);
+        // The nodes of a test cluster share one machine: each has its own simulated HULFT (folder, ports), which on a
+        // real cluster would be one installation path and one hulenv.cnf. A test that checks drift says its own keys.
+        this.properties.putIfAbsent("hulftark.fleet.readiness.per-node-keys", SAME_MACHINE_KEYS);
         this.properties.put("hulftark.state-dir", stateDir.toAbsolutePath().toString());
         this.properties.put("hulftark.security.tokens-file", tokens.toAbsolutePath().toString());
         this.properties.put("quarkus.http.port", Integer.toString(port));

@@ -37,7 +37,7 @@ class KitIT {
         obs = freePort();
         sim = SimInstallation.create(dir.resolve("HULFT Family"), SimSpec.builder()
                 .port("rcvport", rcv).port("obsport", obs).resource(TAG, SimSpec.DEFAULT_SERVICE_NAME)
-                .resource("no-info", "").build());
+                .resource("no-info", "").startType("auto").build()); // as the spec's scenarios start: remove sets demand
         cli = new Cli(sim, dir.resolve("state"));
     }
 

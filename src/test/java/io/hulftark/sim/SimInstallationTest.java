@@ -38,6 +38,7 @@ class SimInstallationTest {
     void create() throws IOException {
         home = tmp.resolve("HULFT Family's home");
         sim = SimInstallation.create(home, SimSpec.builder()
+                .startType("auto")
                 .port("rcvport", 30000)
                 .port("sddport", 30001)
                 .resource("hulft-rcv", INFO)
@@ -174,7 +175,7 @@ class SimInstallationTest {
         SimSpec d = SimSpec.defaults();
         assertEquals("HULFT8 Service", d.serviceName());
         assertEquals("localhost", d.myhostname());
-        assertEquals("auto", d.startType());
+        assertEquals("demand", d.startType(), "manual, as on every node of a cluster");
     }
 
     @Test
