@@ -8,6 +8,7 @@ import io.hulftark.cli.ctl.BatchStatusCommand;
 import io.hulftark.cli.ctl.ClusterCommand;
 import io.hulftark.cli.ctl.ClustersCommand;
 import io.hulftark.cli.ctl.EventsCommand;
+import io.hulftark.cli.ctl.InventoryCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -29,7 +30,8 @@ import java.util.Map;
                 CtlCommand.EXIT_5, CtlCommand.EXIT_6, CtlCommand.EXIT_7},
         subcommands = {ClustersCommand.class, ClusterCommand.class, ActCommand.class, ActionStatusCommand.class,
                 BatchCommand.class, BatchStatusCommand.class, BatchControlCommand.Pause.class,
-                BatchControlCommand.Resume.class, BatchControlCommand.Cancel.class, EventsCommand.class})
+                BatchControlCommand.Resume.class, BatchControlCommand.Cancel.class, EventsCommand.class,
+                InventoryCommand.class})
 public class CtlCommand implements Runnable {
 
     public static final String EXIT_0 = "0:success: the request was accepted, or what --wait waited for SUCCEEDED";

@@ -91,6 +91,19 @@ class ReadinessIT {
         return agent;
     }
 
+    /** {@code hulft-ark ctl ARGS} against this fleet view as a viewer; asserts it exits 0. */
+    Cli.Result ctl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Cli.javaBin(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-jar", Cli.APP.toString(), "ctl"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("HULFTARK_URL", "http://127.0.0.1:" + fleet.port);
+        pb.environment().put("HULFTARK_TOKEN", FleetProcess.VIEWER);
+        Cli.Result r = Cli.finish(pb.start(), System.nanoTime());
+        assertThat(r.exit()).as("ctl " + String.join(" ", args) + ": " + r.err()).isZero();
+        return r;
+    }
+
     static Path defaults(SimInstallation sim) {
         return sim.lkroot().resolve("etc").resolve("default").resolve("LifeKeeper");
     }
@@ -201,6 +214,16 @@ class ReadinessIT {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1));
         assertThat(strings(unready.path("problems"))).anyMatch(p -> p.contains("failover to b would fail")
                 && p.contains("conf_file"));
+        // ctl finds the unready standby across the fleet, counts what runs, and exports the selection as CSV.
+        JsonNode notReady = JSON.readTree(ctl("inventory", "--not-ready", "--json").out());
+        assertThat(notReady).hasSize(1);
+        assertThat(notReady.get(0).path("node").asText()).isEqualTo("b");
+        assertThat(notReady.get(0).path("readinessFailures").asInt()).isPositive();
+        JsonNode counts = JSON.readTree(ctl("inventory", "--counts", "--json").out());
+        assertThat(counts.path("total").asLong()).isEqualTo(2);
+        assertThat(counts.path("jvm").toString()).contains(System.getProperty("java.specification.version"));
+        String csv = ctl("inventory", "--cluster", CLUSTER, "--csv").out();
+        assertThat(csv.lines().count()).as(csv).isEqualTo(3); // a header and both nodes
         Files.delete(b.confFile());
         Files.move(moved, b.confFile());
         JsonNode ready = awaitCluster("ready again", ReadinessIT::ok, 25_000);

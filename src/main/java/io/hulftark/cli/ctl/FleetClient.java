@@ -116,6 +116,24 @@ public final class FleetClient {
         return send(request(pathAndQuery).header("Accept", "application/json").GET().build());
     }
 
+    /** A GET whose answer is text of another type (e.g. text/csv): the body as it came, never read as JSON. */
+    public Answer getText(String pathAndQuery, String accept) {
+        HttpRequest request = request(pathAndQuery).header("Accept", accept).GET().build();
+        HttpResponse<String> r;
+        try {
+            r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CtlException(ExitCodes.UNREACHABLE, "interrupted");
+        }
+        if (r.statusCode() / 100 != 2) {
+            throw failure(r.statusCode(), r.body());
+        }
+        return new Answer(r.statusCode(), r.body(), null, r.headers().firstValue("Location"));
+    }
+
     public Answer post(String path, JsonNode body) {
         String text;
         try {
