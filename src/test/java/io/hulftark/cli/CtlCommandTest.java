@@ -27,7 +27,7 @@ class CtlCommandTest {
         Run r = run(Map.of(), "ctl", "--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("clusters", "cluster", "act", "action", "batch", "batch-status", "batch-pause",
-                "batch-resume", "batch-cancel", "events");
+                "batch-resume", "batch-cancel", "events", "inventory");
         assertThat(r.out()).contains("Exit codes:").containsPattern("(?m)^\\s+7\\s+--wait ran out of time");
     }
 
@@ -72,5 +72,8 @@ class CtlCommandTest {
                 .contains("--concurrency must be from 1 to 50");
         assertThat(run(Map.of(), "ctl", "events", "--kind", "BOOT").err()).contains("--kind takes one of");
         assertThat(run(Map.of(), "ctl", "clusters", "--token-env", "A B").err()).contains("--token-env takes the name");
+        assertThat(run(Map.of(), "ctl", "inventory", "--sort", "size").err())
+                .contains("--sort takes cluster, node, agentVersion, os, jvm, lifekeeper, receivedAt, not 'size'");
+        assertThat(run(Map.of(), "ctl", "inventory", "--label", "Site=osaka").code()).isEqualTo(ExitCodes.USAGE);
     }
 }
