@@ -129,7 +129,8 @@ class PrometheusRulesTest {
         List<String> titles = new ArrayList<>();
         dashboard.get("panels").forEach(p -> titles.add(p.get("type").asText() + ": " + p.get("title").asText()));
         assertThat(titles).contains("state-timeline: State per cluster", "timeseries: Clusters per state",
-                "timeseries: Reports taken per second", "timeseries: Reports not taken per second, by reason");
+                "timeseries: Reports taken per second", "timeseries: Reports not taken per second, by reason",
+                "table: Drift and failover readiness");
         // promtool parses each query as a recording rule: a typo in PromQL fails here, not on a screen.
         StringBuilder asRules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
         int i = 0;
