@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  *
  * <p>Layout under {@code home}: {@code etc/hulenv.cnf}; {@code bin/utlsvcctl}, {@code bin/utlalivecheck},
  * {@code bin/svc-status}, {@code bin/svc-start-type}, {@code bin/svc-set-demand}; {@code var/} (service.pid,
- * ready, service.log, faults, start-type, sim.properties); {@code lkroot/bin/ins_list},
+ * ready, service.log, faults, start-type, sim.properties; and what the node faults put aside or run:
+ * hulenv.cnf.unreadable, LifeKeeper.before-drift, port-held.PORT, port-held.log); {@code lkroot/bin/ins_list},
  * {@code lkroot/etc/default/LifeKeeper}.
  */
 public final class SimInstallation {
