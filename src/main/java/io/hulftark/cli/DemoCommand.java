@@ -35,7 +35,10 @@ import java.util.concurrent.Callable;
         description = {"Starts the fleet view (embedded store) and several simulated two-node HULFT clusters: per node a "
                 + "simulated HULFT on its own loopback address and a real agent that reports to the fleet view. The demo "
                 + "plays LifeKeeper (fails over when the active node fails) and now and then injects a fault: crash, "
-                + "refused-port, hung-start or split. It prints the dashboard's URL and an operator token first. "
+                + "refused-port, hung-start, split or unready-standby (a standby whose conf_file cannot be read: the "
+                + "cluster turns DEGRADED). With three clusters or more, the last one's node-b has another "
+                + "LKHULFT_TIMEOUT from the start: drift the fleet view shows. It prints the dashboard's URL and an "
+                + "operator token first. "
                 + "Ctrl-C (or the end of --duration) stops every process it started and removes its folder.",
                 "With --kit: the recovery kit alone against one simulated HULFT (restore, quickCheck, a crash, recover, "
                 + "remove), exit 0 when every action ends as expected."},
@@ -60,9 +63,9 @@ public class DemoCommand implements Callable<Integer> {
             description = "The first agent's port; the others follow (two per cluster).")
     int firstAgentPort;
 
-    @Option(names = "--faults", defaultValue = "crash,refused-port,hung-start,split", split = ",", paramLabel = "KIND",
-            converter = FaultKindConverter.class,
-            description = "The faults to choose from (crash, refused-port, hung-start, split), or none.")
+    @Option(names = "--faults", defaultValue = "crash,refused-port,hung-start,split,unready-standby", split = ",",
+            paramLabel = "KIND", converter = FaultKindConverter.class,
+            description = "The faults to choose from (crash, refused-port, hung-start, split, unready-standby), or none.")
     List<FaultKind> faults;
 
     @Option(names = "--fault-every", defaultValue = "20s..40s", paramLabel = "MIN..MAX",
@@ -181,7 +184,7 @@ public class DemoCommand implements Callable<Integer> {
             }
             FaultKind k = FaultKind.parse(value);
             if (k == null) {
-                throw new TypeConversionException("'" + value + "' is not a fault: use crash, refused-port, hung-start, split or none");
+                throw new TypeConversionException("'" + value + "' is not a fault: use " + FaultKind.words() + " or none");
             }
             return k;
         }

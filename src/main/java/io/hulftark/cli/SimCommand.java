@@ -61,39 +61,75 @@ public class SimCommand implements Runnable {
         }
     }
 
-    @Command(name = "fault", header = "Inject a fault into the simulated HULFT in DIR (or clear them).",
-            description = "Faults: slow-start MILLIS, start-hang, start-fail CODE, stop-fail CODE, stop-hang, "
-                    + "refuse-port PORT, crash; or clear.")
+    @Command(name = "fault", header = "Inject a fault into the simulated HULFT in DIR, or undo faults (clear).",
+            description = {"Service faults (kept until cleared): slow-start MILLIS (the start waits), start-hang, "
+                    + "start-fail CODE, stop-fail CODE, stop-hang, refuse-port PORT (the running service closes it); "
+                    + "crash kills the service at once.",
+                    "Node faults (a standby that could not take over, a drifted node; they stay until cleared): "
+                    + "conf-unreadable (hulenv.cnf, the conf_file, becomes a folder: unreadable, for root too), "
+                    + "port-held [PORT] (another process listens on PORT, default rcvport, while HULFT is stopped "
+                    + "here), drift [SECONDS] (LKHULFT_TIMEOUT in this node's LifeKeeper defaults changes; default: "
+                    + "60 s more).",
+                    "clear undoes every fault; clear FAULT undoes one.",
+                    "Example: sim fault DIR conf-unreadable; sim fault DIR clear conf-unreadable"})
     static class FaultCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "DIR")
+        @Parameters(index = "0", paramLabel = "DIR", description = "The simulated installation (as sim create made it).")
         Path dir;
 
-        @Parameters(index = "1", paramLabel = "FAULT")
+        @Parameters(index = "1", paramLabel = "FAULT", completionCandidates = FaultWords.class,
+                description = "One of: ${COMPLETION-CANDIDATES}.")
         String fault;
 
-        @Parameters(index = "2", arity = "0..1", paramLabel = "ARG")
+        @Parameters(index = "2", arity = "0..1", paramLabel = "ARG",
+                description = "The fault's argument; after clear, the fault to undo.")
         String arg;
 
         @Override
         public Integer call() throws IOException {
+            boolean clear = fault.toLowerCase(Locale.ROOT).equals("clear");
+            Fault f = Fault.parse(clear ? (arg == null ? "" : arg) : fault);
+            if (f == null && !(clear && arg == null)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown fault: "
+                        + (clear ? arg : fault) + " (known: " + Fault.synopsis() + "; or clear [FAULT])");
+            }
+            if (!clear && arg != null && !f.takesArgument()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), f.word() + " takes no argument");
+            }
+            if (!clear && arg == null && f.takesArgument() && !f.argumentOptional()) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), f.word() + " needs an argument: "
+                        + f.argumentHint());
+            }
             SimInstallation sim = SimInstallation.open(dir);
-            if (fault.toLowerCase(Locale.ROOT).equals("clear")) {
-                sim.clearFaults();
+            if (clear) {
+                if (f == null) {
+                    sim.clearFaults();
+                } else if (!sim.clearFault(f)) {
+                    spec.commandLine().getOut().println(f.word() + " was not set");
+                }
                 return ExitCodes.OK;
             }
-            Fault f = Fault.parse(fault);
-            if (f == null) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown fault: " + fault);
-            }
-            if (f == Fault.CRASH) {
-                sim.crash();
-            } else {
+            try {
                 sim.fault(f, arg);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             return ExitCodes.OK;
+        }
+    }
+
+    /** The FAULT words for --help and completion: every fault, then clear. */
+    static final class FaultWords implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            java.util.List<String> words = new java.util.ArrayList<>();
+            for (Fault f : Fault.values()) {
+                words.add(f.word());
+            }
+            words.add("clear");
+            return words.iterator();
         }
     }
 

@@ -51,6 +51,19 @@ public final class Demo implements AutoCloseable {
      */
     static final int KIT_TIMEOUT_SECONDS = 30;
     /**
+     * LKHULFT_TIMEOUT of the drifted node (node-b of the last cluster, with three clusters or more): a difference the
+     * fleet view shows as drift from the start. Longer than {@link #KIT_TIMEOUT_SECONDS}, so it still bounds a hung
+     * start well within the stand-in LifeKeeper's wait.
+     */
+    static final int DRIFTED_TIMEOUT_SECONDS = 45;
+    /** With fewer clusters none drifts: a short demo (or its test) shows every cluster OK. */
+    static final int DRIFT_FROM_CLUSTERS = 3;
+    /**
+     * How often each agent runs its preflight (hulftark.agent.validate-interval, 10 min by default): short, so that a
+     * standby made unready (and its repair) shows on the dashboard within seconds.
+     */
+    static final Duration VALIDATE_INTERVAL = Duration.ofSeconds(20);
+    /**
      * The fleet view's flapping rule as the demo's fleet view runs it: its defaults, passed to it explicitly so that
      * the demo's fault cadence and the fleet view agree whatever the environment says.
      */
@@ -148,8 +161,7 @@ public final class Demo implements AutoCloseable {
      * thread is interrupted. Returns 0, or 1 when something did not start or a child died.
      */
     public int run(Optional<Duration> duration) throws IOException, InterruptedException {
-        dir = s.dir() != null ? Files.createDirectories(s.dir()).toAbsolutePath()
-                : Files.createTempDirectory("hulft-ark-demo").toAbsolutePath();
+        makeDir();
         // Credentials first: the person's operator token, one reporter token per cluster, the stand-in's token.
         Path fleetTokens = dir.resolve("fleet").resolve("tokens");
         String operator = DemoTokens.add(fleetTokens, "demo-operator", Role.OPERATOR);
@@ -232,17 +244,42 @@ public final class Demo implements AutoCloseable {
                 + s.firstAgentPort() + "-" + (s.firstAgentPort() + 2 * s.clusters() - 1) + ".");
         log.plain("  This demo plays LifeKeeper: it keeps HULFT on one node per cluster, fails over when that node's");
         log.plain("  agent reports FAILED, and removes HULFT from a standby that runs it too (SPLIT). Faults it injects:");
-        log.plain("  crash (HULFT killed), refused port, hung start (a failover that hangs until LKHULFT_TIMEOUT), split;");
+        log.plain("  crash (HULFT killed), refused port, hung start (a failover that hangs until LKHULFT_TIMEOUT), split,");
+        log.plain("  unready standby;");
         log.plain("  a cluster gets its next fault once it has been in service for " + FaultInjector.human(SETTLE)
                 + " (longer than the fleet view's flapping window).");
         log.plain("  On the dashboard: OK, DOWN while nothing serves, SPLIT, then OK again on the other node.");
+        if (s.clusters() >= DRIFT_FROM_CLUSTERS) {
+            String last = "demo-" + s.clusters();
+            log.plain("  " + last + " is DEGRADED from the start: drift, LKHULFT_TIMEOUT is " + KIT_TIMEOUT_SECONDS
+                    + " on node-a and " + DRIFTED_TIMEOUT_SECONDS + " on node-b (see its page's settings table).");
+        }
+        log.plain("  The fault unready-standby makes a standby's conf_file unreadable: its cluster turns DEGRADED (\"failover");
+        log.plain("  to node-b would fail\") within one preflight (every " + VALIDATE_INTERVAL.toSeconds()
+                + " s) and OK again when repaired. Try your own:");
+        log.plain("    java -jar " + s.app() + " sim fault " + dir.resolve("demo-1").resolve("node-b").resolve("hulft")
+                + " conf-unreadable");
+        log.plain("  (or port-held, or drift; then clear to undo).");
         log.plain("  Switch a cluster over from its page (\"Switch over to node-b\") and watch it move; the agents allow");
         log.plain("  fleet actions and carry labels (site=tokyo or site=osaka, env=demo) to filter and batch by.");
         log.plain("  Working folder: " + dir + (s.keep() ? " (kept)" : " (removed at the end)")
                 + ". Ctrl-C ends the demo and every process it started.");
     }
 
-    private void layOut() throws IOException {
+    /** Creates the working folder (--dir, or a new temporary one). */
+    Path makeDir() throws IOException {
+        dir = s.dir() != null ? Files.createDirectories(s.dir()).toAbsolutePath()
+                : Files.createTempDirectory("hulft-ark-demo").toAbsolutePath();
+        return dir;
+    }
+
+    /** Every node's simulated HULFT, as {@link #layOut()} made them. */
+    List<DemoNode> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    /** Lays out every node's simulated HULFT and LifeKeeper defaults in the working folder; starts nothing. */
+    void layOut() throws IOException {
         int agentPort = s.firstAgentPort();
         for (int i = 1; i <= s.clusters(); i++) {
             String cluster = "demo-" + i;
@@ -254,11 +291,20 @@ public final class Demo implements AutoCloseable {
                 SimSpec spec = SimSpec.builder().ports(ports).myhostname(address).nodeName(node)
                         .resource(TAG, SimSpec.DEFAULT_SERVICE_NAME).build();
                 SimInstallation sim = SimInstallation.create(dir.resolve(cluster).resolve(node).resolve("hulft"), spec);
-                Files.writeString(sim.lkDefaultsFile(), "# the demo's: a hung start ends the restore within "
-                        + KIT_TIMEOUT_SECONDS + " s\nLKHULFT_TIMEOUT=" + KIT_TIMEOUT_SECONDS + "\n");
+                // Written as the site wrote it, not as a sim fault: a repair (fault clear) does not undo it.
+                Files.writeString(sim.lkDefaultsFile(), drifted(i, j)
+                        ? "# drifted on purpose: the other node has " + KIT_TIMEOUT_SECONDS + "\nLKHULFT_TIMEOUT="
+                        + DRIFTED_TIMEOUT_SECONDS + "\n"
+                        : "# the demo's: a hung start ends the restore within " + KIT_TIMEOUT_SECONDS
+                        + " s\nLKHULFT_TIMEOUT=" + KIT_TIMEOUT_SECONDS + "\n");
                 nodes.add(new DemoNode(cluster, node, address, sim, agentPort++));
             }
         }
+    }
+
+    /** Whether node {@code nodeIndex} of cluster {@code cluster} (1-based) starts drifted: node-b of the last one. */
+    boolean drifted(int cluster, int nodeIndex) {
+        return s.clusters() >= DRIFT_FROM_CLUSTERS && cluster == s.clusters() && nodeIndex == 1;
     }
 
     private Map<String, Integer> freePorts(List<String> keys) throws IOException {
@@ -311,6 +357,7 @@ public final class Demo implements AutoCloseable {
         p.put("hulftark.agent.tags", TAG);
         p.put("hulftark.agent.action-mode", "direct");
         p.put("hulftark.agent.check-interval", CHECK_INTERVAL.toSeconds() + "s");
+        p.put("hulftark.agent.validate-interval", VALIDATE_INTERVAL.toSeconds() + "s");
         p.put("hulftark.agent.failures-before-failed", "2");
         p.put("hulftark.security.tokens-file", tokens.toString());
         // Several demo agents on one machine: none takes the machine's fast-check socket (no launcher asks here).

@@ -171,6 +171,14 @@ public final class FaultInjector implements Runnable {
                 log.line("fault: split on " + c.name() + ": HULFT started on the standby " + standbyName + " too");
                 standby.startService();
             }
+            case UNREADY_STANDBY -> {
+                // Nothing fails now, so LifeKeeper (this demo) sees nothing: the standby's preflight tells the fleet
+                // view, which marks the cluster DEGRADED until the repair (UNSEEN_AFTER) puts the file back.
+                java.nio.file.Path conf = standby.makeConfUnreadable();
+                log.line("fault: unready standby on " + c.name() + "/" + standbyName + ": its conf_file " + conf
+                        + " cannot be read now, so a failover to it would fail (repaired in " + human(UNSEEN_AFTER)
+                        + ")");
+            }
         }
         return true;
     }

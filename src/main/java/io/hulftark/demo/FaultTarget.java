@@ -15,6 +15,12 @@ public interface FaultTarget {
     /** Starts the service behind LifeKeeper's back (as an operator starting it by hand would). */
     void startService();
 
-    /** Removes every kept fault (a repaired node). */
+    /**
+     * Makes the node's conf_file (hulenv.cnf) unreadable, for root too: the node could not take over. Returns the
+     * conf_file's path.
+     */
+    java.nio.file.Path makeConfUnreadable();
+
+    /** Removes every kept fault and undoes every change a fault made to the node (a repaired node). */
     void clearFaults();
 }

@@ -53,6 +53,12 @@ public final class SimFaults implements FaultTarget {
     }
 
     @Override
+    public java.nio.file.Path makeConfUnreadable() {
+        sim.fault(Fault.CONF_UNREADABLE);
+        return sim.confFile();
+    }
+
+    @Override
     public void clearFaults() {
         sim.clearFaults();
     }

@@ -224,10 +224,17 @@ final class SimHome {
         return loadProperties(faultsFile());
     }
 
-    /** Records a fault (validating its argument) or, for {@link Fault#CRASH}, carries it out at once. */
+    /**
+     * Records a fault (validating its argument) or, for {@link Fault#CRASH} and the faults that change the node
+     * ({@link Fault#changesNode()}), carries it out at once.
+     */
     void setFault(Fault fault, String arg) throws IOException {
         if (fault == Fault.CRASH) {
             crash();
+            return;
+        }
+        if (fault.changesNode()) {
+            new NodeFaults(this).set(fault, arg);
             return;
         }
         String value = "";
@@ -259,8 +266,23 @@ final class SimHome {
         storeProperties(faultsFile(), faults, "faults of the simulated HULFT (see io.hulftark.sim.Fault)");
     }
 
+    /** Clears every kept fault and undoes every fault that changed the node. */
     void clearFaults() throws IOException {
         Files.deleteIfExists(faultsFile());
+        new NodeFaults(this).undoAll();
+    }
+
+    /** Clears or undoes one fault; returns whether it was set. */
+    boolean clearFault(Fault fault) throws IOException {
+        if (fault.changesNode()) {
+            return new NodeFaults(this).undo(fault);
+        }
+        Properties faults = faults();
+        if (faults.remove(fault.word()) == null) {
+            return false;
+        }
+        storeProperties(faultsFile(), faults, "faults of the simulated HULFT (see io.hulftark.sim.Fault)");
+        return true;
     }
 
     static boolean containsItem(String list, String item) {

@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  *
  * <p>Layout under {@code home}: {@code etc/hulenv.cnf}; {@code bin/utlsvcctl}, {@code bin/utlalivecheck},
  * {@code bin/svc-status}, {@code bin/svc-start-type}, {@code bin/svc-set-demand}; {@code var/} (service.pid,
- * ready, service.log, faults, start-type, sim.properties); {@code lkroot/bin/ins_list},
+ * ready, service.log, faults, start-type, sim.properties; and what the node faults put aside or run:
+ * hulenv.cnf.unreadable, LifeKeeper.before-drift, port-held.PORT, port-held.log); {@code lkroot/bin/ins_list},
  * {@code lkroot/etc/default/LifeKeeper}.
  */
 public final class SimInstallation {
@@ -52,6 +53,7 @@ public final class SimInstallation {
         Files.createDirectories(f.var());
         Files.createDirectories(f.lkroot().resolve("bin"));
         Files.createDirectories(f.lkroot().resolve("etc").resolve("default"));
+        new NodeFaults(f).forget();
 
         Files.writeString(f.conf(), hulenvCnf(spec));
         Properties sim = new Properties();
@@ -259,7 +261,8 @@ public final class SimInstallation {
     // ---- faults --------------------------------------------------------------------------------
 
     /**
-     * Gives the simulation a fault, kept until {@link #clearFaults()} ({@link Fault#CRASH} acts at once).
+     * Gives the simulation a fault, kept until {@link #clearFaults()} ({@link Fault#CRASH} acts at once; the faults
+     * that change the node are done at once and stay until undone).
      *
      * @param arg the fault's argument ({@link Fault#argumentHint()}), or null for a fault without one
      * @throws IllegalArgumentException if the argument is missing or out of range
@@ -276,9 +279,28 @@ public final class SimInstallation {
         fault(fault, null);
     }
 
+    /** Clears every kept fault and undoes every fault that changed the node (conf-unreadable, port-held, drift). */
     public void clearFaults() {
         try {
             files.clearFaults();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Clears or undoes one fault; returns whether it was set. */
+    public boolean clearFault(Fault fault) {
+        try {
+            return files.clearFault(fault);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The ports that {@link Fault#PORT_HELD} holds now (by a live holder process). */
+    public List<Integer> heldPorts() {
+        try {
+            return new NodeFaults(files).heldPorts();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -296,18 +318,23 @@ public final class SimInstallation {
         long me = ProcessHandle.current().pid();
         return ProcessHandle.allProcesses()
                 .filter(p -> p.pid() != me)
-                .filter(p -> files.isSimProcess(p, SimHome.SERVICE_CLASS) || files.isSimProcess(p, SimHome.TOOL_CLASS))
+                .filter(p -> files.isSimProcess(p, SimHome.SERVICE_CLASS) || files.isSimProcess(p, SimHome.TOOL_CLASS)
+                        || files.isSimProcess(p, NodeFaults.HOLDER_CLASS))
                 .collect(Collectors.toList());
     }
 
-    /** Kills whatever of this installation runs (for test cleanup) and removes its pid and ready files. */
+    /**
+     * Kills whatever of this installation runs (for test cleanup: the service, hung tools, port holders) and removes
+     * its pid and ready files.
+     */
     public void stopNow() {
         List<ProcessHandle> all = processes();
         for (ProcessHandle p : all) {
             p.destroyForcibly();
         }
         for (ProcessHandle p : all) {
-            if (!files.awaitGone(p, SimHome.SERVICE_CLASS, 5000) || !files.awaitGone(p, SimHome.TOOL_CLASS, 5000)) {
+            if (!files.awaitGone(p, SimHome.SERVICE_CLASS, 5000) || !files.awaitGone(p, SimHome.TOOL_CLASS, 5000)
+                    || !files.awaitGone(p, NodeFaults.HOLDER_CLASS, 5000)) {
                 throw new IllegalStateException("process " + p.pid() + " of " + files.home + " did not die");
             }
         }

@@ -137,7 +137,7 @@ public final class SimService {
      * Listens on {@code myhostname} when it names this machine, so that probes of myhostname reach
      * the service; otherwise (a virtual IP that is not here) on loopback, never on every interface.
      */
-    private static InetAddress bindAddress(String hostname) {
+    static InetAddress bindAddress(String hostname) {
         try {
             InetAddress a = InetAddress.getByName(hostname);
             if (a.isLoopbackAddress() || NetworkInterface.getByInetAddress(a) != null) {

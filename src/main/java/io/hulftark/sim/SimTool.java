@@ -396,27 +396,47 @@ public final class SimTool {
         return OK;
     }
 
-    // ---- fault NAME [ARG] | clear --------------------------------------------------------------
+    // ---- fault NAME [ARG] | clear [NAME] ------------------------------------------------------
 
     private int fault(String[] args) throws IOException {
-        String usage = "usage: fault NAME [ARG] | clear  (NAME: slow-start MILLIS, start-hang, start-fail CODE, "
-                + "stop-fail CODE, stop-hang, refuse-port PORT, crash)";
-        if (args.length == 1 && "clear".equals(args[0])) {
-            home.clearFaults();
+        String usage = SimHome.cat("usage: fault NAME [ARG] | clear [NAME]  (NAME: ", Fault.synopsis(), ")");
+        if (args.length >= 1 && "clear".equals(args[0])) {
+            if (args.length == 1) {
+                home.clearFaults();
+                return OK;
+            }
+            Fault fault = args.length == 2 ? Fault.parse(args[1]) : null;
+            if (fault == null) {
+                return usage(args.length == 2 ? unknown(args[1]) : "fault: clear takes at most one fault", usage);
+            }
+            home.clearFault(fault);
             return OK;
         }
-        Fault fault = args.length == 0 ? null : Fault.parse(args[0]);
-        if (fault == null || args.length != (fault.takesArgument() ? 2 : 1)) {
-            String reason = args.length == 0 ? "fault: no fault named"
-                    : SimHome.cat("fault: bad arguments for ", args[0]);
-            return usage(reason, usage);
+        if (args.length == 0) {
+            return usage("fault: no fault named", usage);
+        }
+        Fault fault = Fault.parse(args[0]);
+        if (fault == null) {
+            return usage(unknown(args[0]), usage);
+        }
+        int min = fault.takesArgument() && !fault.argumentOptional() ? 2 : 1;
+        int max = fault.takesArgument() ? 2 : 1;
+        if (args.length < min || args.length > max) {
+            return usage(SimHome.cat("fault: ", args[0], fault.takesArgument()
+                    ? SimHome.cat(" takes ", fault.argumentOptional() ? "at most " : "", "one argument: ",
+                    fault.argumentHint()) : " takes no argument"), usage);
         }
         try {
-            home.setFault(fault, fault.takesArgument() ? args[1] : null);
+            home.setFault(fault, args.length == 2 ? args[1] : null);
         } catch (IllegalArgumentException e) {
             return usage(SimHome.cat("fault: ", e.getMessage()), usage);
         }
         return OK;
+    }
+
+    /** The one line for a fault name that is not one. */
+    static String unknown(String word) {
+        return SimHome.cat("fault: unknown fault ", word, " (known: ", Fault.synopsis(), "; or clear)");
     }
 
     // ---- helpers -------------------------------------------------------------------------------

@@ -103,6 +103,12 @@ final class DemoFakes {
         }
 
         @Override
+        public java.nio.file.Path makeConfUnreadable() {
+            calls.add("makeConfUnreadable " + name);
+            return java.nio.file.Path.of("/demo/" + name + "/hulft/etc/hulenv.cnf");
+        }
+
+        @Override
         public void clearFaults() {
             calls.add("clearFaults " + name);
         }

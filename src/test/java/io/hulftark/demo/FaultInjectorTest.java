@@ -82,6 +82,25 @@ class FaultInjectorTest {
     }
 
     @Test
+    void anUnreadyStandbyHasItsConfFileMadeUnreadableAndIsRepairedWhenNobodySawIt() {
+        FaultInjector injector = injector(FaultKind.UNREADY_STANDBY);
+        assertThat(injector.injectOne()).isTrue();
+        assertThat(faults.list).containsExactly("clearFaults node-a", "clearFaults node-b", "makeConfUnreadable node-b");
+        assertThat(out.lines()).containsExactly("fault: unready standby on demo-1/node-b: its conf_file "
+                + "/demo/node-b/hulft/etc/hulenv.cnf cannot be read now, so a failover to it would fail (repaired in 2m)");
+        faults.list.clear();
+
+        // LifeKeeper sees nothing (the standby stays STOPPED): the node is repaired once UNSEEN_AFTER has passed.
+        manager.step(cluster);
+        assertThat(cluster.steady()).isTrue();
+        assertThat(injector.repairSettled()).isZero();
+        clock.advance(FaultInjector.UNSEEN_AFTER);
+        manager.step(cluster);
+        assertThat(injector.repairSettled()).isOne();
+        assertThat(faults.list).containsExactly("clearFaults node-a", "clearFaults node-b");
+    }
+
+    @Test
     void aClusterThatIsNotSteadyIsLeftAlone() {
         FaultInjector injector = injector(FaultKind.CRASH);
         injector.injectOne();
@@ -185,6 +204,12 @@ class FaultInjectorTest {
         @Override
         public void startService() {
             node.status = "RUNNING";
+        }
+
+        @Override
+        public java.nio.file.Path makeConfUnreadable() {
+            // nothing its agent's check sees (a stopped standby): only its preflight would
+            return java.nio.file.Path.of("hulenv.cnf");
         }
 
         @Override

@@ -131,6 +131,9 @@ class DemoIT {
         run.await("ready: 2 clusters served by node-a", 240);
         List<Long> pids = run.printedPids();
         assertThat(pids).hasSize(4);
+        // A short preflight interval, so that a standby made unready shows within seconds (issue 13).
+        assertThat(ProcessHandle.of(pids.get(0)).flatMap(h -> h.info().arguments()).map(List::of).orElse(List.of()))
+                .contains("-Dhulftark.agent.validate-interval=20s");
         Matcher fault = run.await("fault: crash on (demo-\\d)/node-a", 30);
         String cluster = fault.group(1);
         run.await("detected " + cluster + ": node-a FAILED", 30);
