@@ -330,6 +330,10 @@ public final class Demo implements AutoCloseable {
         return ports;
     }
 
+    /** What differs between two simulated nodes on one machine by construction (see {@link #startFleet}). */
+    public static final String SAME_MACHINE_KEYS = "$exe_path,$conf_file,hulenv.*,hulftark.command.*,"
+            + "hulftark.state-dir,hulftark.lifekeeper.*";
+
     private ChildProcesses.Child startFleet(Path tokens) throws IOException {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("quarkus.http.host", LOOPBACK_A);
@@ -340,6 +344,10 @@ public final class Demo implements AutoCloseable {
         p.put("hulftark.security.tokens-file", tokens.toString());
         p.put("hulftark.fleet.flap-window", FaultInjector.human(FLAP_WINDOW));
         p.put("hulftark.fleet.flap-changes", Integer.toString(FLAP_CHANGES));
+        // Every demo node is a simulated HULFT of its own on this one machine: its folders, ports and host address
+        // differ from its partner's by construction (on a real cluster they are one installation path and one
+        // hulenv.cnf). Declared per node, so that the drift the demo shows is the one it injects.
+        p.put("hulftark.fleet.readiness.per-node-keys", SAME_MACHINE_KEYS);
         return children.start("the fleet view", command(FLEET_JVM, p, "fleet"), Map.of("MALLOC_ARENA_MAX", "2"),
                 dir.resolve("fleet").resolve("fleet.log"));
     }
