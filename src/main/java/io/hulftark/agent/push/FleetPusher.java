@@ -324,8 +324,8 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
             // change, and the event under suspicion is tried again with the state.
             factsTaken = report.facts().digest();
             suspect = null;
-            LOG.warnf("the fleet view refused this node's facts; they are sent again when they change: %s", cause);
-            return failure(cause, Duration.ZERO);
+            return failure("this node's facts were refused and are sent again when they change: " + cause,
+                    Duration.ZERO);
         }
         if (suspect != null) {
             // The state alone is refused too: the state is at fault, not the event. Keep every event; retry.
