@@ -81,7 +81,8 @@ public final class Preflight {
             return;
         }
         Path file = context.defaultsFile().get();
-        LifeKeeperDefaults d = context.defaults();
+        // Read again: an agent's preflight runs for weeks, and shows what the next kit run would use.
+        LifeKeeperDefaults d = LifeKeeperDefaults.read(file);
         String values = "LKHULFT_TIMEOUT=" + d.timeout().toSeconds() + " LKHULFT_RETRIES=" + d.retries()
                 + " LKHULFT_FORCE_REMOVE=" + (d.forceRemove() ? 1 : 0);
         add("LifeKeeper defaults", d.warnings().isEmpty() ? Result.OK : Result.FAIL,
@@ -189,19 +190,28 @@ public final class Preflight {
         if (!standby() || env.ports().isEmpty()) {
             return;
         }
+        String address = loopback(p.probeHostFor(env));
         List<String> held = new ArrayList<>();
         env.ports().forEach((key, port) -> {
-            if (answers(port)) {
+            if (answers(address, port)) {
                 held.add("port " + port + " (" + key + ") is held by another process");
             }
         });
         add("ports free", held.isEmpty() ? Result.OK : Result.FAIL, held.isEmpty()
-                ? "no process listens on " + env.ports().values() + " on 127.0.0.1" : String.join("; ", held));
+                ? "no process listens on " + env.ports().values() + " on " + address : String.join("; ", held));
     }
 
-    private static boolean answers(int port) {
+    /**
+     * 127.0.0.1, or the node's own loopback address where its HULFT host is one (nodes simulated on one machine,
+     * as the demo's, each listen on their own 127.x). Never the virtual IP: it is the active node's.
+     */
+    static String loopback(String host) {
+        return host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}") ? host : "127.0.0.1";
+    }
+
+    private static boolean answers(String address, int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), (int) HELD_BOUND.toMillis());
+            socket.connect(new InetSocketAddress(address, port), (int) HELD_BOUND.toMillis());
             return true;
         } catch (IOException e) {
             return false;

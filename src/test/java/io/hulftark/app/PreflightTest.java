@@ -37,6 +37,7 @@ class PreflightTest {
     private ServerSocket held;
     private int heldPort;
     private int freePort;
+    private String myHostName = "localhost";
 
     @BeforeEach
     void ports() throws IOException {
@@ -70,6 +71,18 @@ class PreflightTest {
 
         assertThat(free.result()).isEqualTo(Preflight.Result.OK);
         assertThat(free.detail()).contains(String.valueOf(heldPort)).contains(String.valueOf(freePort));
+    }
+
+    @Test
+    void nodesSimulatedOnOneMachineEachLookOnTheirOwnLoopbackAddress() throws IOException {
+        myHostName = "127.0.0.2"; // as the demo's node-b: node-a's HULFT on 127.0.0.1 is another host's
+
+        Preflight.Row free = row(run(ServiceState.STOPPED, StartType.DEMAND), "ports free");
+
+        assertThat(free.result()).isEqualTo(Preflight.Result.OK);
+        assertThat(free.detail()).endsWith("on 127.0.0.2");
+        assertThat(Preflight.loopback("hulft-vip")).as("a virtual IP is the active node's").isEqualTo("127.0.0.1");
+        assertThat(Preflight.loopback("10.0.0.5")).isEqualTo("127.0.0.1");
     }
 
     @Test
@@ -126,7 +139,7 @@ class PreflightTest {
     private KitContext context(ServiceControl services) throws IOException {
         Path exe = Files.createDirectories(dir.resolve("bin"));
         Path conf = dir.resolve("hulenv.cnf");
-        Files.writeString(conf, "rcvport=" + heldPort + "\nobsport=" + freePort + "\nmyhostname=localhost\n");
+        Files.writeString(conf, "rcvport=" + heldPort + "\nobsport=" + freePort + "\nmyhostname=" + myHostName + "\n");
         KitParameters p = new KitParameters(Optional.of(exe), Optional.of(conf), false, 2, Duration.ofSeconds(300),
                 true, KitParameters.ProbeKind.TCP, Optional.empty(), Duration.ofSeconds(5), Duration.ofSeconds(5),
                 false);
