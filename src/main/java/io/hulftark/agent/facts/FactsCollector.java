@@ -58,9 +58,11 @@ public final class FactsCollector {
     /** What this node is: its software, taken once. */
     public record Node(String agentVersion, String os, String osVersion, String jvm, String host, String platform) {
 
-        /** This JVM's view: os.name, os.version, java.runtime.version and java.vendor. */
+        /** This JVM's view: os.name, os.version, java.runtime.version (without its build) and java.vendor. */
         public static Node ofThisJvm(String agentVersion, String host, String platform) {
-            String runtime = System.getProperty("java.runtime.version", System.getProperty("java.version", "?"));
+            // "17.0.13+11-LTS" is 17.0.13 to a person, and one row of the inventory's counts.
+            String runtime = System.getProperty("java.runtime.version", System.getProperty("java.version", "?"))
+                    .replaceFirst("[+-].*$", "");
             String vendor = System.getProperty("java.vendor");
             return new Node(agentVersion, System.getProperty("os.name"), System.getProperty("os.version"),
                     runtime + (vendor == null ? "" : " (" + vendor + ")"), host, platform);
