@@ -244,6 +244,12 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
                 setAside(List.of(seq), "this agent's own check: " + fault.get().detail());
                 return Duration.ZERO;
             }
+            if (report.facts() != null && ReportValidator.fault(report.withFacts(null)).isEmpty()) {
+                // The facts alone are at fault: the state goes without them until they change.
+                factsTaken = report.facts().digest();
+                return failure("this node's facts are not valid and are not sent until they change: "
+                        + fault.get().detail(), Duration.ZERO);
+            }
             // The state itself (a name in the configuration): nothing to set aside; it is logged once.
             return failure("this agent's report is not valid and is not sent (fix the configuration): "
                     + fault.get().detail(), settings.heartbeat());
