@@ -1,5 +1,8 @@
 package io.hulftark.agent;
 
+import io.hulftark.agent.facts.FactsCollector;
+import io.hulftark.agent.facts.KitSettings;
+import io.hulftark.agent.facts.Readiness;
 import io.hulftark.agent.journal.LineJournal;
 import io.hulftark.agent.orders.OrderChannel;
 import io.hulftark.agent.orders.OrderTaker;
@@ -7,11 +10,14 @@ import io.hulftark.agent.push.AgentReports;
 import io.hulftark.agent.push.FleetPusher;
 import io.hulftark.app.KitConfig;
 import io.hulftark.app.KitContext;
+import io.hulftark.app.Preflight;
 import io.hulftark.app.ServerRole;
 import io.hulftark.link.LinkConfig;
 import io.hulftark.kit.Kit;
 import io.hulftark.platform.FileActionLocks;
 import io.hulftark.platform.ProcessCommandRunner;
+import io.hulftark.platform.StartType;
+import io.hulftark.wire.NodeFacts;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,12 +56,18 @@ public class AgentService {
     private final OrderChannel channel;
     private final Clock clock;
     private final Instant started;
+    private final Readiness readiness;
+    private final FactsCollector facts;
     private volatile Instant lastRound = Instant.now();
 
     public AgentService(KitConfig kitConfig, AgentConfig config, AgentMetrics metrics, LinkConfig fleet) {
         if (config.checkInterval().compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("hulftark.agent.check-interval must be at least 1s, not "
                     + config.checkInterval());
+        }
+        if (config.validateInterval().compareTo(Readiness.MIN_INTERVAL) < 0) {
+            throw new IllegalArgumentException("hulftark.agent.validate-interval must be at least 10s, not "
+                    + config.validateInterval());
         }
         this.config = config;
         this.labels = Labels.parse(config.labels().orElse(null)); // a bad value stops the start: one line names the key
@@ -86,7 +99,7 @@ public class AgentService {
             History history = new History(journal, kept);
             this.reports = kitConfig.cluster().filter(c -> !c.isBlank())
                     .map(c -> new AgentReports(c, node, version(), started, this::resources, history, clock, labels,
-                            config.fleetActions().enabled(), mode()))
+                            config.fleetActions().enabled(), mode(), this::facts))
                     .orElse(null);
             this.pusher = pusher(fleet, reports, clock);
             this.core = new AgentCore(tags, checker, directory, executor, history, config.failuresBeforeFailed(),
@@ -99,8 +112,19 @@ public class AgentService {
                     + e.getMessage(), e);
         }
         metrics.watch(core);
+        FleetPusher push = pusher;
+        this.readiness = new Readiness(core::tags, this::preflight, clock, () -> {
+            if (push != null) {
+                push.changed(); // the new rows go with the next report, at once
+            }
+        });
+        this.facts = new FactsCollector(FactsCollector.Node.ofThisJvm(version(), hostName(), context.platform().name()),
+                new FactsCollector.Sources(context.lkroot(), context.defaultsFile(), performAction,
+                        context.parameters()), this::services, KitSettings.harmless(kitConfig, config, mode()),
+                readiness, clock);
         this.orders = new OrderTaker(core, kitConfig.cluster().filter(c -> !c.isBlank()).orElse(null), node,
                 config.fleetActions().enabled());
+        readiness.start(config.validateInterval());
         if (pusher != null) {
             metrics.watch(pusher);
             pusher.start(); // after the replay: the backlog starts with what the journal gave back
@@ -149,6 +173,31 @@ public class AgentService {
 
     private List<ResourceView> resources() {
         return core.resources();
+    }
+
+    /** Tag to service name, in the order the agent watches them. */
+    private Map<String, String> services() {
+        Map<String, String> services = new LinkedHashMap<>();
+        core.resources().forEach(r -> services.put(r.tag(), r.service()));
+        return services;
+    }
+
+    /** One tag's preflight, as {@code hulft-ark validate} runs it, on the readiness worker. */
+    private Readiness.Outcome preflight(String tag) {
+        Preflight preflight = new Preflight(context);
+        List<NodeFacts.PreflightRow> rows = preflight.run(tag).stream()
+                .map(r -> new NodeFacts.PreflightRow(r.check(), r.result().name(), r.detail())).toList();
+        return new Readiness.Outcome(rows, preflight.startType().map(StartType::word));
+    }
+
+    /** This node's facts now (files only: cheap). */
+    public NodeFacts facts() {
+        return facts.collect();
+    }
+
+    /** The preflights of this node's resources. */
+    public Readiness readiness() {
+        return readiness;
     }
 
     // Started by AgentHealth in the agent role only; in the fleet view's role the bean is never built.
@@ -230,6 +279,7 @@ public class AgentService {
         if (pusher != null) {
             pusher.close();
         }
+        readiness.close();
         core.close();
         journal.close();
     }

@@ -11,7 +11,10 @@ import io.hulftark.platform.PlatformException;
 import io.hulftark.platform.ServiceState;
 import io.hulftark.platform.StartType;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,10 +34,15 @@ public final class Preflight {
     public record Row(String check, Result result, String detail) { }
 
     private static final Duration RESOLVE_BOUND = Duration.ofSeconds(5);
+    /** Loopback answers at once or not at all: a short bound keeps a standby's preflight quick. */
+    private static final Duration HELD_BOUND = Duration.ofMillis(500);
 
     private final KitContext context;
     private final KitParameters p;
     private final List<Row> rows = new ArrayList<>();
+    /** The service's state and start type as this run saw them; null when they could not be told. */
+    private ServiceState state;
+    private StartType startType;
 
     public Preflight(KitContext context) {
         this.context = context;
@@ -50,10 +58,21 @@ public final class Preflight {
         HulEnv env = confFile();
         if (env != null) {
             ports(env);
+            portsHeld(env);
             hostName(env);
         }
         stateDir();
         return List.copyOf(rows);
+    }
+
+    /** The service's start type as the last {@link #run} saw it, if it could be told. */
+    public Optional<StartType> startType() {
+        return Optional.ofNullable(startType);
+    }
+
+    /** Whether the last {@link #run} found the service cleanly out of the way: a standby, or not installed. */
+    private boolean standby() {
+        return state != null && state != ServiceState.RUNNING && !state.pending();
     }
 
     private void lifeKeeper() {
@@ -62,7 +81,8 @@ public final class Preflight {
             return;
         }
         Path file = context.defaultsFile().get();
-        LifeKeeperDefaults d = context.defaults();
+        // Read again: an agent's preflight runs for weeks, and shows what the next kit run would use.
+        LifeKeeperDefaults d = LifeKeeperDefaults.read(file);
         String values = "LKHULFT_TIMEOUT=" + d.timeout().toSeconds() + " LKHULFT_RETRIES=" + d.retries()
                 + " LKHULFT_FORCE_REMOVE=" + (d.forceRemove() ? 1 : 0);
         add("LifeKeeper defaults", d.warnings().isEmpty() ? Result.OK : Result.FAIL,
@@ -84,7 +104,7 @@ public final class Preflight {
 
     private void serviceChecks(String service) {
         try {
-            ServiceState state = context.platform().services().state(service, p.commandBound());
+            state = context.platform().services().state(service, p.commandBound());
             add("service exists", state == ServiceState.NOT_INSTALLED ? Result.FAIL : Result.OK,
                     state == ServiceState.NOT_INSTALLED ? service + " is not installed on this node"
                             : service + " is " + state.name().toLowerCase(java.util.Locale.ROOT));
@@ -94,6 +114,13 @@ public final class Preflight {
         }
         try {
             StartType type = context.platform().services().startType(service, p.commandBound());
+            startType = type;
+            boolean automatic = type == StartType.AUTO || type == StartType.DELAYED_AUTO;
+            if (automatic && standby()) {
+                // After the standby's next reboot HULFT runs on both nodes: the active one's ports clash.
+                add("start type", Result.FAIL, type.word() + ": starts at boot on a standby: both nodes would run HULFT");
+                return;
+            }
             add("start type", type == StartType.DEMAND ? Result.OK : Result.WARN, type.word()
                     + (type == StartType.DEMAND ? "" : ": remove will change it to demand (manual)"));
         } catch (PlatformException e) {
@@ -153,6 +180,42 @@ public final class Preflight {
         });
         add("ports", clashes.isEmpty() ? Result.OK : Result.FAIL,
                 clashes.isEmpty() ? env.ports().toString() : String.join("; ", clashes));
+    }
+
+    /**
+     * On a standby no port of HULFT's may be taken: whatever answers on it is another process, and HULFT could not
+     * start there after a failover. Loopback only, a short bound per port.
+     */
+    private void portsHeld(HulEnv env) {
+        if (!standby() || env.ports().isEmpty()) {
+            return;
+        }
+        String address = loopback(p.probeHostFor(env));
+        List<String> held = new ArrayList<>();
+        env.ports().forEach((key, port) -> {
+            if (answers(address, port)) {
+                held.add("port " + port + " (" + key + ") is held by another process");
+            }
+        });
+        add("ports free", held.isEmpty() ? Result.OK : Result.FAIL, held.isEmpty()
+                ? "no process listens on " + env.ports().values() + " on " + address : String.join("; ", held));
+    }
+
+    /**
+     * 127.0.0.1, or the node's own loopback address where its HULFT host is one (nodes simulated on one machine,
+     * as the demo's, each listen on their own 127.x). Never the virtual IP: it is the active node's.
+     */
+    static String loopback(String host) {
+        return host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}") ? host : "127.0.0.1";
+    }
+
+    private static boolean answers(String address, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), (int) HELD_BOUND.toMillis());
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void hostName(HulEnv env) {

@@ -49,6 +49,14 @@ public final class HulEnvReader {
     }
 
     public static HulEnv read(Path file) throws HulEnvException {
+        return parse(readBytes(file), file.toString());
+    }
+
+    /**
+     * The whole file's bytes, by the same rules as {@link #read} (a plain file of at most 1 MiB): the agent's facts
+     * digest exactly what HULFT reads.
+     */
+    public static byte[] readBytes(Path file) throws HulEnvException {
         String name = file.toString();
         byte[] bytes;
         try {
@@ -73,7 +81,10 @@ public final class HulEnvReader {
         } catch (IOException e) {
             throw unreadable(name, "cannot be read: " + oneLine(e));
         }
-        return parse(bytes, name);
+        if (bytes.length > MAX_BYTES) {
+            throw tooLarge(name, bytes.length);
+        }
+        return bytes;
     }
 
     public static HulEnv parse(byte[] bytes, String sourceName) throws HulEnvException {

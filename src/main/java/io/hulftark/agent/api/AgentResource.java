@@ -14,6 +14,8 @@ import io.hulftark.agent.ResourceView;
 import io.hulftark.http.security.CurrentCaller;
 import io.hulftark.agent.push.FleetPusher;
 import io.hulftark.http.security.OperatorOnly;
+import io.hulftark.agent.facts.Readiness;
+import io.hulftark.wire.NodeFacts;
 import io.hulftark.wire.Report;
 import io.hulftark.kit.Action;
 import jakarta.ws.rs.Consumes;
@@ -39,9 +41,11 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /** The node agent's REST API. Reads need a viewer token, actions an operator token. */
@@ -66,6 +70,8 @@ public class AgentResource {
     static final String TAG_PARAM = "The resource's LifeKeeper tag";
     static final String NO_TAG = "This agent manages no resource with this tag";
     static final String BAD_LIMIT = "limit is not a whole number from 1 to 1000";
+    /** How long POST /validate waits for the preflights (each is bounded by the kit's command timeout). */
+    static final Duration VALIDATE_BOUND = Duration.ofMinutes(5);
 
     private final AgentService agent;
     private final CurrentCaller caller;
@@ -161,13 +167,55 @@ public class AgentResource {
     public Report report(@Parameter(description = "Only events with a greater seq (0: every event kept)",
                                  schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "0",
                                          defaultValue = "0"))
-                         @QueryParam("after") @DefaultValue("0") String after) {
+                         @QueryParam("after") @DefaultValue("0") String after,
+                         @Parameter(description = "The digest of the node's facts the caller holds: the report "
+                                 + "carries the facts only when they differ (absent: always)",
+                                 schema = @Schema(type = SchemaType.STRING, pattern = "^[0-9a-f]{64}$"))
+                         @QueryParam("factsDigest") String factsDigest) {
         if (after.isEmpty() || after.length() > 18 || !after.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw ProblemException.badRequest("after must be an event's seq (0 or more), not '" + cut(after, 40) + "'");
         }
+        if (factsDigest != null && !factsDigest.matches("[0-9a-f]{64}")) {
+            throw ProblemException.badRequest("factsDigest must be a facts digest (64 of 0-9 a-f), not '"
+                    + cut(factsDigest, 70) + "'");
+        }
         return agent.reports().orElseThrow(() -> new ProblemException(409, "no-cluster", "No cluster",
                         "this agent has no cluster name: set hulftark.cluster to report to a fleet view"))
-                .after(Long.parseLong(after));
+                .after(Long.parseLong(after), factsDigest);
+    }
+
+    @GET
+    @Path("/facts")
+    @Operation(summary = "This node's facts: its software, each resource's settings (never a secret) and last "
+            + "preflight, as the agent sends them to the fleet view when they change")
+    @APIResponse(responseCode = "200", description = "The facts, collected now")
+    public NodeFacts facts() {
+        return agent.facts();
+    }
+
+    @POST
+    @Path("/validate")
+    @OperatorOnly
+    @Operation(summary = "Run the preflight (hulft-ark validate) of every resource now and answer its rows",
+            description = "The rows go into the node's facts, and to the fleet view with the next report.")
+    @APIResponse(responseCode = "200", description = "Each resource's preflight, in tag order")
+    public List<Validation> validate() {
+        List<Readiness.Result> results;
+        try {
+            results = agent.readiness().runNow(VALIDATE_BOUND);
+        } catch (TimeoutException e) {
+            throw new ProblemException(503, "validate-busy", "Preflight not finished",
+                    "the preflight did not finish within " + VALIDATE_BOUND.toMinutes() + " minutes: " + e.getMessage()
+                            + "; its rows appear in GET /api/v1/facts when it ends");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProblemException(503, "validate-interrupted", "Preflight interrupted",
+                    "the agent is stopping");
+        }
+        NodeFacts facts = agent.facts();
+        return results.stream().map(r -> new Validation(r.tag(), r.at(), facts.resources().stream()
+                .filter(f -> f.tag().equals(r.tag())).findFirst().map(NodeFacts.ResourceFacts::preflight)
+                .orElse(List.of()))).toList();
     }
 
     @POST

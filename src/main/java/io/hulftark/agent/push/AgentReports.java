@@ -7,6 +7,7 @@ import io.hulftark.agent.History;
 import io.hulftark.agent.ResourceState;
 import io.hulftark.agent.ResourceView;
 import io.hulftark.wire.ActionOutcome;
+import io.hulftark.wire.NodeFacts;
 import io.hulftark.wire.Report;
 import io.hulftark.wire.WireText;
 
@@ -30,6 +31,9 @@ import java.util.function.Supplier;
  * <p>A report also says what the fleet view may ask of this agent ({@code fleetActions}, {@code actionsVia}) and
  * carries its labels; every action event carries the action's {@link ActionOutcome}, by which the fleet view
  * follows the orders it sent (their id is the action's).
+ * <p>The node's {@link NodeFacts} go in a report only when the receiver does not have them: their digest differs
+ * from the one it names (the pusher: the last facts a 2xx took; a polling fleet view: {@code factsDigest}). A
+ * heartbeat whose facts did not change is the same bytes as before there were facts.
  */
 public final class AgentReports {
 
@@ -53,6 +57,7 @@ public final class AgentReports {
     private final Map<String, String> labels;
     private final boolean fleetActions;
     private final String actionsVia;
+    private final Supplier<NodeFacts> facts;
 
     /** An agent without labels that takes no fleet actions and runs its actions directly. */
     public AgentReports(String cluster, String node, String agentVersion, Instant agentStartedAt,
@@ -69,6 +74,18 @@ public final class AgentReports {
     public AgentReports(String cluster, String node, String agentVersion, Instant agentStartedAt,
                         Supplier<List<ResourceView>> resources, History history, Clock clock,
                         Map<String, String> labels, boolean fleetActions, String actionsVia) {
+        this(cluster, node, agentVersion, agentStartedAt, resources, history, clock, labels, fleetActions, actionsVia,
+                null);
+    }
+
+    /**
+     * @param facts collects the node's facts (cheap: files only), before each report; null: reports carry none
+     */
+    public AgentReports(String cluster, String node, String agentVersion, Instant agentStartedAt,
+                        Supplier<List<ResourceView>> resources, History history, Clock clock,
+                        Map<String, String> labels, boolean fleetActions, String actionsVia,
+                        Supplier<NodeFacts> facts) {
+        this.facts = facts;
         this.labels = Map.copyOf(labels);
         this.fleetActions = fleetActions;
         this.actionsVia = Objects.requireNonNull(actionsVia, "actionsVia");
@@ -90,12 +107,21 @@ public final class AgentReports {
         return instance;
     }
 
-    /** A report of the state now with these history events; {@code dropped} as the caller counts it. */
+    /** A report of the state now with these history events and the facts; {@code dropped} as the caller counts it. */
     public Report report(List<Event> events, long dropped) {
+        return report(events, dropped, null);
+    }
+
+    /**
+     * A report of the state now with these history events; the facts only when their digest differs from
+     * {@code knownDigest} (null: the receiver has none).
+     */
+    public Report report(List<Event> events, long dropped, String knownDigest) {
+        NodeFacts now = facts == null ? null : facts.get();
         return new Report(cluster, node, WireText.neutralise(agentVersion, 64), agentStartedAt, seq.incrementAndGet(),
                 clock.instant(), resources.get().stream().map(AgentReports::resource).toList(),
                 events.stream().map(AgentReports::event).toList(), dropped, instance, labels, fleetActions,
-                actionsVia);
+                actionsVia, now == null || now.digest().equals(knownDigest) ? null : now);
     }
 
     /**
@@ -104,13 +130,18 @@ public final class AgentReports {
      * a first contact, where older history is not a loss).
      */
     public Report after(long after) {
+        return after(after, null);
+    }
+
+    /** {@link #after(long)}, with the facts only when their digest is not {@code factsDigest}. */
+    public Report after(long after, String factsDigest) {
         List<Event> events = history.since(e -> e.seq() > after, MAX_EVENTS);
         long dropped = 0;
         if (after > 0) {
             long first = history.since(e -> true, 1).stream().findFirst().map(Event::seq).orElse(history.lastSeq() + 1);
             dropped = Math.max(0, first - after - 1);
         }
-        return report(events, dropped);
+        return report(events, dropped, factsDigest);
     }
 
     static Report.Resource resource(ResourceView v) {

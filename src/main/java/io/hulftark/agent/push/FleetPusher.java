@@ -131,6 +131,8 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
     private int batchLimit = AgentReports.MAX_EVENTS;
     /** The one event suspected after a batch of it alone was refused: the state alone is tried before it is set aside. */
     private Long suspect;
+    /** The digest of the last facts a 2xx took (or the fleet view refused): facts with it are not sent again. */
+    private volatile String factsTaken;
 
     public FleetPusher(Settings settings, AgentReports reports, Clock clock) {
         this.settings = settings;
@@ -232,7 +234,8 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
         // While one event is suspected, the state goes alone: does the fleet view refuse it too?
         List<Event> batch = suspect != null ? List.of()
                 : pending.subList(skip, Math.min(pending.size(), skip + batchLimit));
-        Report report = reports.report(batch, dropped);
+        // Facts go until a 2xx took them: on start, after each change, and again after a failed push.
+        Report report = reports.report(batch, dropped, factsTaken);
         // The fleet view's own check, here: what it would refuse is never sent.
         Optional<ReportValidator.Fault> fault = ReportValidator.fault(report);
         if (fault.isPresent()) {
@@ -240,6 +243,12 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
             if (seq != null && batch.stream().anyMatch(e -> e.seq() == seq)) {
                 setAside(List.of(seq), "this agent's own check: " + fault.get().detail());
                 return Duration.ZERO;
+            }
+            if (report.facts() != null && ReportValidator.fault(report.withFacts(null)).isEmpty()) {
+                // The facts alone are at fault: the state goes without them until they change.
+                factsTaken = report.facts().digest();
+                return failure("this node's facts are not valid and are not sent until they change: "
+                        + fault.get().detail(), Duration.ZERO);
             }
             // The state itself (a name in the configuration): nothing to set aside; it is logged once.
             return failure("this agent's report is not valid and is not sent (fix the configuration): "
@@ -285,6 +294,9 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
             }
             aside.headSet(acked, true).clear();
             batchLimit = Math.min(AgentReports.MAX_EVENTS, batchLimit * 2);
+            if (report.facts() != null) {
+                factsTaken = report.facts().digest();
+            }
             tookIt();
             // More waiting (a long outage's backlog, or a batch cut short): the rest go at once.
             return history.lastSeq() > acked ? Duration.ZERO : settings.heartbeat();
@@ -299,11 +311,11 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
         if (LATER.contains(code)) {
             return failure(cause, retryAfter(response).orElseGet(this::backoff));
         }
-        return refused(code, cause, detail, batch);
+        return refused(code, cause, detail, batch, report);
     }
 
     /** A 4xx that blames what the report holds: never send the same content again. */
-    private Duration refused(int code, String cause, String detail, List<Event> batch) {
+    private Duration refused(int code, String cause, String detail, List<Event> batch, Report report) {
         failed.incrementAndGet();
         Matcher m = EVENT_SEQ.matcher(detail);
         if (m.find()) {
@@ -312,6 +324,14 @@ public final class FleetPusher implements AgentCore.Listener, AutoCloseable {
                 setAside(List.of(seq), cause);
                 return Duration.ZERO;
             }
+        }
+        if (batch.isEmpty() && report.facts() != null) {
+            // The state with the facts is refused: the facts may be at fault. They are not sent again until they
+            // change, and the event under suspicion is tried again with the state.
+            factsTaken = report.facts().digest();
+            suspect = null;
+            return failure("this node's facts were refused and are sent again when they change: " + cause,
+                    Duration.ZERO);
         }
         if (suspect != null) {
             // The state alone is refused too: the state is at fault, not the event. Keep every event; retry.

@@ -11,6 +11,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -162,6 +165,46 @@ class AgentPushTest {
         assertThat(metrics).containsPattern("hulftark_fleet_pushes_total\\{outcome=\"ok\",?}")
                 .containsPattern("hulftark_fleet_pushes_total\\{outcome=\"failed\",?}")
                 .contains("hulftark_fleet_backlog").contains("hulftark_fleet_last_success_timestamp_seconds");
+    }
+
+    @Test
+    void aChangeOfHulenvGoesWithTheNextHeartbeatAndOnlyThen() throws Exception {
+        FleetFixture f = fleet();
+        Report withFacts = await("facts taken", () -> f.taken().stream().filter(r -> r.facts() != null).findFirst());
+        Path conf = Path.of(withFacts.facts().resources().get(0).settings().get("$conf_file"));
+        byte[] original = Files.readAllBytes(conf);
+        int carriedAt;
+        // Heartbeats come every second; those whose facts did not change carry none.
+        int seen = f.received.size();
+        await("two more reports", () -> Optional.of(f.taken()).filter(t -> t.size() >= seen + 2));
+        assertThat(f.taken().stream().filter(r -> r.facts() == null).count()).isPositive();
+        try {
+            Files.write(conf, concat(original, "\n# moved by the push test\n".getBytes(StandardCharsets.US_ASCII)));
+            String changed = sha256(Files.readAllBytes(conf));
+            Instant at = Instant.now();
+            FleetFixture.Received carried = await("the changed hulenv.cnf pushed", () -> f.received.stream()
+                    .filter(r -> r.answered() == 200 && r.report().facts() != null && changed.equals(
+                            r.report().facts().resources().get(0).settings().get("hulenv.digest"))).findFirst());
+            // With the next heartbeat (1 s here), not at the next preflight (10 min).
+            assertThat(Duration.between(at, carried.at())).isLessThan(Duration.ofSeconds(5));
+            carriedAt = f.received.indexOf(carried);
+        } finally {
+            Files.write(conf, original);
+        }
+        String back = sha256(original);
+        await("put back, pushed", () -> f.received.stream().skip(carriedAt + 1)
+                .filter(r -> r.answered() == 200 && r.report().facts() != null && back.equals(
+                        r.report().facts().resources().get(0).settings().get("hulenv.digest"))).findFirst());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     static List<Long> delivered(FleetFixture f) {
