@@ -37,7 +37,7 @@ class KitIT {
         obs = freePort();
         sim = SimInstallation.create(dir.resolve("HULFT Family"), SimSpec.builder()
                 .port("rcvport", rcv).port("obsport", obs).resource(TAG, SimSpec.DEFAULT_SERVICE_NAME)
-                .resource("no-info", "").startType("auto").build()); // as the spec's scenarios start: remove sets demand
+                .resource("no-info", "").build());
         cli = new Cli(sim, dir.resolve("state"));
     }
 
@@ -142,6 +142,11 @@ class KitIT {
 
     @Test
     void removeWithStartTypeAuto() throws Exception {
+        // A service someone set to start automatically: remove sets it to demand (spec 5.2 step 4).
+        sim = SimInstallation.create(dir.resolve("HULFT Family"), SimSpec.builder()
+                .port("rcvport", rcv).port("obsport", obs).resource(TAG, SimSpec.DEFAULT_SERVICE_NAME)
+                .resource("no-info", "").startType("auto").build());
+        cli = new Cli(sim, dir.resolve("state"));
         startService();
         assertThat(sim.startType()).isEqualTo("auto");
         Cli.Result r = cli.run("remove", "-t", TAG);
