@@ -81,10 +81,11 @@ class ReadinessIT {
         p.put("hulftark.fleet.token", reporter);
         p.put("hulftark.fleet.heartbeat", "1s");
         // Keys of any name that hold secrets.
-        p.put("hulftark.agent.db-password", "pw-in-agent-key-7781");
-        p.put("hulftark.custom.auth", "tok-in-custom-key-5521");
-        p.put("hulftark.kit-api-key", "apikey-in-kit-key-9034");
-        p.put("hulftark.proxy-url", "http://ops:userinfo-pass-4410@proxy.invalid:3128");
+        // (Unknown keys under hulftark.* stop the agent's start, so the made-up ones live beside it.)
+        p.put("db.password", "pw-in-agent-key-7781");
+        p.put("custom.auth", "tok-in-custom-key-5521");
+        p.put("kit-api-key", "apikey-in-kit-key-9034");
+        p.put("proxy.url", "http://ops:userinfo-pass-4410@proxy.invalid:3128");
         Files.createDirectories(home);
         AgentProcess agent = new AgentProcess(p, Map.of("HULFTARK_SECRET_TOKEN", "env-secret-6623"), home).start();
         agents.add(agent);
