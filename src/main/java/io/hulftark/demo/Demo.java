@@ -331,8 +331,7 @@ public final class Demo implements AutoCloseable {
     }
 
     /** What differs between two simulated nodes on one machine by construction (see {@link #startFleet}). */
-    public static final String SAME_MACHINE_KEYS = "$exe_path,$conf_file,hulenv.*,hulftark.command.*,"
-            + "hulftark.state-dir,hulftark.lifekeeper.*";
+    public static final String SAME_MACHINE_KEYS = "$exe_path,$conf_file,hulenv.*";
 
     private ChildProcesses.Child startFleet(Path tokens) throws IOException {
         Map<String, String> p = new LinkedHashMap<>();

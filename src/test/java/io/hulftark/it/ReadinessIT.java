@@ -156,8 +156,8 @@ class ReadinessIT {
         Path tokens = fleetState.resolve("tokens");
         // Each node's own folders and ports differ by construction (one machine): declared per-node keys.
         fleet = new FleetProcess(Map.of("hulftark.fleet.readiness.per-node-keys", "$exe_path,$conf_file,"
-                + "hulenv.rcvport,hulenv.obsport,hulenv.sddport,hulenv.srvcproport,hulenv.schport,hulenv.digest,"
-                + "hulftark.command.*,hulftark.state-dir,hulftark.lifekeeper.*"), fleetState, tokens).start();
+                + "hulenv.rcvport,hulenv.obsport,hulenv.sddport,hulenv.srvcproport,hulenv.schport,hulenv.digest"),
+                fleetState, tokens).start();
         reporter = FleetProcess.reporter(tokens, CLUSTER);
         AgentProcess a = node("a");
         node("b");
