@@ -365,16 +365,18 @@ final class StoreQueries {
     List<ClusterSnapshotRow> snapshot(Instant now) {
         Instant at = micros(now);
         // One statement: every row and its silent nodes as of one moment, also on PostgreSQL's READ COMMITTED.
+        // The drift and readiness counts are kept on the row with each derivation, so they cost no join.
         String sql = "SELECT " + ROW_COLUMNS + ", (SELECT COUNT(*) FROM fleet_node n WHERE n.cluster_id = c.id "
-                + "AND NOT n.forgotten AND n.received_at < ?) AS silent_nodes FROM fleet_cluster c "
-                + "WHERE c.state IS NOT NULL";
+                + "AND NOT n.forgotten AND n.received_at < ?) AS silent_nodes, c.drift_count, c.readiness_failures "
+                + "FROM fleet_cluster c WHERE c.state IS NOT NULL";
         return Sql.read(dataSource, "metrics snapshot", c -> {
             List<ClusterSnapshotRow> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 setInstant(ps, 1, at.minus(freshFor));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(new ClusterSnapshotRow(row(rs, at), rs.getInt("silent_nodes")));
+                        rows.add(new ClusterSnapshotRow(row(rs, at), rs.getInt("silent_nodes"),
+                                rs.getInt("drift_count"), rs.getInt("readiness_failures")));
                     }
                 }
             }
