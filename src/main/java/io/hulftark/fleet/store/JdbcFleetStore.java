@@ -75,6 +75,7 @@ public final class JdbcFleetStore implements FleetStore {
     private final StoreQueries queries;
     private final StoreOperatorWrites operatorWrites;
     private final StoreRetention retention;
+    private final StoreInventory inventory;
 
     public JdbcFleetStore(DataSource dataSource, Dialect dialect, Duration freshFor, Duration flapWindow,
                           int flapChanges) {
@@ -85,6 +86,7 @@ public final class JdbcFleetStore implements FleetStore {
         this.queries = new StoreQueries(dataSource, dialect, freshFor);
         this.operatorWrites = new StoreOperatorWrites(dataSource, evaluation, ingest);
         this.retention = new StoreRetention(dataSource);
+        this.inventory = new StoreInventory(dataSource, dialect, freshFor);
     }
 
     /**
@@ -191,5 +193,23 @@ public final class JdbcFleetStore implements FleetStore {
     @Override
     public String toString() {
         return "JdbcFleetStore[" + dialect + "]";
+    }
+
+    // ---------------------------------------------------------------- inventory (StoreInventory)
+
+    @Override
+    public io.hulftark.fleet.view.InventoryPage inventory(io.hulftark.fleet.view.InventoryQuery query, Instant now) {
+        return inventory.inventory(query, now);
+    }
+
+    @Override
+    public void exportInventory(io.hulftark.fleet.view.InventoryQuery query, Instant now,
+                                java.util.function.Consumer<io.hulftark.fleet.view.InventoryNode> sink) {
+        inventory.export(query, now, sink);
+    }
+
+    @Override
+    public io.hulftark.fleet.view.InventoryCounts inventoryCounts() {
+        return inventory.counts();
     }
 }
