@@ -1653,12 +1653,16 @@ function inventoryAddress() {
 
 function inventoryInputs() {
   const inv = ui.inv;
-  $('inv-q').value = inv.q;
-  $('inv-cluster').value = inv.cluster;
+  // A field being typed in keeps what was typed (a trailing space is the start of the next word).
+  const put = (id, value) => { if (document.activeElement !== $(id)) $(id).value = value; };
+  put('inv-q', inv.q);
+  put('inv-cluster', inv.cluster);
   for (const f of FACETS) facetChoices(f, null);
   $('inv-readiness').value = inv.readiness;
-  $('inv-label').value = inv.labels.join(' ');
-  $('inv-label').removeAttribute('aria-invalid');
+  if (document.activeElement !== $('inv-label')) {
+    $('inv-label').value = inv.labels.join(' ');
+    $('inv-label').removeAttribute('aria-invalid');
+  }
   const limit = $('inv-limit');
   if (![...limit.options].some((o) => o.value === String(inv.limit))) {
     limit.append(h('option', {value: String(inv.limit)}, String(inv.limit)));
@@ -1707,9 +1711,17 @@ function drawCounts(counts) {
           onclick: () => setInventory({[facet]: ui.inv[facet] === v ? '' : v})}, countText(facet, v, n)))))
         : h('p', {class: 'muted'}, 'none'));
   };
+  // Counts are drawn anew: the one that had the focus gets it back (live updates come at any time).
+  const focused = document.activeElement && document.activeElement.closest('#inventory-counts .count-item');
+  const again = focused ? [focused.dataset.facet, focused.dataset.value] : null;
   $('inventory-counts').replaceChildren(
     h('p', {class: 'count-total', id: 'inventory-known'}, `${counts.total} known node${counts.total === 1 ? '' : 's'}`),
     ...FACETS.map(group));
+  if (again) {
+    const b = [...document.querySelectorAll('#inventory-counts .count-item')]
+      .find((x) => x.dataset.facet === again[0] && x.dataset.value === again[1]);
+    if (b) b.focus();
+  }
   for (const f of FACETS) facetChoices(f, counts[f] || {});
 }
 
