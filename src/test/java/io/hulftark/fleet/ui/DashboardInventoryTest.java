@@ -180,6 +180,7 @@ class DashboardInventoryTest {
         assertTrue(browser.text(By.cssSelector(first)).contains("is not readable on " + b));
         assertTrue(browser.text(By.cssSelector(standby + " h3")).contains("1 failing"));
         assertTrue(browser.text(By.cssSelector("#preflights [data-preflight='" + a + "'] h3")).contains("passes"));
+        browser.script("document.getElementById('settings-title').scrollIntoView();");
         browser.screenshot(Path.of("target/dashboard-settings.png"));
     }
 
