@@ -30,7 +30,9 @@ import java.util.function.Function;
  * Likewise the two markers, acknowledged and in maintenance, are a series (value 1) only for the clusters they mark,
  * and rules test them with {@code unless on (cluster)}: a series of every cluster costs about 300 KB of the
  * 2 MB a scrape of 5,000 clusters may take; their totals, zeros included, are {@code hulftark_fleet_clusters_*}.
- * Problems, silent nodes and the last report are counts and times: one series per cluster, 0 included.
+ * Problems, silent nodes and the last report are counts and times: one series per cluster, 0 included. Drift and
+ * failing preflight rows (issue 13) are counts that are 0 on almost every cluster: like the markers, a series only
+ * where non-zero ({@code > 0} and {@code unless} read the same), their totals counting the clusters.
  *
  * <p>When the store cannot be read, the per-cluster families are left out and
  * {@code hulftark_fleet_snapshot_success} is 0 (an alert says so): never a stale snapshot shown as the present.
@@ -50,6 +52,10 @@ public final class ClusterMetrics extends Collector implements Collector.Describ
     static final String IN_MAINTENANCE_TOTAL = "hulftark_fleet_clusters_in_maintenance";
     static final String SILENT_NODES = "hulftark_fleet_cluster_silent_nodes";
     static final String LAST_REPORT = "hulftark_fleet_cluster_last_report_timestamp_seconds";
+    static final String DRIFT = "hulftark_fleet_cluster_drift";
+    static final String READINESS_FAILURES = "hulftark_fleet_cluster_readiness_failures";
+    static final String DRIFTING_TOTAL = "hulftark_fleet_clusters_drifting";
+    static final String NOT_READY_TOTAL = "hulftark_fleet_clusters_readiness_failing";
     static final String SUCCESS = "hulftark_fleet_snapshot_success";
     static final String DURATION = "hulftark_fleet_snapshot_duration_seconds";
 
@@ -127,6 +133,8 @@ public final class ClusterMetrics extends Collector implements Collector.Describ
         List<MetricFamilySamples.Sample> maintenance = new ArrayList<>(rows.size());
         List<MetricFamilySamples.Sample> silent = new ArrayList<>(rows.size());
         List<MetricFamilySamples.Sample> lastReport = new ArrayList<>(rows.size());
+        List<MetricFamilySamples.Sample> drift = new ArrayList<>();
+        List<MetricFamilySamples.Sample> readiness = new ArrayList<>();
         Map<ClusterState, Integer> perState = new EnumMap<>(ClusterState.class);
         for (ClusterState s : ClusterState.values()) {
             if (s != ClusterState.MAINTENANCE) { // never a state: a window is hulftark_fleet_clusters_in_maintenance
@@ -148,6 +156,13 @@ public final class ClusterMetrics extends Collector implements Collector.Describ
                 maintenance.add(new MetricFamilySamples.Sample(IN_MAINTENANCE, names, values, 1));
             }
             silent.add(new MetricFamilySamples.Sample(SILENT_NODES, names, values, r.silentNodes()));
+            if (r.drift() > 0) {
+                drift.add(new MetricFamilySamples.Sample(DRIFT, names, values, r.drift()));
+            }
+            if (r.readinessFailures() > 0) {
+                readiness.add(new MetricFamilySamples.Sample(READINESS_FAILURES, names, values,
+                        r.readinessFailures()));
+            }
             if (row.lastReportAt() != null) {
                 lastReport.add(new MetricFamilySamples.Sample(LAST_REPORT, names, values,
                         row.lastReportAt().toEpochMilli() / 1000.0));
@@ -162,6 +177,10 @@ public final class ClusterMetrics extends Collector implements Collector.Describ
                 ACKNOWLEDGED_TOTAL, List.of(), List.of(), acked.size())) : List.of();
         List<MetricFamilySamples.Sample> maintenanceTotal = success ? List.of(new MetricFamilySamples.Sample(
                 IN_MAINTENANCE_TOTAL, List.of(), List.of(), maintenance.size())) : List.of();
+        List<MetricFamilySamples.Sample> driftingTotal = success ? List.of(new MetricFamilySamples.Sample(
+                DRIFTING_TOTAL, List.of(), List.of(), drift.size())) : List.of();
+        List<MetricFamilySamples.Sample> notReadyTotal = success ? List.of(new MetricFamilySamples.Sample(
+                NOT_READY_TOTAL, List.of(), List.of(), readiness.size())) : List.of();
         List<MetricFamilySamples> out = new ArrayList<>();
         out.add(gauge(SUCCESS, "1 when the clusters' series below were read from the store for this scrape, 0 when "
                 + "the store could not be read (they are left out)", withSamples
@@ -173,6 +192,9 @@ public final class ClusterMetrics extends Collector implements Collector.Describ
         out.add(gauge(ACKNOWLEDGED_TOTAL, "Clusters whose problem an operator acknowledged (not expired)",
                 ackedTotal));
         out.add(gauge(IN_MAINTENANCE_TOTAL, "Clusters that a maintenance window covers now", maintenanceTotal));
+        out.add(gauge(DRIFTING_TOTAL, "Clusters whose nodes differ in a setting that must be equal", driftingTotal));
+        out.add(gauge(NOT_READY_TOTAL, "Clusters with a failing row in a known node's last preflight",
+                notReadyTotal));
         out.add(gauge(STATE, "The cluster's current state: one series per cluster, value 1, the state in the label",
                 state));
         out.add(gauge(PROBLEMS, "How many problems keep the cluster from OK", problems));
@@ -184,6 +206,11 @@ public final class ClusterMetrics extends Collector implements Collector.Describ
                 + "hulftark.fleet.fresh-for", silent));
         out.add(gauge(LAST_REPORT, "When the newest report of any node of the cluster was received, Unix time "
                 + "(absent when none is kept)", lastReport));
+        out.add(gauge(DRIFT, "How many settings that must be equal on every node differ between the cluster's "
+                + "nodes; no series for a cluster without drift", drift));
+        out.add(gauge(READINESS_FAILURES, "How many rows of the last preflight (hulft-ark validate) of the "
+                + "cluster's known nodes fail: a standby that could not take over; no series when none does",
+                readiness));
         return out;
     }
 

@@ -31,7 +31,9 @@ import java.util.stream.Stream;
  * </ol>
  * A <em>problem</em> is any of: an expected node that never reported; an expected node whose report is not
  * fresh ("silent"); a node that reports fresh but is not expected; a node that does not serve a tag and
- * reports it other than STOPPED (FAILED, UNKNOWN) or not at all; flapping.
+ * reports it other than STOPPED (FAILED, UNKNOWN) or not at all; flapping; and, unless the site made them warn only
+ * ({@code configDegrades} false, hulftark.fleet.readiness.effect=warn), each <em>configuration finding</em> (below).
+ * Warn only, the findings are {@link Derived#warnings()}: shown, never a problem, never a change of state.
  *
  * <p>What the words mean:
  * <ul>
@@ -52,6 +54,16 @@ import java.util.stream.Stream;
  *       It is reported in {@link Derived#flapping()} whatever the state, and turns OK into DEGRADED.</li>
  *   <li>A node outside the expected list that is silent is ignored, so a decommissioned node's last
  *       report does not keep a cluster DEGRADED for ever.</li>
+ *   <li><b>Configuration findings</b> (issue 13), readiness first, then drift:
+ *       <ul>
+ *         <li>each failing row of a fresh node's last preflight ({@link NodeReport#readiness()}): "failover to n2
+ *             would fail: CHECK: DETAIL" when the node does not serve the row's tag (a standby that could not take
+ *             over), "n1: preflight CHECK failed: DETAIL" when it does. With several tags the line names the tag
+ *             ("failover of hulft2 to n2 would fail: ..."). A silent node's last preflight is not judged: its
+ *             silence already is the problem, and its rows are old news.</li>
+ *         <li>each drift line, as given ({@link Drift#lines}).</li>
+ *       </ul>
+ *       In every state they join the problems like any other; only OK turns DEGRADED because of them.</li>
  * </ul>
  * Neither acknowledgements nor maintenance windows change the state: a window that covers now is reported in
  * {@link Derived#maintenance()} beside the real state ("DOWN · in maintenance until 22:00"), so a downtime never
@@ -184,6 +196,14 @@ public final class ClusterStateDeriver {
             problems.add("flapping: " + changes + " serving changes in the last "
                     + human(flapWindow) + " (more than " + flapChanges + ")");
         }
+        List<String> findings = new ArrayList<>(readiness(fresh, tags(fresh).size() > 1));
+        findings.addAll(drift);
+        List<String> warnings = List.of();
+        if (configDegrades) {
+            problems.addAll(findings);
+        } else {
+            warnings = findings;
+        }
         List<String> all = Stream.of(split, down, problems).flatMap(List::stream).toList();
 
         // The rules of the class comment, in its order.
@@ -191,19 +211,38 @@ public final class ClusterStateDeriver {
                 .filter(o -> o.covers(now)).max(Comparator.comparing(Maintenance.Occurrence::until)).orElse(null);
         if (fresh.isEmpty()) {
             return new Derived(ClusterState.STALE, "no node has reported in the last " + human(freshFor), all,
-                    flapping, window);
+                    flapping, window, warnings);
         }
         if (!split.isEmpty()) {
-            return new Derived(ClusterState.SPLIT, String.join("; ", split), all, flapping, window);
+            return new Derived(ClusterState.SPLIT, String.join("; ", split), all, flapping, window, warnings);
         }
         if (!down.isEmpty()) {
-            return new Derived(ClusterState.DOWN, String.join("; ", down), all, flapping, window);
+            return new Derived(ClusterState.DOWN, String.join("; ", down), all, flapping, window, warnings);
         }
         if (problems.isEmpty()) {
             return new Derived(ClusterState.OK, String.join("; ", served) + "; every other node stands by", all,
-                    flapping, window);
+                    flapping, window, warnings);
         }
-        return new Derived(ClusterState.DEGRADED, String.join("; ", problems), all, flapping, window);
+        return new Derived(ClusterState.DEGRADED, String.join("; ", problems), all, flapping, window, warnings);
+    }
+
+    /**
+     * Each fresh node's failing preflight rows: a node that serves the row's tag has a preflight problem of its own;
+     * any other could not take the tag over. A silent node's last preflight is not judged: its silence is the problem.
+     */
+    private static List<String> readiness(Map<String, NodeReport> fresh, boolean severalTags) {
+        List<String> lines = new ArrayList<>();
+        fresh.forEach((node, report) -> {
+            for (ReadinessFailure f : report.readiness()) {
+                String detail = f.detail().isBlank() ? "" : ": " + f.detail();
+                boolean serves = resource(report, f.tag()).map(r -> r.status() == Status.RUNNING).orElse(false);
+                lines.add(serves ? node + ": preflight " + (severalTags ? f.tag() + " " : "") + f.check()
+                        + " failed" + detail
+                        : "failover " + (severalTags ? "of " + f.tag() + " " : "") + "to " + node
+                                + " would fail: " + f.check() + detail);
+            }
+        });
+        return lines;
     }
 
     private static Map<String, NodeReport> byNode(String cluster, List<NodeReport> latest) {

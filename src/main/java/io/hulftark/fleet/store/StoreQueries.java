@@ -1,6 +1,8 @@
 package io.hulftark.fleet.store;
 
 import io.hulftark.fleet.state.ClusterState;
+import io.hulftark.fleet.state.DriftItem;
+import io.hulftark.wire.NodeFacts;
 import io.hulftark.fleet.view.AckView;
 import io.hulftark.fleet.view.ClusterDetail;
 import io.hulftark.fleet.view.ClusterPage;
@@ -229,7 +231,9 @@ final class StoreQueries {
             long id;
             ClusterRow row;
             List<String> problems;
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, problems, " + ROW_COLUMNS
+            List<DriftItem> drift;
+            List<String> warnings;
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, problems, drift, warnings, " + ROW_COLUMNS
                     + " FROM fleet_cluster WHERE name = ? AND state IS NOT NULL")) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -239,16 +243,20 @@ final class StoreQueries {
                     id = rs.getLong("id");
                     row = row(rs, at);
                     problems = json(rs.getString("problems"), STRINGS);
+                    drift = json(rs.getString("drift"), StoreRows.DRIFT);
+                    warnings = json(rs.getString("warnings"), STRINGS);
                 }
             }
+            Map<String, NodeFacts> facts = StoreRows.facts(c, id);
             List<FleetNode> nodes = nodes(c, id).values().stream().filter(n -> !n.forgotten())
                     .map(n -> new FleetNode(n.name(), n.receivedAt(), n.sentAt(),
                             n.sentAt() == null ? 0 : Duration.between(n.receivedAt(), n.sentAt()).toMillis(),
                             !n.receivedAt().isBefore(at.minus(freshFor)), n.agentVersion(), n.agentStartedAt(),
-                            n.dropped(), n.resources(), n.labels(), n.fleetActions(), n.actionsVia()))
+                            n.dropped(), n.resources(), n.labels(), n.fleetActions(), n.actionsVia(),
+                            facts.get(n.name())))
                     .toList();
             return Optional.of(new ClusterDetail(row, problems, nodes, acks(c, id, name, at),
-                    maintenance(c, id, name, at), history(c, name, historyLimit)));
+                    maintenance(c, id, name, at), history(c, name, historyLimit), drift, warnings));
         });
     }
 
@@ -357,16 +365,18 @@ final class StoreQueries {
     List<ClusterSnapshotRow> snapshot(Instant now) {
         Instant at = micros(now);
         // One statement: every row and its silent nodes as of one moment, also on PostgreSQL's READ COMMITTED.
+        // The drift and readiness counts are kept on the row with each derivation, so they cost no join.
         String sql = "SELECT " + ROW_COLUMNS + ", (SELECT COUNT(*) FROM fleet_node n WHERE n.cluster_id = c.id "
-                + "AND NOT n.forgotten AND n.received_at < ?) AS silent_nodes FROM fleet_cluster c "
-                + "WHERE c.state IS NOT NULL";
+                + "AND NOT n.forgotten AND n.received_at < ?) AS silent_nodes, c.drift_count, c.readiness_failures "
+                + "FROM fleet_cluster c WHERE c.state IS NOT NULL";
         return Sql.read(dataSource, "metrics snapshot", c -> {
             List<ClusterSnapshotRow> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 setInstant(ps, 1, at.minus(freshFor));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(new ClusterSnapshotRow(row(rs, at), rs.getInt("silent_nodes")));
+                        rows.add(new ClusterSnapshotRow(row(rs, at), rs.getInt("silent_nodes"),
+                                rs.getInt("drift_count"), rs.getInt("readiness_failures")));
                     }
                 }
             }

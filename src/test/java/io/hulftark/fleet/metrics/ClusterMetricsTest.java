@@ -102,6 +102,39 @@ class ClusterMetricsTest {
     }
 
     @Test
+    void driftAndFailingPreflightRowsAreASeriesOnlyWhereNonZeroWithTheirTotals() throws Exception {
+        ClusterRow drifting = row("drifting", ClusterState.DEGRADED, 2, false, 0, NOW).row();
+        ClusterRow notReady = row("not-ready", ClusterState.DEGRADED, 1, false, 0, NOW).row();
+        ClusterRow both = row("both", ClusterState.DOWN, 4, true, 0, NOW).row();
+        List<ClusterSnapshotRow> rows = List.of(new ClusterSnapshotRow(drifting, 0, 2, 0),
+                new ClusterSnapshotRow(notReady, 0, 0, 1), new ClusterSnapshotRow(both, 0, 1, 3),
+                row("clean", ClusterState.OK, 0, false, 0, NOW));
+        String text = registry(new ClusterMetrics(now -> rows, new TestClock(),
+                ClusterMetrics.ClusterLabels.CLUSTER_ONLY)).scrape();
+
+        assertThat(text.lines()).contains(
+                "hulftark_fleet_cluster_drift{cluster=\"drifting\",} 2.0",
+                "hulftark_fleet_cluster_drift{cluster=\"both\",} 1.0",
+                "hulftark_fleet_cluster_readiness_failures{cluster=\"not-ready\",} 1.0",
+                "hulftark_fleet_cluster_readiness_failures{cluster=\"both\",} 3.0",
+                "hulftark_fleet_clusters_drifting 2.0",
+                "hulftark_fleet_clusters_readiness_failing 2.0",
+                "# TYPE hulftark_fleet_cluster_drift gauge");
+        assertThat(text).doesNotContain("hulftark_fleet_cluster_drift{cluster=\"not-ready\"",
+                "hulftark_fleet_cluster_drift{cluster=\"clean\"",
+                "hulftark_fleet_cluster_readiness_failures{cluster=\"drifting\"",
+                "hulftark_fleet_cluster_readiness_failures{cluster=\"clean\"");
+        assertThat(Promtool.check(text)).isEmpty();
+
+        // A fleet without any: the totals say 0, no per-cluster series.
+        String calm = registry(new ClusterMetrics(now -> List.of(row("clean", ClusterState.OK, 0, false, 0, NOW)),
+                new TestClock(), ClusterMetrics.ClusterLabels.CLUSTER_ONLY)).scrape();
+        assertThat(calm.lines()).contains("hulftark_fleet_clusters_drifting 0.0",
+                "hulftark_fleet_clusters_readiness_failing 0.0");
+        assertThat(calm).doesNotContain("hulftark_fleet_cluster_drift{", "hulftark_fleet_cluster_readiness_failures{");
+    }
+
+    @Test
     void anyTextInAClusterNameIsEscapedInBothFormats() throws Exception {
         String name = "we\"ird\\name\nnext line ☃ {x=\"1\"}";
         ClusterMetrics metrics = new ClusterMetrics(now -> List.of(row(name, ClusterState.SPLIT, 1, false, 0, NOW)),
@@ -155,7 +188,7 @@ class ClusterMetricsTest {
         String text = registry.scrape();
         assertThat(text).contains("hulftark_fleet_snapshot_success 0.0\n")
                 .doesNotContain("hulftark_fleet_cluster_state{", "hulftark_fleet_clusters{",
-                        "\nhulftark_fleet_clusters_acknowledged ");
+                        "\nhulftark_fleet_clusters_acknowledged ", "\nhulftark_fleet_clusters_drifting ");
         assertThat(Promtool.check(text)).isEmpty();
 
         failure.set(null);

@@ -125,4 +125,24 @@ class ClusterEvaluatorTest {
         assertThat(later.derived().state()).isEqualTo(ClusterState.STALE);
         assertThat(later.changed()).isTrue();
     }
+
+    @Test
+    void driftAndReadinessReachTheStateAndWarnOnlyKeepsItOk() {
+        List<NodeReport> reports = List.of(node("n1", 1, RUNNING), new NodeReport("n2", NOW.minusSeconds(1),
+                node("n2", 1, STOPPED).resources(), List.of(new ReadinessFailure("HULFT", "startType", "Automatic"))));
+        List<String> drift = List.of("LKHULFT_TIMEOUT: 300 on n1, 60 on n2");
+
+        var degrades = EVALUATOR.evaluate("c", record(OK, List.of("HULFT@n1")), reports, List.of(), List.of(), drift,
+                NOW);
+        assertThat(degrades.derived().state()).isEqualTo(DEGRADED);
+        assertThat(degrades.changed()).isTrue();
+        assertThat(degrades.derived().problems()).containsExactly("failover to n2 would fail: startType: Automatic",
+                "LKHULFT_TIMEOUT: 300 on n1, 60 on n2");
+
+        var warns = new ClusterEvaluator(Duration.ofSeconds(30), Duration.ofMinutes(10), 2, false)
+                .evaluate("c", record(OK, List.of("HULFT@n1")), reports, List.of(), List.of(), drift, NOW);
+        assertThat(warns.derived().state()).isEqualTo(OK);
+        assertThat(warns.changed()).isFalse();
+        assertThat(warns.derived().warnings()).hasSize(2);
+    }
 }

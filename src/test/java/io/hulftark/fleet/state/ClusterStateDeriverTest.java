@@ -218,6 +218,109 @@ class ClusterStateDeriverTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must end after it starts");
     }
 
+    // --- configuration findings (issue 13): readiness of fresh nodes, drift lines as given
+
+    private static final ClusterStateDeriver WARN_ONLY =
+            new ClusterStateDeriver(Duration.ofSeconds(30), Duration.ofMinutes(10), 3, false);
+    private static final ReadinessFailure CONF_UNREADABLE = new ReadinessFailure("HULFT", "conf_file",
+            "E:\\HULFT\\etc\\hulenv.cnf is not readable");
+    private static final String DRIFT = "LKHULFT_TIMEOUT: 300 on n1, 60 on n2";
+
+    @Test
+    void aStandbyThatCouldNotTakeOverTurnsOkDegraded() {
+        ClusterStateDeriver.Derived d = DERIVER.derive("c1", N1_N2, List.of(node("n1", 5, active(RUNNING)),
+                ready("n2", 5, List.of(CONF_UNREADABLE), standby(STOPPED))), List.of(), List.of(), List.of(), NOW);
+
+        String line = "failover to n2 would fail: conf_file: E:\\HULFT\\etc\\hulenv.cnf is not readable";
+        assertThat(d.state()).isEqualTo(DEGRADED);
+        assertThat(d.reason()).isEqualTo(line);
+        assertThat(d.problems()).containsExactly(line);
+        assertThat(d.warnings()).isEmpty();
+    }
+
+    @Test
+    void aServingNodesFailingRowIsItsOwnPreflightProblem() {
+        ClusterStateDeriver.Derived d = DERIVER.derive("c1", N1_N2, List.of(
+                ready("n1", 5, List.of(new ReadinessFailure("HULFT", "exe_path", "")), active(RUNNING)),
+                node("n2", 5, standby(STOPPED))), List.of(), List.of(), List.of(), NOW);
+
+        assertThat(d.state()).isEqualTo(DEGRADED);
+        assertThat(d.problems()).containsExactly("n1: preflight exe_path failed");
+    }
+
+    @Test
+    void aSilentNodesPreflightIsNotJudgedItsSilenceIsTheProblem() {
+        ClusterStateDeriver.Derived d = DERIVER.derive("c1", N1_N2, List.of(node("n1", 5, active(RUNNING)),
+                ready("n2", 31, List.of(CONF_UNREADABLE), standby(STOPPED))), List.of(), List.of(), List.of(), NOW);
+
+        assertThat(d.problems()).containsExactly("n2 silent since 2025-06-01T11:59:29Z (last report: HULFT STOPPED)");
+    }
+
+    @Test
+    void driftLinesAreProblemsAsGiven() {
+        ClusterStateDeriver.Derived d = DERIVER.derive("c1", N1_N2, healthy(), List.of(), List.of(), List.of(DRIFT),
+                NOW);
+
+        assertThat(d.state()).isEqualTo(DEGRADED);
+        assertThat(d.reason()).isEqualTo(DRIFT);
+        assertThat(d.problems()).containsExactly(DRIFT);
+    }
+
+    @Test
+    void inOtherStatesFindingsJoinTheProblemsReadinessFirst() {
+        ClusterStateDeriver.Derived d = DERIVER.derive("c1", N1_N2, List.of(node("n1", 5, standby(STOPPED)),
+                        ready("n2", 5, List.of(CONF_UNREADABLE), standby(STOPPED))), List.of(), List.of(),
+                List.of(DRIFT), NOW);
+
+        assertThat(d.state()).isEqualTo(DOWN);
+        assertThat(d.reason()).doesNotContain("failover", DRIFT);
+        assertThat(d.problems()).hasSize(3).endsWith(
+                "failover to n2 would fail: conf_file: E:\\HULFT\\etc\\hulenv.cnf is not readable", DRIFT);
+    }
+
+    @Test
+    void withSeveralTagsAReadinessLineNamesTheTag() {
+        ClusterStateDeriver.Derived d = DERIVER.derive("c1", N1_N2, List.of(
+                ready("n1", 5, List.of(new ReadinessFailure("B", "port", "30001 is held by pid 42")),
+                        res("A", RUNNING, "active"), res("B", STOPPED, "standby")),
+                ready("n2", 5, List.of(new ReadinessFailure("A", "service", "not installed")),
+                        res("A", STOPPED, "standby"), res("B", RUNNING, "active"))),
+                List.of(), List.of(), List.of(), NOW);
+
+        assertThat(d.problems()).containsExactly("failover of B to n1 would fail: port: 30001 is held by pid 42",
+                "failover of A to n2 would fail: service: not installed");
+    }
+
+    @Test
+    void warnOnlyFindingsAreWarningsAndNeverChangeTheStateOrProblems() {
+        List<NodeReport> reports = List.of(node("n1", 5, active(RUNNING)),
+                ready("n2", 5, List.of(CONF_UNREADABLE), standby(STOPPED)));
+        ClusterStateDeriver.Derived ok = WARN_ONLY.derive("c1", N1_N2, reports, List.of(), List.of(),
+                List.of(DRIFT), NOW);
+
+        assertThat(ok.state()).isEqualTo(OK);
+        assertThat(ok.problems()).isEmpty();
+        assertThat(ok.warnings()).containsExactly(
+                "failover to n2 would fail: conf_file: E:\\HULFT\\etc\\hulenv.cnf is not readable", DRIFT);
+
+        ClusterStateDeriver.Derived degraded = WARN_ONLY.derive("c1", List.of("n1", "n2", "n3"), reports, List.of(),
+                List.of(), List.of(DRIFT), NOW);
+        assertThat(degraded.state()).isEqualTo(DEGRADED);
+        assertThat(degraded.problems()).containsExactly("n3 never reported");
+        assertThat(degraded.warnings()).hasSize(2);
+    }
+
+    @Test
+    void noFindingsNoWarningsAndTheOldOverloadDerivesNone() {
+        assertThat(WARN_ONLY.derive("c1", N1_N2, healthy(), List.of(), List.of(), NOW).warnings()).isEmpty();
+        assertThat(DERIVER.derive("c1", N1_N2, healthy(), List.of(), List.of(), NOW).state()).isEqualTo(OK);
+    }
+
+    private static NodeReport ready(String name, int secondsAgo, List<ReadinessFailure> failures,
+                                    ResourceReport... resources) {
+        return new NodeReport(name, NOW.minusSeconds(secondsAgo), List.of(resources), failures);
+    }
+
     private static List<NodeReport> healthy() {
         return List.of(node("n1", 5, active(RUNNING)), node("n2", 5, standby(STOPPED)));
     }
