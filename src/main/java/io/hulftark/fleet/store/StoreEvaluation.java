@@ -207,7 +207,7 @@ final class StoreEvaluation {
         List<NodeRow> known = nodes.values().stream().filter(n -> !n.forgotten()).toList();
         List<NodeReport> reports = known.stream().map(NodeRow::toNodeReport).toList();
         List<Instant> ackUntils = cluster.ackUntil() == null ? List.of() : List.of(cluster.ackUntil());
-        List<String> driftLines = driftLines(drift, known);
+        List<String> driftLines = drift.isEmpty() ? List.of() : Drift.lines(drift, Drift.tags(reports));
         ClusterEvaluator.Evaluation ev = evaluator.evaluate(cluster.name(), cluster.record(), reports, windows,
                 ackUntils, driftLines, now);
         int readinessFailures = known.stream().mapToInt(n -> n.readiness().size()).sum();
@@ -226,18 +226,6 @@ final class StoreEvaluation {
                 known.stream().map(NodeRow::receivedAt).max(Instant::compareTo).orElse(null), labelLines(known),
                 known.stream().flatMap(n -> n.labels().values().stream()).distinct().sorted().toList(),
                 drift, findings, readinessFailures);
-    }
-
-    /**
-     * The drift as the deriver takes it, one line each; a cluster of more than one resource names the resource
-     * ("hulft2 LKHULFT_TIMEOUT: 300 on node-a, 60 on node-b").
-     */
-    static List<String> driftLines(List<DriftItem> drift, List<NodeRow> known) {
-        if (drift.isEmpty()) {
-            return List.of();
-        }
-        long tags = known.stream().flatMap(n -> n.resources().stream()).map(r -> r.tag()).distinct().count();
-        return drift.stream().map(d -> d.tag() != null && tags > 1 ? d.tag() + " " + d.line() : d.line()).toList();
     }
 
     /** Binds {@link #UPDATE_CLUSTER}'s 28 parameters from {@code i}; returns the index after them. */

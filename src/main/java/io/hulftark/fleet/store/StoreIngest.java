@@ -2,6 +2,7 @@ package io.hulftark.fleet.store;
 
 import io.hulftark.wire.NodeFacts;
 import io.hulftark.wire.Report;
+import io.hulftark.wire.ReportValidator;
 import io.hulftark.fleet.state.ClusterEvaluator;
 import io.hulftark.fleet.state.ClusterState;
 import io.hulftark.fleet.state.DriftItem;
@@ -106,7 +107,10 @@ final class StoreIngest {
     private record Ingested(IngestResult result, Known known) {
     }
 
-    IngestResult ingest(Report report, Instant receivedAt) {
+    IngestResult ingest(Report received, Instant receivedAt) {
+        // Defence in depth, as the service did already: no secret-looking setting is kept, whoever calls.
+        Report report = received.facts() == null ? received
+                : received.withFacts(ReportValidator.neutralised(received.facts()));
         Instant now = micros(receivedAt);
         String what = "ingest of " + report.cluster() + "/" + report.node();
         ReentrantLock stripe = ingestStripes[report.cluster().hashCode() & (INGEST_STRIPES - 1)];

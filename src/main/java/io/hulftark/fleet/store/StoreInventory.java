@@ -45,8 +45,8 @@ final class StoreInventory {
 
     private static final String FROM = " FROM fleet_node n JOIN fleet_cluster c ON c.id = n.cluster_id";
     private static final String COLUMNS = "c.name AS cluster, n.name AS node, n.received_at, n.agent_version, "
-            + "n.jvm, n.host, n.platform, n.lifekeeper_version, n.labels, n.facts_at, n.validated_at, n.readiness, "
-            + "c.drift_count, n.facts";
+            + "n.os, n.jvm, n.host, n.platform, n.lifekeeper_version, n.labels, n.facts_at, n.validated_at, "
+            + "n.readiness, c.drift_count, n.facts";
 
     private final DataSource dataSource;
     private final JdbcFleetStore.Dialect dialect;
@@ -232,14 +232,18 @@ final class StoreInventory {
     private InventoryNode node(ResultSet rs, Instant now) throws SQLException {
         Instant receivedAt = getInstant(rs, "received_at");
         Facts facts = facts(rs.getString("facts"));
-        String lifekeeperVersion = rs.getString("lifekeeper_version");
-        Boolean lifekeeper = facts.lifekeeper != null ? facts.lifekeeper
-                : InventoryQuery.NONE.equals(lifekeeperVersion) ? Boolean.FALSE : null;
+        // LifeKeeper as the filters and counts see it (the column); the facts only where the column does not say.
+        String lifekeeperColumn = rs.getString("lifekeeper_version");
+        boolean none = InventoryQuery.NONE.equals(lifekeeperColumn);
+        Boolean lifekeeper = none ? Boolean.FALSE : lifekeeperColumn != null ? Boolean.TRUE : facts.lifekeeper;
+        String lifekeeperVersion = none ? null : lifekeeperColumn != null ? lifekeeperColumn : facts.lifekeeperVersion;
+        // Without facts to split it, the column's "os osVersion" is the name.
+        String os = facts.os != null || facts.osVersion != null ? facts.os : rs.getString("os");
         return new InventoryNode(rs.getString("cluster"), rs.getString("node"), receivedAt,
-                !receivedAt.isBefore(now.minus(freshFor)), rs.getString("agent_version"), facts.os, facts.osVersion,
-                rs.getString("jvm"), rs.getString("host"), rs.getString("platform"), lifekeeper,
-                facts.lifekeeperVersion, json(rs.getString("labels"), LABELS), getInstant(rs, "facts_at"),
-                getInstant(rs, "validated_at"), rows(rs.getString("readiness")), rs.getInt("drift_count") > 0);
+                !receivedAt.isBefore(now.minus(freshFor)), rs.getString("agent_version"), os, facts.osVersion,
+                rs.getString("jvm"), rs.getString("host"), rs.getString("platform"), lifekeeper, lifekeeperVersion,
+                json(rs.getString("labels"), LABELS), getInstant(rs, "facts_at"), getInstant(rs, "validated_at"),
+                rows(rs.getString("readiness")), rs.getInt("drift_count") > 0);
     }
 
     /** What the row shows from the facts' JSON besides its columns. */
