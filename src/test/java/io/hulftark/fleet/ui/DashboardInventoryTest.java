@@ -180,6 +180,10 @@ class DashboardInventoryTest {
         assertTrue(browser.text(By.cssSelector(first)).contains("is not readable on " + b));
         assertTrue(browser.text(By.cssSelector(standby + " h3")).contains("1 failing"));
         assertTrue(browser.text(By.cssSelector("#preflights [data-preflight='" + a + "'] h3")).contains("passes"));
+        // The drift's start is in the cluster's history, as a CONFIG event the kind filter offers.
+        browser.await("a CONFIG event in the history", ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#events tr[data-kind='CONFIG']")));
+        assertFalse(browser.findAll(By.cssSelector("#history-kind option[value='CONFIG']")).isEmpty());
         browser.script("document.getElementById('settings-title').scrollIntoView();");
         browser.screenshot(Path.of("target/dashboard-settings.png"));
     }
