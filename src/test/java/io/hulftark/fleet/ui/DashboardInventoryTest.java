@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import java.net.URI;
@@ -186,6 +187,7 @@ class DashboardInventoryTest {
         assertFalse(browser.findAll(By.cssSelector("#history-kind option[value='CONFIG']")).isEmpty());
         browser.script("document.getElementById('settings-title').scrollIntoView();");
         browser.screenshot(Path.of("target/dashboard-settings.png"));
+        narrowScreenDoesNotScrollSideways();
     }
 
     /** The nodes of the inventory table, top to bottom, read in one go. */
@@ -271,6 +273,20 @@ class DashboardInventoryTest {
                 .getAttribute("data-total")) > 5);
         assertEquals("", browser.byId("inv-agentVersion").getAttribute("value"));
         browser.screenshot(Path.of("target/dashboard-inventory.png"));
+        narrowScreenDoesNotScrollSideways();
+    }
+
+    /** At 400 px wide nothing scrolls sideways: the wide tables scroll inside their own box. */
+    private static void narrowScreenDoesNotScrollSideways() {
+        ChromeDriver chrome = (ChromeDriver) browser.driver();
+        chrome.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", 400, "height", 800,
+                "deviceScaleFactor", 1, "mobile", false));
+        try {
+            browser.await("no sideways scrolling at 400 px", d -> (Boolean) browser.script(
+                    "return window.innerWidth === 400 && document.documentElement.scrollWidth <= window.innerWidth;"));
+        } finally {
+            chrome.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
     }
 
     private static String decoded(Object text) {
