@@ -729,7 +729,7 @@ const FACT_ROWS = [
   {key: 'agentVersion', label: 'agent', drift: ['agentVersion'], value: (n, f) => f.agentVersion || n.agentVersion},
   {key: 'os', label: 'OS', drift: ['os', 'osVersion'], value: (n, f) => [f.os, f.osVersion].filter(Boolean).join(' ')},
   {key: 'jvm', label: 'JVM', drift: ['jvm'], value: (n, f) => f.jvm},
-  {key: 'lifekeeper', label: 'LifeKeeper', drift: ['lifekeeper', 'lifekeeperVersion'],
+  {key: 'lifekeeper', label: 'LifeKeeper', drift: ['lifekeeper.version', 'lifekeeper', 'lifekeeperVersion'],
     value: (n, f) => (f.lifekeeper === true ? f.lifekeeperVersion || 'installed (version not stated)'
       : f.lifekeeper === false ? 'not installed' : null)},
   {key: 'platform', label: 'platform', drift: ['platform'], value: (n, f) => f.platform},

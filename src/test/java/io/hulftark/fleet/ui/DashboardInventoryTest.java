@@ -99,10 +99,15 @@ class DashboardInventoryTest {
     /** The facts of a node as its agent would send them: one HULFT resource with these settings and preflight. */
     static NodeFacts facts(String agentVersion, String host, Map<String, String> settings,
                            List<NodeFacts.PreflightRow> preflight) throws Exception {
-        byte[] sha = MessageDigest.getInstance("SHA-256").digest((agentVersion + host + settings + preflight)
+        return facts(agentVersion, "10.0.20348", host, settings, preflight);
+    }
+
+    static NodeFacts facts(String agentVersion, String osVersion, String host, Map<String, String> settings,
+                           List<NodeFacts.PreflightRow> preflight) throws Exception {
+        byte[] sha = MessageDigest.getInstance("SHA-256").digest((agentVersion + osVersion + host + settings + preflight)
                 .getBytes(StandardCharsets.UTF_8));
         return new NodeFacts(HexFormat.of().formatHex(sha), Instant.now(), agentVersion, "Windows Server 2022",
-                "10.0.20348", "17.0.13 (Eclipse Adoptium)", host, "simulated", true, "9.8.0",
+                osVersion, "17.0.13 (Eclipse Adoptium)", host, "simulated", true, "9.8.0",
                 List.of(new NodeFacts.ResourceFacts("HULFT", settings, preflight)), Instant.now());
     }
 
@@ -135,7 +140,7 @@ class DashboardInventoryTest {
         send(c, a, Status.RUNNING, facts("0.9", a, settings("E:\\HULFT\\bin", "300"), passing));
         // The standby: another folder (declared per node), another timeout (drift), and a conf_file it cannot read;
         // its failing row comes last in the report and must come first on the page.
-        send(c, b, Status.STOPPED, facts("0.9", b, settings("F:\\HULFT\\bin", "60"), List.of(
+        send(c, b, Status.STOPPED, facts("0.9", "10.0.17763", b, settings("F:\\HULFT\\bin", "60"), List.of(
                 row("service", "OK", "HULFT8 is installed"),
                 row("startType", "WARN", "the service starts automatically"),
                 row("conf_file", "FAIL", "E:\\HULFT\\etc\\hulenv.cnf is not readable on " + b))));
@@ -156,6 +161,11 @@ class DashboardInventoryTest {
         // Node facts come first.
         assertEquals("agentVersion", browser.script(
                 "return document.querySelector('#settings-rows tr[data-key]').dataset.key;"));
+
+        // A node's own fact drifts too (another OS build on the standby): marked on its one row, not a second one.
+        assertEquals("true", browser.attribute(By.cssSelector("#settings-rows tr[data-key='os']"), "data-drift"));
+        assertEquals(1, browser.findAll(By.cssSelector("#settings-rows tr[data-tag='']")).stream()
+                .filter(r -> r.getAttribute("data-key").startsWith("os")).count());
 
         String exe = "#settings-rows tr[data-key='$exe_path']";
         assertEquals("false", browser.attribute(By.cssSelector(exe), "data-drift"));
