@@ -1,11 +1,10 @@
 package io.hulftark.fleet.api;
 
-import io.agroal.api.AgroalDataSource;
 import io.hulftark.contract.Contract;
 import io.hulftark.fleet.FleetService;
+import io.hulftark.wire.NodeFacts;
 import io.hulftark.wire.Report;
 import io.hulftark.wire.Status;
-import io.quarkus.agroal.DataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
@@ -13,9 +12,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +39,6 @@ class InventoryApiTest {
     @Inject
     FleetService fleet;
 
-    @Inject
-    @DataSource("embedded")
-    AgroalDataSource pool;
-
     String run;
 
     static RequestSpecification as(String token) {
@@ -58,36 +50,26 @@ class InventoryApiTest {
     void fleetOfThree() {
         run = "r" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         Instant now = fleet.now();
-        node("inv1-" + run, "n1", "1.0.0", Map.of("run", run, "site", "osaka"), now);
-        node("inv1-" + run, "n2", "0.1.0", Map.of("run", run, "site", "=cmd"), now.minusSeconds(1));
-        node("inv2-" + run, "m1", "1.0.0", Map.of("run", run), now.minusSeconds(2));
-        facts("n1", "Windows Server 2022 10.0.20348", "17.0.13", "(none)", "[]");
-        facts("n2", "Red Hat Enterprise Linux 9.4", "21.0.5", "9.8.0",
-                "[{\"tag\":\"HULFT\",\"check\":\"conf_file\",\"detail\":\"not readable\"}]");
+        node("inv1-" + run, "n1", "1.0.0", Map.of("run", run, "site", "osaka"), now,
+                facts("Windows Server 2022", "10.0.20348", "17.0.13", false, null, "OK"));
+        node("inv1-" + run, "n2", "0.1.0", Map.of("run", run, "site", "=cmd"), now.minusSeconds(1),
+                facts("Red Hat Enterprise Linux", "9.4", "21.0.5", true, "9.8.0", "FAIL"));
+        node("inv2-" + run, "m1", "1.0.0", Map.of("run", run), now.minusSeconds(2), null);
     }
 
-    void node(String cluster, String node, String agentVersion, Map<String, String> labels, Instant at) {
+    static NodeFacts facts(String os, String osVersion, String jvm, boolean lifekeeper, String lifekeeperVersion,
+                           String confFile) {
+        return new NodeFacts("a".repeat(64), Instant.now(), "1.0.0", os, osVersion, jvm, "host", "simulated",
+                lifekeeper, lifekeeperVersion, List.of(new NodeFacts.ResourceFacts("HULFT", Map.of(),
+                List.of(new NodeFacts.PreflightRow("conf_file", confFile, "hulenv.cnf")))), Instant.now());
+    }
+
+    void node(String cluster, String node, String agentVersion, Map<String, String> labels, Instant at,
+              NodeFacts facts) {
         Report.Resource r = new Report.Resource("HULFT", "HULFT8", Status.RUNNING, "active", at, null, at,
                 List.of(new Report.Port("rcvport", 30000, true, 90, null)));
         fleet.store().ingest(new Report(cluster, node, agentVersion, at, 1, at, List.of(r), List.of(), 0, null,
-                labels, null, null), at);
-    }
-
-    /** The facts' columns (V14) of this run's node, as the ingest keeps them. */
-    void facts(String node, String os, String jvm, String lifekeeper, String readiness) {
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE fleet_node "
-                + "SET os = ?, jvm = ?, lifekeeper_version = ?, readiness = ? WHERE name = ? AND cluster_id = "
-                + "(SELECT id FROM fleet_cluster WHERE name = ?)")) {
-            ps.setString(1, os);
-            ps.setString(2, jvm);
-            ps.setString(3, lifekeeper);
-            ps.setString(4, readiness);
-            ps.setString(5, node);
-            ps.setString(6, "inv1-" + run);
-            assertThat(ps.executeUpdate()).isOne();
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
+                labels, null, null, facts), at);
     }
 
     @Test
@@ -97,7 +79,8 @@ class InventoryApiTest {
                 .body("nodes.node", contains("n1", "n2", "m1"))
                 .body("nodes[0].cluster", equalTo("inv1-" + run)).body("nodes[0].fresh", equalTo(true))
                 .body("nodes[0].labels.site", equalTo("osaka")).body("nodes[1].readinessFailures", equalTo(1))
-                .body("nodes[0].drifting", equalTo(false));
+                .body("nodes[0].drifting", equalTo(true)).body("nodes[0].os", equalTo("Windows Server 2022"))
+                .body("nodes[2].drifting", equalTo(false)).body("nodes[2].lifekeeper", equalTo(null));
         as(FleetProfile.VIEWER).queryParam("label", "run=" + run).queryParam("sort", "agentVersion")
                 .queryParam("order", "desc").queryParam("limit", "2").get(API).then().statusCode(200)
                 .body("total", equalTo(3)).body("nodes.node", contains("n1", "m1"));
@@ -136,10 +119,11 @@ class InventoryApiTest {
         String[] lines = csv.split("\r\n");
         assertThat(lines).hasSize(4);
         assertThat(lines[0]).isEqualTo(String.join(",", InventoryResource.CSV_HEADER));
-        assertThat(lines[1]).startsWith("inv1-" + run + ",n1,").contains(",true,1.0.0,")
-                .contains(",17.0.13,").contains(",false,").endsWith(",0,false");
+        assertThat(lines[1]).startsWith("inv1-" + run + ",n1,")
+                .contains(",true,1.0.0,Windows Server 2022,10.0.20348,17.0.13,host,simulated,false,,run=" + run
+                        + "; site=osaka,").endsWith(",0,true");
         assertThat(lines[2]).startsWith("inv1-" + run + ",n2,").contains("run=" + run + "; site==cmd")
-                .endsWith(",1,false");
+                .contains(",true,9.8.0,").endsWith(",1,true");
         assertThat(lines[3]).startsWith("inv2-" + run + ",m1,");
 
         String byAccept = as(FleetProfile.VIEWER).accept("text/csv").queryParam("label", "run=" + run)
@@ -151,7 +135,7 @@ class InventoryApiTest {
     @Test
     void aCellThatWouldBeAFormulaIsNeutralised() {
         // Any text an agent sends ends up in some cell: one that begins with "=" must not run in a spreadsheet.
-        node("inv3-" + run, "f1", "=HYPERLINK(1)", Map.of("run", run), fleet.now());
+        node("inv3-" + run, "f1", "=HYPERLINK(1)", Map.of("run", run), fleet.now(), null);
         String csv = as(FleetProfile.VIEWER).queryParam("cluster", "inv3-" + run).queryParam("format", "csv")
                 .get(API).then().statusCode(200).extract().asString();
         assertThat(csv.split("\r\n")[1]).contains(",'=HYPERLINK(1),").doesNotContain(",=HYPERLINK");
