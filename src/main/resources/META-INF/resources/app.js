@@ -333,6 +333,14 @@ let nav = 0;
 // The requests of the refresh under way; a navigation aborts them.
 let loads = null;
 
+/** The view an address shows. */
+function viewOf(hash) {
+  if (/^#\/cluster\/./.test(hash)) return 'cluster';
+  if (/^#\/events(\?|$)/.test(hash)) return 'events';
+  if (/^#\/inventory(\?|$)/.test(hash)) return 'inventory';
+  return 'overview';
+}
+
 function route() {
   nav += 1;
   if (loads) loads.abort();
@@ -500,8 +508,10 @@ function overviewAddress() {
 }
 
 async function loadClusters(signal) {
-  // replaceState: no hashchange, no history entry per keystroke.
-  if (location.hash !== overviewAddress() && (location.hash || overviewAddress() !== '#/')) {
+  // replaceState: no hashchange, no history entry per keystroke. Only while the address is still the overview's: a
+  // link just followed changes it before its hashchange routes, and must not be taken back.
+  if (viewOf(location.hash) === 'overview' && location.hash !== overviewAddress()
+    && (location.hash || overviewAddress() !== '#/')) {
     history.replaceState(null, '', overviewAddress());
   }
   const p = new URLSearchParams({sort: ui.sort, page: ui.page, size: PAGE_SIZE});
@@ -1017,7 +1027,7 @@ function logAddress() {
 }
 
 async function loadLog(mine, signal) {
-  if (location.hash !== logAddress()) history.replaceState(null, '', logAddress());
+  if (viewOf(location.hash) === 'events' && location.hash !== logAddress()) history.replaceState(null, '', logAddress());
   const extra = ui.log.cluster ? {cluster: ui.log.cluster} : {};
   const events = await api('/events?' + eventsQuery(ui.log, extra), {signal});
   if (mine !== nav || ui.route.view !== 'events') return;
@@ -1690,7 +1700,9 @@ function setInventory(changes) {
 }
 
 async function loadInventory(mine, signal) {
-  if (location.hash !== inventoryAddress()) history.replaceState(null, '', inventoryAddress());
+  if (viewOf(location.hash) === 'inventory' && location.hash !== inventoryAddress()) {
+    history.replaceState(null, '', inventoryAddress());
+  }
   const [counts, page] = await Promise.all([api('/inventory/counts', {signal}),
     api('/inventory?' + inventoryParams(true), {signal})]);
   if (mine !== nav || ui.route.view !== 'inventory') return;
