@@ -8,7 +8,7 @@
 #
 #   ./mvnw -q package -DskipTests && ./mvnw -q test-compile && src/bench/inventory.sh [NODES] [WARMUP]
 #
-# NODES 10000, WARMUP 20 s. JVM_OPTS overrides the fleet view's JVM settings. Every process and temporary directory
+# NODES 10000, WARMUP 20 s; HEARTBEATS=off leaves the report load out (the inventory's own cost). JVM_OPTS overrides the fleet view's JVM settings. Every process and temporary directory
 # it starts is gone when it ends, Ctrl-C included.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -51,7 +51,8 @@ done
 echo "fleet view pid $FLEET on port $port, embedded store, JVM ${JVM[*]};$(uptime | sed 's/.*load/ load/')"
 rc=0
 java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$CP" io.hulftark.bench.InventoryBench --url "http://127.0.0.1:$port" \
-  --secrets "$WORK/secrets" --nodes "$NODES" --warmup "$WARMUP" || rc=$?
+  --secrets "$WORK/secrets" --nodes "$NODES" --warmup "$WARMUP" \
+  --heartbeats "${HEARTBEATS:-on}" || rc=$?
 if grep -q -E ' (WARN|ERROR) ' "$WORK/fleet.log"; then
   echo "fleet view warnings and errors (first 5 of $(grep -c -E ' (WARN|ERROR) ' "$WORK/fleet.log")):"
   grep -E ' (WARN|ERROR) ' "$WORK/fleet.log" | head -5 | cut -c1-300

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code hulft-ark fleet} (src/bench/inventory.sh starts one and runs this):
  * <pre>
  * InventoryBench --url http://127.0.0.1:PORT --secrets SECRETS_FILE --nodes N [--warmup 20] [--pages 100]
+ *                [--heartbeats on|off]
  * </pre>
  * (SECRETS_FILE as {@code FleetBench tokens} writes it.) First every node reports once with its facts (agent
  * version, OS, JVM and LifeKeeper varied across the fleet, two resources' settings and preflight rows); then each
@@ -59,6 +60,7 @@ public final class InventoryBench {
     private final int nodes;
     private final int warmup;
     private final int pageCount;
+    private final boolean heartbeats;
     private final Instant startedAt = Instant.now();
     private final long[] seq;
 
@@ -81,6 +83,7 @@ public final class InventoryBench {
         nodes = Integer.parseInt(opts.get("nodes"));
         warmup = Integer.parseInt(opts.getOrDefault("warmup", "20"));
         pageCount = Integer.parseInt(opts.getOrDefault("pages", "100"));
+        heartbeats = !opts.getOrDefault("heartbeats", "on").equals("off");
         String v = null;
         for (String line : Files.readAllLines(Path.of(opts.get("secrets")))) {
             String[] f = line.split(" ");
@@ -184,8 +187,8 @@ public final class InventoryBench {
         AtomicBoolean stop = new AtomicBoolean();
         List<Long> heartbeatMicros = java.util.Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean measuring = new AtomicBoolean();
-        int workers = 24;
-        ExecutorService load = Executors.newFixedThreadPool(workers);
+        int workers = heartbeats ? 24 : 0; // off: the inventory's own cost, to tell it from the load's
+        ExecutorService load = Executors.newFixedThreadPool(Math.max(1, workers));
         long period = TimeUnit.SECONDS.toNanos(10) / nodes;
         long loadStart = System.nanoTime();
         AtomicLong tick = new AtomicLong();
@@ -215,6 +218,7 @@ public final class InventoryBench {
         measuring.set(true);
 
         List<Long> pageMicros = new ArrayList<>();
+        Map<String, Long> slowest = new java.util.TreeMap<>();
         Random pick = new Random(5);
         long[] matched = new long[1];
         try (FleetBenchHttp http = new FleetBenchHttp(host, port)) {
@@ -222,7 +226,9 @@ public final class InventoryBench {
                 String path = "/api/v1/fleet/inventory?" + query(i, pick);
                 long start = System.nanoTime();
                 FleetBenchHttp.Response r = http.get(path, viewer, true);
-                pageMicros.add((System.nanoTime() - start) / 1000);
+                long took = (System.nanoTime() - start) / 1000;
+                pageMicros.add(took);
+                slowest.merge(path.substring(path.indexOf('?') + 1).replaceAll("=[^&]*", "="), took, Math::max);
                 if (r.status() != 200) {
                     throw new IllegalStateException(path + " answered " + r.status() + ": " + r.text());
                 }
@@ -258,6 +264,8 @@ public final class InventoryBench {
                     percentile(heartbeatMicros, 50) / 1000, percentile(heartbeatMicros, 99) / 1000);
             System.out.printf("  counts: %s%n", counts.text().length() > 300 ? counts.text().substring(0, 300) + "..."
                     : counts.text());
+            slowest.forEach((kind, micros) -> System.out.printf("  slowest page of kind %-40s %5d ms%n", kind,
+                    micros / 1000));
             System.out.printf("%-44s %10s %10s %10s  %s%n", "measure", "p50", "p99", "target", "");
             System.out.printf("%-44s %7d ms %7d ms %7d ms  %s%n", "GET inventory page (" + pageCount + ", filtered)",
                     p50, p99, TARGET_PAGE_MS, p99 <= TARGET_PAGE_MS ? "PASS" : "MISS");

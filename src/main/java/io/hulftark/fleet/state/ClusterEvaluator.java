@@ -76,7 +76,9 @@ public final class ClusterEvaluator {
         return evaluate(cluster, stored, latest, windows, ackUntils, List.of(), now);
     }
 
-    /** @param drift the cluster's drift lines as found when facts last arrived ({@link Drift}) */
+    /**
+     * @param drift the cluster's drift lines as found when facts last arrived ({@link Drift#find}, {@link Drift#lines})
+     */
     public Evaluation evaluate(String cluster, Record stored, List<NodeReport> latest, List<Maintenance> windows,
                                List<Instant> ackUntils, List<String> drift, Instant now) {
         Objects.requireNonNull(stored, "stored");

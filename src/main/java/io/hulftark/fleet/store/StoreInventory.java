@@ -76,19 +76,13 @@ final class StoreInventory {
         Filter filter = filter(query);
         String order = order(query);
         // The page's keys first, then its rows: the sort never carries the facts' JSON of every node that matches.
-        String page = "SELECT " + COLUMNS + " FROM (SELECT n.cluster_id AS cid, n.name AS nname" + FROM
-                + filter.where() + " ORDER BY " + order + " LIMIT ? OFFSET ?) p"
+        // The count rides the same pass (a window over every match): one scan of the nodes, not two.
+        String page = "SELECT p.total, " + COLUMNS + " FROM (SELECT n.cluster_id AS cid, n.name AS nname, "
+                + "COUNT(*) OVER () AS total" + FROM + filter.where() + " ORDER BY " + order + " LIMIT ? OFFSET ?) p"
                 + " JOIN fleet_node n ON n.cluster_id = p.cid AND n.name = p.nname"
                 + " JOIN fleet_cluster c ON c.id = n.cluster_id ORDER BY " + order;
         return Sql.read(dataSource, "inventory", c -> {
-            long total;
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*)" + FROM + filter.where())) {
-                filter.bind(ps);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    total = rs.getLong(1);
-                }
-            }
+            long total = -1;
             List<InventoryNode> nodes = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(page)) {
                 filter.bind(ps);
@@ -96,11 +90,22 @@ final class StoreInventory {
                 ps.setLong(filter.args().size() + 2, query.offset());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        total = rs.getLong("total");
                         nodes.add(node(rs, at));
                     }
                 }
             }
-            return new InventoryPage(total, query.offset(), query.limit(), nodes);
+            if (total < 0 && query.offset() > 0) {
+                // A page past the end has no row to carry the count.
+                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*)" + FROM + filter.where())) {
+                    filter.bind(ps);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        total = rs.getLong(1);
+                    }
+                }
+            }
+            return new InventoryPage(Math.max(0, total), query.offset(), query.limit(), nodes);
         });
     }
 

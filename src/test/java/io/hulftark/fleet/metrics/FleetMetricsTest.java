@@ -1,5 +1,6 @@
 package io.hulftark.fleet.metrics;
 
+import io.agroal.api.AgroalDataSource;
 import io.hulftark.wire.Status;
 import io.hulftark.http.security.ReporterScope;
 import io.hulftark.http.security.Role;
@@ -9,13 +10,18 @@ import io.hulftark.app.Promtool;
 import io.hulftark.contract.Contract;
 import io.hulftark.fleet.api.FleetProfile;
 import io.hulftark.wire.Report;
+import io.quarkus.agroal.DataSource;
+import io.quarkus.arc.InjectableInstance;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +43,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FleetMetricsTest {
 
     static final String API = "/api/v1/fleet";
+
+    /** The fleet profile's store, to set a cluster's drift and readiness counts as ingest keeps them. */
+    @Inject
+    @DataSource("embedded")
+    InjectableInstance<AgroalDataSource> embedded;
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
 
     static String scrape() {
@@ -101,7 +112,16 @@ class FleetMetricsTest {
                 .contentType(ContentType.JSON).body("{\"cluster\":\"" + down + "\",\"seq\":1}")
                 .post(API + "/reports").then().statusCode(422);
 
+        // Drift and failing preflight rows as ingest counts them on the cluster's row (issue 13).
+        try (Connection c = embedded.getActive().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE fleet_cluster SET drift_count = 2, readiness_failures = 1 WHERE name = ?")) {
+            ps.setString(1, down);
+            assertThat(ps.executeUpdate()).isOne();
+        }
+
         String text = scrapeShowing(
+                "hulftark_fleet_cluster_drift{cluster=\"" + down + "\",} 2.0",
+                "hulftark_fleet_cluster_readiness_failures{cluster=\"" + down + "\",} 1.0",
                 "hulftark_fleet_cluster_state{cluster=\"" + down + "\",state=\"DOWN\",} 1.0",
                 "hulftark_fleet_cluster_acknowledged{cluster=\"" + down + "\",} 1.0",
                 "hulftark_fleet_cluster_in_maintenance{cluster=\"" + window + "\",} 1.0",
@@ -111,6 +131,9 @@ class FleetMetricsTest {
         assertThat(value(text, "hulftark_fleet_cluster_last_report_timestamp_seconds{cluster=\"" + down + "\",}"))
                 .isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60.0));
         assertThat(value(text, "hulftark_fleet_clusters{state=\"DOWN\",}")).isGreaterThanOrEqualTo(1);
+        assertThat(value(text, "hulftark_fleet_clusters_drifting")).isGreaterThanOrEqualTo(1);
+        assertThat(value(text, "hulftark_fleet_clusters_readiness_failing")).isGreaterThanOrEqualTo(1);
+        assertThat(text).doesNotContain("hulftark_fleet_cluster_drift{cluster=\"" + window + "\"");
         for (String reason : List.of("unauthenticated", "invalid")) {
             String series = "hulftark_fleet_report_failures_total{fault=\"sender\",reason=\"" + reason + "\",}";
             assertThat(value(text, series) - value(before, series)).as(series).isGreaterThanOrEqualTo(1);
@@ -127,6 +150,7 @@ class FleetMetricsTest {
             }
         }
         assertThat(MonitoringFiles.metricNames(used)).contains("hulftark_fleet_cluster_state",
+                "hulftark_fleet_cluster_drift", "hulftark_fleet_cluster_readiness_failures",
                 "hulftark_fleet_report_failures_total", "hulftark_fleet_reports_total", "up");
         assertThat(Promtool.check(text)).isEmpty();
     }

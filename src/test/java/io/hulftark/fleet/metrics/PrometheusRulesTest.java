@@ -42,7 +42,7 @@ class PrometheusRulesTest {
     @Test
     void theRulesLoadAndEveryAlertHasASeverityASummaryAndARunbook() throws Exception {
         assertThat(promtool(Path.of("."), "check", "rules", MonitoringFiles.RULES.toString()))
-                .contains("SUCCESS: 10 rules found");
+                .contains("SUCCESS: 12 rules found");
         JsonNode rules = new com.fasterxml.jackson.databind.ObjectMapper(
                 new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(MonitoringFiles.RULES.toFile());
         for (JsonNode group : rules.get("groups")) {
@@ -75,6 +75,45 @@ class PrometheusRulesTest {
         assertThat(out).contains("alertname: HulftArkClusterDown");
     }
 
+    /** Drift and readiness (issue 13): their unit tests catch an alert that ignores acknowledgements too. */
+    @Test
+    void aDriftRuleThatIgnoresAcknowledgementsFailsItsUnitTest() throws Exception {
+        String rules = Files.readString(MonitoringFiles.RULES);
+        String drift = "max without (instance, pod) (hulftark_fleet_cluster_drift) > 0\n"
+                + "            unless on (cluster) (hulftark_fleet_cluster_acknowledged or "
+                + "hulftark_fleet_cluster_in_maintenance)";
+        assertThat(rules).contains(drift);
+        Files.writeString(tmp.resolve("hulft-ark-fleet.rules.yml"), rules.replace(drift,
+                "max without (instance, pod) (hulftark_fleet_cluster_drift) > 0"));
+        Files.copy(MonitoringFiles.RULE_TESTS, tmp.resolve("hulft-ark-fleet.rules.test.yml"));
+        Process p = new ProcessBuilder("promtool", "test", "rules", "hulft-ark-fleet.rules.test.yml")
+                .directory(tmp.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isNotZero();
+        assertThat(out).contains("alertname: HulftArkClusterDrift");
+    }
+
+    /** The runbook of a configuration alert says where to look and what to run, with the cluster's name. */
+    @Test
+    void theDriftAndReadinessRunbooksNameTheCommandsAndTheSettingsTable() throws Exception {
+        JsonNode rules = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(MonitoringFiles.RULES.toFile());
+        List<String> names = new ArrayList<>();
+        for (JsonNode group : rules.get("groups")) {
+            if (group.get("name").asText().equals("hulft-ark-drift")) {
+                for (JsonNode rule : group.get("rules")) {
+                    names.add(rule.get("alert").asText());
+                    assertThat(rule.get("for").asText()).isEqualTo("15m");
+                    assertThat(rule.at("/labels/severity").asText()).isEqualTo("warning");
+                    assertThat(rule.at("/annotations/runbook").asText()).contains(
+                            "hulft-ark ctl cluster {{ $labels.cluster }}", "settings table", "hulft-ark validate");
+                }
+            }
+        }
+        assertThat(names).containsExactly("HulftArkClusterDrift", "HulftArkStandbyNotReady");
+    }
+
     @Test
     void theExampleConfigLoadsWithTheRules() throws Exception {
         assertThat(promtool(MonitoringFiles.CONFIG.getParent(), "check", "config",
@@ -90,7 +129,8 @@ class PrometheusRulesTest {
         List<String> titles = new ArrayList<>();
         dashboard.get("panels").forEach(p -> titles.add(p.get("type").asText() + ": " + p.get("title").asText()));
         assertThat(titles).contains("state-timeline: State per cluster", "timeseries: Clusters per state",
-                "timeseries: Reports taken per second", "timeseries: Reports not taken per second, by reason");
+                "timeseries: Reports taken per second", "timeseries: Reports not taken per second, by reason",
+                "table: Drift and failover readiness");
         // promtool parses each query as a recording rule: a typo in PromQL fails here, not on a screen.
         StringBuilder asRules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
         int i = 0;
