@@ -11,7 +11,7 @@ const PAGE_SIZE = 50;
 const HISTORY_PAGE = 50;
 const TIMELINE_CHANGES = 100;
 const JUST_NOW = 'just now';
-const KINDS = ['STATE', 'TRANSITION', 'ACTION', 'ACK', 'MAINTENANCE', 'NODE'];
+const KINDS = ['STATE', 'TRANSITION', 'ACTION', 'ACK', 'MAINTENANCE', 'NODE', 'CONFIG'];
 
 const ui = {
   state: '', q: '', labels: [], sort: 'PROBLEM', page: 0, total: 0,
@@ -25,6 +25,10 @@ const ui = {
   // The cluster page's history and the event log: filters, and the cursor of every page up to the one shown.
   hist: {cluster: null, kind: '', node: '', cursors: [null]},
   log: {cluster: '', kind: '', node: '', cursors: [null]},
+  // The inventory's filters, order and page, as its address says them.
+  inv: null,
+  // The cluster page's settings table shows only the rows that differ between the nodes.
+  settingsDiff: false,
 };
 
 // ---------- small helpers ----------
@@ -271,7 +275,7 @@ function signOut(reason) {
   stream.stop();
   ui.who = null;
   setRole(null);
-  for (const id of ['session', 'views', 'overview', 'cluster', 'eventlog', 'message']) show(id, false);
+  for (const id of ['session', 'views', 'overview', 'cluster', 'eventlog', 'inventory', 'message']) show(id, false);
   show('signin', true);
   if (reason) {
     setText('signin-error', reason);
@@ -329,6 +333,14 @@ let nav = 0;
 // The requests of the refresh under way; a navigation aborts them.
 let loads = null;
 
+/** The view an address shows. */
+function viewOf(hash) {
+  if (/^#\/cluster\/./.test(hash)) return 'cluster';
+  if (/^#\/events(\?|$)/.test(hash)) return 'events';
+  if (/^#\/inventory(\?|$)/.test(hash)) return 'inventory';
+  return 'overview';
+}
+
 function route() {
   nav += 1;
   if (loads) loads.abort();
@@ -336,8 +348,13 @@ function route() {
   for (const d of document.querySelectorAll('dialog')) d.close();
   const m = location.hash.match(/^#\/cluster\/(.+)$/);
   const log = location.hash.match(/^#\/events(?:\?(.*))?$/);
-  ui.route = m ? {view: 'cluster', name: decodeURIComponent(m[1])} : log ? {view: 'events'} : {view: 'overview'};
-  if (log) {
+  const inv = location.hash.match(/^#\/inventory(?:\?(.*))?$/);
+  ui.route = m ? {view: 'cluster', name: decodeURIComponent(m[1])} : log ? {view: 'events'}
+    : inv ? {view: 'inventory'} : {view: 'overview'};
+  if (inv) {
+    ui.inv = inventoryFromAddress(new URLSearchParams(inv[1] || ''));
+    inventoryInputs();
+  } else if (log) {
     const p = new URLSearchParams(log[1] || '');
     ui.log = {cluster: p.get('cluster') || '', kind: KINDS.includes(p.get('kind')) ? p.get('kind') : '',
       node: p.get('node') || '', cursors: [null]};
@@ -362,7 +379,8 @@ function route() {
   show('overview', ui.route.view === 'overview');
   show('cluster', ui.route.view === 'cluster');
   show('eventlog', ui.route.view === 'events');
-  for (const [id, view] of [['nav-overview', 'overview'], ['nav-events', 'events']]) {
+  show('inventory', ui.route.view === 'inventory');
+  for (const [id, view] of [['nav-overview', 'overview'], ['nav-events', 'events'], ['nav-inventory', 'inventory']]) {
     if (ui.route.view === view) $(id).setAttribute('aria-current', 'page');
     else $(id).removeAttribute('aria-current');
   }
@@ -375,6 +393,8 @@ function route() {
     $('cluster-title').focus();
   } else if (ui.route.view === 'events') {
     document.title = 'Event log — hulft-ark fleet';
+  } else if (ui.route.view === 'inventory') {
+    document.title = 'Inventory — hulft-ark fleet';
   } else {
     document.title = 'hulft-ark fleet';
   }
@@ -400,6 +420,8 @@ async function refresh() {
           await loadCluster(ui.route.name, mine, controller.signal);
         } else if (ui.route.view === 'events') {
           await loadLog(mine, controller.signal);
+        } else if (ui.route.view === 'inventory') {
+          await loadInventory(mine, controller.signal);
         } else {
           await Promise.all([loadSummary(controller.signal), loadClusters(controller.signal)]);
         }
@@ -486,8 +508,10 @@ function overviewAddress() {
 }
 
 async function loadClusters(signal) {
-  // replaceState: no hashchange, no history entry per keystroke.
-  if (location.hash !== overviewAddress() && (location.hash || overviewAddress() !== '#/')) {
+  // replaceState: no hashchange, no history entry per keystroke. Only while the address is still the overview's: a
+  // link just followed changes it before its hashchange routes, and must not be taken back.
+  if (viewOf(location.hash) === 'overview' && location.hash !== overviewAddress()
+    && (location.hash || overviewAddress() !== '#/')) {
     history.replaceState(null, '', overviewAddress());
   }
   const p = new URLSearchParams({sort: ui.sort, page: ui.page, size: PAGE_SIZE});
@@ -582,8 +606,10 @@ function clearCluster(name) {
   show('cluster-body', false);
   show('cluster-loading', false);
   show('cluster-missing', false);
+  show('warnings-section', false);
   for (const id of ['cluster-reason', 'cluster-facts', 'timeline', 'problems', 'nodes', 'acks', 'windows', 'events',
-    'history-info', 'cluster-missing-detail']) {
+    'history-info', 'cluster-missing-detail', 'warnings', 'settings-head', 'settings-rows', 'settings-summary',
+    'preflights']) {
     $(id).replaceChildren();
   }
   // Another cluster's history starts again at its newest page, with its own nodes to filter by.
@@ -645,6 +671,9 @@ async function loadCluster(name, mine, signal) {
   const tags = [...new Set(d.nodes.flatMap((n) => (n.resources || []).map((r) => r.tag)))].sort();
   $('nodes').replaceChildren(...(d.nodes.length ? d.nodes.map((n) => nodeCard(c.name, n, tags, d.nodes))
     : [h('p', {class: 'muted'}, 'No node reported yet.')]));
+  drawWarnings(d.warnings || []);
+  drawSettings(d.nodes, d.drift || []);
+  drawPreflights(d.nodes);
   drawAcks(c.name, d.acknowledgements || []);
   drawWindows(c.name, d.maintenance || []);
   stripOperatorControls();
@@ -696,6 +725,183 @@ function port(p) {
   // The detail is shown, not only hovered: it is an agent's free text, and a title would hide its markers.
   return h('span', {class: 'port ' + (p.ok ? 'ok' : 'bad'), 'data-port': p.port, 'data-ok': String(p.ok),
     title: p.detail || ''}, `${p.key} ${p.port}: ${latency}`, p.detail ? h('span', {class: 'port-detail'}, ' (', free(p.detail), ')') : '');
+}
+
+// ---------- settings side by side and the last preflight (issue 13) ----------
+
+const NOT_SET = '(not set)';
+
+/**
+ * A node's own facts, the first rows of the settings table: the drift keys (of no tag) that mark a row, and its
+ * value from the node's facts (n.agentVersion also without them). null: the node did not say.
+ */
+const FACT_ROWS = [
+  {key: 'agentVersion', label: 'agent', drift: ['agentVersion'], value: (n, f) => f.agentVersion || n.agentVersion},
+  {key: 'os', label: 'OS', drift: ['os', 'osVersion'], value: (n, f) => [f.os, f.osVersion].filter(Boolean).join(' ')},
+  {key: 'jvm', label: 'JVM', drift: ['jvm'], value: (n, f) => f.jvm},
+  {key: 'lifekeeper', label: 'LifeKeeper', drift: ['lifekeeper.version', 'lifekeeper', 'lifekeeperVersion'],
+    value: (n, f) => (f.lifekeeper === true ? f.lifekeeperVersion || 'installed (version not stated)'
+      : f.lifekeeper === false ? 'not installed' : null)},
+  {key: 'platform', label: 'platform', drift: ['platform'], value: (n, f) => f.platform},
+  {key: 'host', label: 'host', drift: ['host'], value: (n, f) => f.host},
+];
+
+/** The order people read a kit's settings in: the service, the spec's parameters, hulenv.cnf, the probe, the rest. */
+function settingRank(key) {
+  if (key === 'service') return 0;
+  if (key === 'startType') return 1;
+  if (key.startsWith('$')) return 2;
+  if (key.startsWith('hulenv.')) return 3;
+  if (key === 'probe') return 4;
+  if (key.startsWith('LKHULFT_')) return 5;
+  if (key.startsWith('hulftark.')) return 6;
+  return 7;
+}
+
+const bySetting = (a, b) => settingRank(a) - settingRank(b) || (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The table's rows: the node's facts first, then each resource's settings (grouped by tag). A row drifts exactly
+ * when the fleet view's drift list names its key (and tag): a declared per-node key that differs is not marked.
+ */
+function settingsRows(nodes, drift) {
+  const id = (tag, key) => `${tag ?? ''}\u0000${key}`;
+  const drifting = new Map(drift.map((d) => [id(d.tag, d.key), d]));
+  const used = new Set();
+  const rows = [];
+  const has = nodes.some((n) => n.facts);
+  for (const fr of FACT_ROWS) {
+    const items = fr.drift.map((k) => drifting.get(id(null, k))).filter(Boolean);
+    items.forEach((d) => used.add(id(d.tag, d.key)));
+    if (!has && items.length === 0 && fr.key !== 'agentVersion') continue;
+    rows.push({tag: null, key: fr.key, label: fr.label, drift: items,
+      values: nodes.map((n) => (n.facts || fr.key === 'agentVersion' ? fr.value(n, n.facts || {}) || null : undefined))});
+  }
+  // A fact of the node the page has no row for (a key a later fleet view compares): shown as the drift says it.
+  for (const d of drift.filter((x) => !x.tag && !used.has(id(null, x.key)))) {
+    used.add(id(null, d.key));
+    rows.push({tag: null, key: d.key, label: d.key, drift: [d], values: nodes.map((n) => d.values[n.node] ?? null)});
+  }
+  const settingsOf = (n, tag) => {
+    const r = ((n.facts && n.facts.resources) || []).find((x) => x.tag === tag);
+    return r ? r.settings || {} : null;
+  };
+  const tags = [...new Set([...nodes.flatMap((n) => ((n.facts && n.facts.resources) || []).map((r) => r.tag)),
+    ...drift.filter((d) => d.tag).map((d) => d.tag)])].sort();
+  for (const tag of tags) {
+    const keys = new Set(drift.filter((d) => d.tag === tag).map((d) => d.key));
+    for (const n of nodes) Object.keys(settingsOf(n, tag) || {}).forEach((k) => keys.add(k));
+    for (const key of [...keys].sort(bySetting)) {
+      const d = drifting.get(id(tag, key));
+      rows.push({tag, key, label: key, drift: d ? [d] : [], values: nodes.map((n) => {
+        if (!n.facts) return undefined;
+        const s = settingsOf(n, tag);
+        return s && Object.hasOwn(s, key) ? s[key] : (d && Object.hasOwn(d.values, n.node) ? d.values[n.node] : null);
+      })});
+    }
+  }
+  return {rows, tags};
+}
+
+function drawSettings(nodes, drift) {
+  const {rows, tags} = settingsRows(nodes, drift);
+  const anyFacts = nodes.some((n) => n.facts);
+  show('settings-empty', !anyFacts);
+  $('settings-head').replaceChildren(h('tr', {}, h('th', {scope: 'col'}, 'Setting'),
+    ...nodes.map((n) => h('th', {scope: 'col', 'data-node': n.node}, n.node,
+      n.facts ? '' : h('span', {class: 'muted'}, ' (no facts yet)')))));
+  const grouped = tags.length > 1;
+  const body = [];
+  let group = undefined;
+  for (const r of rows) {
+    if (grouped && r.tag !== group) {
+      group = r.tag;
+      body.push(h('tr', {class: 'group', 'data-group': r.tag ?? ''},
+        h('th', {scope: 'colgroup', colspan: String(nodes.length + 1)}, r.tag === null ? 'node' : `resource ${r.tag}`)));
+    }
+    // A node that sent no facts yet has nothing to differ with: its cells say so and count for nothing.
+    const shown = r.values.filter((v) => v !== undefined).map((v) => v ?? NOT_SET);
+    const differs = new Set(shown).size > 1;
+    const drifts = r.drift.length > 0;
+    // The marker is words, not a colour only: "differs", with the fleet view's own line on hover.
+    body.push(h('tr', {'data-key': r.key, 'data-tag': r.tag ?? '', 'data-differs': String(differs || drifts),
+      'data-drift': String(drifts), class: drifts ? 'drift' : null},
+    h('th', {scope: 'row'}, r.label,
+      drifts ? [' ', h('span', {class: 'marker drift', 'data-marker': 'drift',
+        title: 'must be equal on every node: ' + r.drift.map((d) => (d.tag && grouped ? d.tag + ' ' : '') + driftLine(d))
+          .join('; ')}, '≠ differs')] : null),
+    ...r.values.map((v, i) => h('td', {'data-node': nodes[i].node, class: v === null || v === undefined ? 'muted' : null},
+      v === undefined ? '—' : v === null ? NOT_SET : free(v)))));
+  }
+  $('settings-rows').replaceChildren(...body);
+  const drifting = rows.filter((r) => r.drift.length).length;
+  $('settings-summary').textContent = !anyFacts ? '' : drifting === 0
+    ? 'every setting that must be equal is equal on every node'
+    : `${drifting} setting${drifting === 1 ? '' : 's'} differ${drifting === 1 ? 's' : ''} between the nodes and must not`;
+  $('settings-diff').checked = ui.settingsDiff;
+  onlyDifferences();
+}
+
+/** "LKHULFT_TIMEOUT: 300 on node-a, 60 on node-b", as DriftItem.line() says it. */
+function driftLine(d) {
+  return `${d.key}: ` + Object.entries(d.values || {}).map(([node, v]) => `${v} on ${node}`).join(', ');
+}
+
+/** With "only differences", rows equal on every node (and groups left empty) are hidden. */
+function onlyDifferences() {
+  const only = ui.settingsDiff;
+  let groupRow = null;
+  let groupShown = false;
+  const closeGroup = () => { if (groupRow) groupRow.hidden = !groupShown; };
+  for (const tr of $('settings-rows').children) {
+    if (tr.classList.contains('group')) {
+      closeGroup();
+      groupRow = tr;
+      groupShown = false;
+      continue;
+    }
+    tr.hidden = only && tr.dataset.differs !== 'true';
+    if (!tr.hidden) groupShown = true;
+  }
+  closeGroup();
+}
+
+const RESULT_RANK = {FAIL: 0, WARN: 1, OK: 2};
+const RESULT_SIGN = {FAIL: '✗', WARN: '!', OK: '✓'};
+
+function resultMark(result) {
+  return h('span', {class: 'result', 'data-result': result}, `${RESULT_SIGN[result] || '?'} ${result}`);
+}
+
+/** Each node's last preflight: when it ran, its failing rows first, FAIL and WARN marked in words and signs. */
+function drawPreflights(nodes) {
+  $('preflights').replaceChildren(...nodes.map((n) => {
+    const f = n.facts;
+    const rows = (f ? f.resources : []).flatMap((r) => (r.preflight || []).map((p) => ({tag: r.tag, ...p})))
+      .sort((a, b) => (RESULT_RANK[a.result] ?? 1) - (RESULT_RANK[b.result] ?? 1));
+    const failing = rows.filter((r) => r.result === 'FAIL').length;
+    const warning = rows.filter((r) => r.result === 'WARN').length;
+    const verdict = !f || !f.validatedAt ? h('span', {class: 'muted'}, 'no preflight yet')
+      : failing ? h('span', {class: 'result', 'data-result': 'FAIL'}, `✗ ${failing} failing`
+        + (warning ? `, ${warning} warning` : ''))
+        : warning ? h('span', {class: 'result', 'data-result': 'WARN'}, `! ${warning} warning`)
+          : h('span', {class: 'result', 'data-result': 'OK'}, '✓ passes');
+    return h('article', {class: 'node preflight', 'data-preflight': n.node, 'data-failing': String(failing)},
+      h('h3', {}, n.node, ' ', verdict),
+      h('p', {class: 'facts'}, f && f.validatedAt ? ['ran ', when(f.validatedAt, {beside: true})]
+        : f ? 'the agent has not run it yet' : 'the agent sent no facts yet'),
+      rows.length ? h('div', {class: 'table-wrap'}, h('table', {class: 'preflight-rows'},
+        h('thead', {}, h('tr', {}, ...['Resource', 'Check', 'Result', 'Detail'].map((t) => h('th', {scope: 'col'}, t)))),
+        h('tbody', {}, ...rows.map((r) => h('tr', {'data-check': r.check, 'data-tag': r.tag, 'data-result': r.result,
+          class: 'result-' + r.result},
+        h('td', {}, r.tag), h('td', {}, r.check), h('td', {}, resultMark(r.result)),
+        h('td', {class: 'what'}, free(r.detail))))))) : null);
+  }));
+}
+
+function drawWarnings(warnings) {
+  $('warnings').replaceChildren(...warnings.map((w) => h('li', {}, free(w))));
+  show('warnings-section', warnings.length > 0);
 }
 
 /**
@@ -821,7 +1027,7 @@ function logAddress() {
 }
 
 async function loadLog(mine, signal) {
-  if (location.hash !== logAddress()) history.replaceState(null, '', logAddress());
+  if (viewOf(location.hash) === 'events' && location.hash !== logAddress()) history.replaceState(null, '', logAddress());
   const extra = ui.log.cluster ? {cluster: ui.log.cluster} : {};
   const events = await api('/events?' + eventsQuery(ui.log, extra), {signal});
   if (mine !== nav || ui.route.view !== 'events') return;
@@ -1390,6 +1596,251 @@ function drawBatch(b) {
   if (!over) batch.timer = setTimeout(pollBatch, 1000);
 }
 
+// ---------- the inventory (issue 13) ----------
+
+const INV_SORTS = ['cluster', 'node', 'agentVersion', 'os', 'jvm', 'lifekeeper', 'receivedAt'];
+const FACETS = ['agentVersion', 'os', 'jvm', 'lifekeeper'];
+const INV_LIMIT = 50;
+// What the counts and the filters call a missing value, and a node without LifeKeeper (InventoryQuery).
+const UNKNOWN = '(unknown)';
+const NONE = '(none)';
+
+/** "12 nodes run agent 0.1": what a count says, per facet. */
+const FACET_WORDS = {
+  agentVersion: {title: 'Agent', what: (v) => (v === UNKNOWN ? 'an agent of unknown version' : `agent ${v}`)},
+  os: {title: 'OS', what: (v) => (v === UNKNOWN ? 'an unknown OS' : v)},
+  jvm: {title: 'JVM', what: (v) => (v === UNKNOWN ? 'an unknown JVM' : `JVM ${v}`)},
+  lifekeeper: {title: 'LifeKeeper', what: (v) => (v === UNKNOWN ? 'LifeKeeper of unknown version' : `LifeKeeper ${v}`)},
+};
+
+function countText(facet, value, n) {
+  const nodes = `${n} node${n === 1 ? '' : 's'}`;
+  if (facet === 'lifekeeper' && value === NONE) return `${nodes} without LifeKeeper`;
+  return `${nodes} run${n === 1 ? 's' : ''} ${FACET_WORDS[facet].what(value)}`;
+}
+
+function inventoryFromAddress(p) {
+  const limit = Number.parseInt(p.get('limit'), 10);
+  return {
+    q: p.get('q') || '', cluster: p.get('cluster') || '',
+    agentVersion: p.get('agentVersion') || '', os: p.get('os') || '', jvm: p.get('jvm') || '',
+    lifekeeper: p.get('lifekeeper') || '',
+    labels: p.getAll('label').filter(validLabel),
+    readiness: ['true', 'false'].includes(p.get('readiness')) ? p.get('readiness') : '',
+    sort: INV_SORTS.includes(p.get('sort')) ? p.get('sort') : 'cluster',
+    order: p.get('order') === 'desc' ? 'desc' : 'asc',
+    offset: Math.max(Number.parseInt(p.get('offset'), 10) || 0, 0),
+    limit: limit >= 1 && limit <= 1000 ? limit : INV_LIMIT,
+  };
+}
+
+/** The filters (and the order) as the API takes them; with the page, for the table, without, for the CSV. */
+function inventoryParams(withPage) {
+  const inv = ui.inv;
+  const p = new URLSearchParams();
+  for (const k of ['q', 'cluster', ...FACETS]) if (inv[k]) p.set(k, inv[k]);
+  for (const l of inv.labels) p.append('label', l);
+  if (inv.readiness) p.set('readiness', inv.readiness);
+  p.set('sort', inv.sort);
+  p.set('order', inv.order);
+  if (withPage) {
+    p.set('offset', inv.offset);
+    p.set('limit', inv.limit);
+  }
+  return p;
+}
+
+/** The page's address: its filters, order and page, defaults left out, so a filtered list can be linked to. */
+function inventoryAddress() {
+  const p = inventoryParams(false);
+  if (ui.inv.sort === 'cluster') p.delete('sort');
+  if (ui.inv.order === 'asc') p.delete('order');
+  if (ui.inv.offset) p.set('offset', ui.inv.offset);
+  if (ui.inv.limit !== INV_LIMIT) p.set('limit', ui.inv.limit);
+  const q = p.toString();
+  return q ? '#/inventory?' + q : '#/inventory';
+}
+
+function inventoryInputs() {
+  const inv = ui.inv;
+  // A field being typed in keeps what was typed (a trailing space is the start of the next word).
+  const put = (id, value) => { if (document.activeElement !== $(id)) $(id).value = value; };
+  put('inv-q', inv.q);
+  put('inv-cluster', inv.cluster);
+  for (const f of FACETS) facetChoices(f, null);
+  $('inv-readiness').value = inv.readiness;
+  if (document.activeElement !== $('inv-label')) {
+    $('inv-label').value = inv.labels.join(' ');
+    $('inv-label').removeAttribute('aria-invalid');
+  }
+  const limit = $('inv-limit');
+  if (![...limit.options].some((o) => o.value === String(inv.limit))) {
+    limit.append(h('option', {value: String(inv.limit)}, String(inv.limit)));
+  }
+  limit.value = String(inv.limit);
+}
+
+/** A facet's choices: "any" and every value counted (its count beside it); the chosen one stays chosen. */
+function facetChoices(facet, counts) {
+  const select = $('inv-' + facet);
+  const values = counts ? Object.keys(counts) : [...select.options].slice(1).map((o) => o.value);
+  const chosen = ui.inv[facet];
+  if (chosen && !values.includes(chosen)) values.push(chosen);
+  const label = (v) => (counts && counts[v] !== undefined ? `${v} (${counts[v]})` : v);
+  const now = [...select.options].map((o) => o.value + '\u0000' + o.textContent).join('\n');
+  const next = [h('option', {value: ''}, 'any'), ...values.map((v) => h('option', {value: v}, label(v)))];
+  if (now !== next.map((o) => o.value + '\u0000' + o.textContent).join('\n')) select.replaceChildren(...next);
+  select.value = chosen;
+}
+
+function setInventory(changes) {
+  Object.assign(ui.inv, changes, 'offset' in changes ? {} : {offset: 0});
+  inventoryInputs();
+  refresh();
+}
+
+async function loadInventory(mine, signal) {
+  if (viewOf(location.hash) === 'inventory' && location.hash !== inventoryAddress()) {
+    history.replaceState(null, '', inventoryAddress());
+  }
+  const [counts, page] = await Promise.all([api('/inventory/counts', {signal}),
+    api('/inventory?' + inventoryParams(true), {signal})]);
+  if (mine !== nav || ui.route.view !== 'inventory') return;
+  show('inv-error', false);
+  drawCounts(counts);
+  drawInventory(page);
+}
+
+function drawCounts(counts) {
+  const group = (facet) => {
+    const entries = Object.entries(counts[facet] || {});
+    return h('section', {class: 'count-group', 'data-facet': facet, 'aria-label': FACET_WORDS[facet].title},
+      h('h2', {}, FACET_WORDS[facet].title),
+      entries.length ? h('ul', {class: 'items'}, ...entries.map(([v, n]) => h('li', {},
+        h('button', {type: 'button', class: 'count-item quiet', 'data-facet': facet, 'data-value': v, 'data-count': n,
+          'aria-pressed': String(ui.inv[facet] === v),
+          title: ui.inv[facet] === v ? 'list every node again' : 'list these nodes',
+          onclick: () => setInventory({[facet]: ui.inv[facet] === v ? '' : v})}, countText(facet, v, n)))))
+        : h('p', {class: 'muted'}, 'none'));
+  };
+  // Counts are drawn anew: the one that had the focus gets it back (live updates come at any time).
+  const focused = document.activeElement && document.activeElement.closest('#inventory-counts .count-item');
+  const again = focused ? [focused.dataset.facet, focused.dataset.value] : null;
+  $('inventory-counts').replaceChildren(
+    h('p', {class: 'count-total', id: 'inventory-known'}, `${counts.total} known node${counts.total === 1 ? '' : 's'}`),
+    ...FACETS.map(group));
+  if (again) {
+    const b = [...document.querySelectorAll('#inventory-counts .count-item')]
+      .find((x) => x.dataset.facet === again[0] && x.dataset.value === again[1]);
+    if (b) b.focus();
+  }
+  for (const f of FACETS) facetChoices(f, counts[f] || {});
+}
+
+function inventoryRow(n) {
+  const page = '#/cluster/' + encodeURIComponent(n.cluster);
+  const dash = () => h('span', {class: 'muted'}, '—');
+  const lk = n.lifekeeper === false ? 'none' : n.lifekeeperVersion || (n.lifekeeper ? 'installed' : null);
+  const preflight = n.readinessFailures > 0
+    ? h('span', {class: 'result', 'data-result': 'FAIL'}, `✗ ${n.readinessFailures} failing`)
+    : n.validatedAt ? h('span', {class: 'result', 'data-result': 'OK'}, '✓ passes')
+      : h('span', {class: 'muted'}, 'not yet');
+  return h('tr', {'data-cluster': n.cluster, 'data-node': n.node},
+    h('td', {class: 'cluster'}, h('a', {href: page}, n.cluster)),
+    h('td', {class: 'node'}, h('a', {href: page, title: `${n.node}'s cluster`}, n.node)),
+    h('td', {'data-col': 'agentVersion'}, n.agentVersion || dash()),
+    h('td', {'data-col': 'os'}, [n.os, n.osVersion].filter(Boolean).join(' ') || dash()),
+    h('td', {'data-col': 'jvm'}, n.jvm || dash()),
+    h('td', {'data-col': 'lifekeeper'}, lk || dash()),
+    h('td', {'data-col': 'host'}, n.host || dash()),
+    h('td', {'data-col': 'preflight'}, preflight,
+      n.drifting ? [' ', h('span', {class: 'marker drift', 'data-marker': 'drift',
+        title: "a setting differs between this cluster's nodes"}, '≠ drift')] : null),
+    h('td', {class: 'when', 'data-col': 'receivedAt'}, when(n.receivedAt),
+      n.fresh ? null : [' ', h('span', {class: 'fresh no'}, 'silent')]));
+}
+
+function drawInventory(page) {
+  $('inventory-rows').replaceChildren(...page.nodes.map(inventoryRow));
+  show('inventory-empty', page.nodes.length === 0);
+  const from = page.nodes.length === 0 ? 0 : page.offset + 1;
+  const to = page.offset + page.nodes.length;
+  $('inv-info').textContent = `${from}–${to} of ${page.total}`;
+  $('inv-info').dataset.total = String(page.total);
+  $('inv-prev').disabled = page.offset === 0;
+  $('inv-next').disabled = to >= page.total;
+  // The CSV holds every node of the filter, in the table's order, not only this page.
+  $('inventory-csv').href = API + '/inventory?' + inventoryParams(false) + '&format=csv';
+  for (const th of document.querySelectorAll('#inventory-table th[data-sort]')) {
+    th.setAttribute('aria-sort', th.dataset.sort !== ui.inv.sort ? 'none'
+      : ui.inv.order === 'asc' ? 'ascending' : 'descending');
+  }
+}
+
+function sortInventory(sort) {
+  // The column sorted by turns round; another starts ascending (the latest report: newest first).
+  const order = ui.inv.sort === sort ? (ui.inv.order === 'asc' ? 'desc' : 'asc') : sort === 'receivedAt' ? 'desc' : 'asc';
+  setInventory({sort, order});
+}
+
+function turnInventory(forward) {
+  const offset = forward ? ui.inv.offset + ui.inv.limit : Math.max(ui.inv.offset - ui.inv.limit, 0);
+  setInventory({offset});
+}
+
+function setInventoryLabels(text) {
+  const parts = String(text).split(/[\s,]+/).filter(Boolean);
+  const box = $('inv-label');
+  if (!parts.every(validLabel)) {
+    box.setAttribute('aria-invalid', 'true');
+    box.title = 'each label is key=value, e.g. site=osaka';
+    return;
+  }
+  box.removeAttribute('aria-invalid');
+  box.removeAttribute('title');
+  setInventory({labels: [...new Set(parts)]});
+}
+
+/** The CSV link carries the token as a header (a plain link cannot): fetched, then saved from memory. */
+async function downloadCsv(event) {
+  event.preventDefault();
+  show('inv-error', false);
+  try {
+    const res = await fetch(event.currentTarget.getAttribute('href'), {headers: {'Authorization': 'Bearer ' + token(),
+      'Accept': 'text/csv, application/problem+json'}});
+    if (!res.ok) throw await problemOf(res);
+    const url = URL.createObjectURL(await res.blob());
+    const save = h('a', {href: url, download: 'inventory.csv', hidden: true});
+    document.body.append(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  } catch (e) {
+    setText('inv-error', e.detail || e.message);
+    show('inv-error', true);
+  }
+}
+
+function wireInventory() {
+  ui.inv = inventoryFromAddress(new URLSearchParams());
+  $('inv-filters').addEventListener('submit', (e) => e.preventDefault());
+  $('inv-q').addEventListener('input', debounce((e) => setInventory({q: e.target.value.trim()}), 250));
+  $('inv-cluster').addEventListener('input', debounce((e) => setInventory({cluster: e.target.value.trim()}), 250));
+  for (const f of FACETS) $('inv-' + f).addEventListener('change', (e) => setInventory({[f]: e.target.value}));
+  $('inv-readiness').addEventListener('change', (e) => setInventory({readiness: e.target.value}));
+  $('inv-label').addEventListener('input', debounce((e) => setInventoryLabels(e.target.value), 300));
+  $('inv-limit').addEventListener('change', (e) => setInventory({limit: Number(e.target.value) || INV_LIMIT}));
+  $('inv-clear').addEventListener('click', () => setInventory({q: '', cluster: '', agentVersion: '', os: '', jvm: '',
+    lifekeeper: '', labels: [], readiness: ''}));
+  $('inv-prev').addEventListener('click', () => turnInventory(false));
+  $('inv-next').addEventListener('click', () => turnInventory(true));
+  $('inventory-csv').addEventListener('click', downloadCsv);
+  for (const b of document.querySelectorAll('#inventory-table button.sort')) {
+    b.addEventListener('click', () => sortInventory(b.dataset.sort));
+  }
+  $('settings-diff').addEventListener('change', (e) => { ui.settingsDiff = e.target.checked; onlyDifferences(); });
+}
+
 // ---------- the live stream ----------
 // EventSource cannot send an Authorization header, so the stream is read with fetch() and parsed here.
 
@@ -1542,6 +1993,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('log-node').addEventListener('input', debounce((e) => setLogFilter('node', e.target.value.trim()), 250));
   $('log-older').addEventListener('click', () => turnPage(ui.log, 'log', true));
   $('log-newer').addEventListener('click', () => turnPage(ui.log, 'log', false));
+  wireInventory();
   window.addEventListener('hashchange', () => { if (token()) route(); });
   window.addEventListener('online', () => stream.retryNow());
   // Relative times age even when nothing happens.

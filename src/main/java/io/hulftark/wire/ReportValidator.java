@@ -14,7 +14,10 @@ import java.util.regex.Pattern;
  * agent checks what it is about to send, the fleet view what it received. Names and structure (identifiers,
  * tags, sizes, missing fields) are faults: one line naming the first, and for a fault inside an event, that
  * event's seq, so an agent can set that event aside and send the rest. Free texts (event texts, reasons, port
- * details, the agent's version) are never a fault: {@link #neutralised} makes them safe to keep and show.
+ * details, the agent's version) are never a fault: {@link #neutralised} makes them safe to keep and show. The same
+ * holds for a report's facts ({@link NodeFacts}: their bounds and names are faults, their values, details and
+ * descriptions are neutralised), where {@link #neutralised} also drops any setting whose key looks secret and hides
+ * any value that carries URL userinfo.
  */
 public final class ReportValidator {
 
@@ -34,6 +37,20 @@ public final class ReportValidator {
     /** How an agent runs actions, when it says. */
     public static final Set<String> ACTIONS_VIA = Set.of("lifekeeper", "direct");
     private static final Set<String> EVENT_TYPES = Set.of("transition", "action");
+    private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
+    private static final Set<String> PREFLIGHT_RESULTS = Set.of(NodeFacts.PreflightRow.OK, NodeFacts.PreflightRow.WARN,
+            NodeFacts.PreflightRow.FAIL);
+    /**
+     * A setting's key that looks like it names a secret. The agent never sends one (its settings are an allowlist);
+     * the fleet view drops them all the same before it keeps anything: defence in depth, whatever a future agent or
+     * a forged report sends.
+     */
+    private static final Pattern SECRET_KEY = Pattern.compile(
+            "passw(or)?d|pwd|secret|token|credential|private|api[-_.]?key", Pattern.CASE_INSENSITIVE);
+    /** A URL with userinfo (scheme://user:pass@host, or a token as the user): the whole value is hidden. */
+    private static final Pattern USERINFO = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^/?#\\s@]*@");
+    /** What a value carrying URL userinfo is kept as. */
+    public static final String HIDDEN = "(hidden)";
     private static final Instant EARLIEST = Instant.EPOCH;
     private static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
 
@@ -71,6 +88,7 @@ public final class ReportValidator {
         p = p != null ? p : labels(r.labels());
         p = p != null ? p : r.actionsVia() == null || ACTIONS_VIA.contains(r.actionsVia()) ? null
                 : "actionsVia must be lifekeeper or direct (or absent)";
+        p = p != null ? p : r.facts() == null ? null : facts(r.facts());
         if (p != null) {
             return Optional.of(new Fault(p, null));
         }
@@ -148,6 +166,53 @@ public final class ReportValidator {
         return null;
     }
 
+    /** Why these are not facts (structure and bounds; their free texts are neutralised instead), or null. */
+    static String facts(NodeFacts f) {
+        String p = f.digest() == null ? "facts.digest is missing"
+                : !DIGEST.matcher(f.digest()).matches() ? "facts.digest is not a SHA-256 (64 of 0-9 a-f)" : null;
+        p = p != null ? p : instant("facts.collectedAt", f.collectedAt());
+        p = p != null ? p : instant("facts.validatedAt", f.validatedAt());
+        if (p == null && f.resources().size() > MAX_RESOURCES) {
+            p = "facts has too many resources: " + f.resources().size() + " (at most " + MAX_RESOURCES + ")";
+        }
+        Set<String> tags = new HashSet<>();
+        for (int i = 0; p == null && i < f.resources().size(); i++) {
+            NodeFacts.ResourceFacts res = f.resources().get(i);
+            String at = "facts.resources[" + i + "]";
+            p = res == null ? at + " is null" : WireText.nameProblem(at + ".tag", res.tag(), MAX_SHORT, true);
+            p = p != null ? p : !tags.add(res.tag()) ? at + ".tag appears twice"
+                    : res.settings().size() > NodeFacts.MAX_SETTINGS ? at + " has too many settings: "
+                    + res.settings().size() + " (at most " + NodeFacts.MAX_SETTINGS + ")"
+                    : res.preflight().size() > NodeFacts.MAX_ROWS ? at + " has too many preflight rows: "
+                    + res.preflight().size() + " (at most " + NodeFacts.MAX_ROWS + ")" : null;
+            if (p == null) {
+                p = settings(at, res.settings());
+            }
+            for (int j = 0; p == null && j < res.preflight().size(); j++) {
+                NodeFacts.PreflightRow row = res.preflight().get(j);
+                String rat = at + ".preflight[" + j + "]";
+                p = row == null ? rat + " is null" : WireText.nameProblem(rat + ".check", row.check(), MAX_SHORT, true);
+                p = p != null ? p : PREFLIGHT_RESULTS.contains(row.result()) ? null
+                        : rat + ".result must be OK, WARN or FAIL";
+            }
+        }
+        return p;
+    }
+
+    private static String settings(String at, Map<String, String> settings) {
+        for (Map.Entry<String, String> e : settings.entrySet()) {
+            // A bad key is not echoed: the rule is there to keep what it may hold out of logs.
+            String p = WireText.nameProblem(at + ".settings key", e.getKey(), NodeFacts.MAX_KEY, true);
+            if (p != null) {
+                return p;
+            }
+            if (e.getValue() == null) {
+                return at + ".settings." + e.getKey() + " has no value";
+            }
+        }
+        return null;
+    }
+
     private static Optional<Fault> events(List<Report.Event> events) {
         if (events.size() > MAX_EVENTS) {
             return Optional.of(new Fault("too many events: " + events.size() + " (at most " + MAX_EVENTS
@@ -187,7 +252,45 @@ public final class ReportValidator {
                 .toList();
         return new Report(r.cluster(), r.node(), WireText.neutralise(r.agentVersion(), MAX_SHORT), r.agentStartedAt(),
                 r.seq(), r.sentAt(), resources, events, r.dropped(), r.instance(), r.labels(), r.fleetActions(),
-                r.actionsVia(), r.facts());
+                r.actionsVia(), neutralised(r.facts()));
+    }
+
+    /**
+     * Facts as they may be kept and shown: free texts neutralised and bounded as the schema says, every setting
+     * whose key looks secret dropped ({@link #secretKey}), every value carrying URL userinfo {@link #HIDDEN}.
+     */
+    public static NodeFacts neutralised(NodeFacts f) {
+        if (f == null) {
+            return null;
+        }
+        List<NodeFacts.ResourceFacts> resources = f.resources().stream().map(res -> res == null ? null
+                : new NodeFacts.ResourceFacts(res.tag(), settingsKept(res.settings()), res.preflight().stream()
+                .map(row -> row == null ? null : new NodeFacts.PreflightRow(row.check(), row.result(),
+                        shown(row.detail(), MAX_TEXT))).toList())).toList();
+        return new NodeFacts(f.digest(), f.collectedAt(), shown(f.agentVersion(), MAX_SHORT), shown(f.os(), 128),
+                shown(f.osVersion(), 128), shown(f.jvm(), 128), shown(f.host(), MAX_SERVICE),
+                shown(f.platform(), MAX_SHORT), f.lifekeeper(), shown(f.lifekeeperVersion(), 128), resources,
+                f.validatedAt());
+    }
+
+    /** True for a setting's key that looks like it names a secret (password, token, api-key, ...: any case). */
+    public static boolean secretKey(String key) {
+        return key != null && SECRET_KEY.matcher(key).find();
+    }
+
+    private static Map<String, String> settingsKept(Map<String, String> settings) {
+        Map<String, String> kept = new java.util.TreeMap<>();
+        settings.forEach((k, v) -> {
+            if (!secretKey(k)) {
+                kept.put(k, shown(v, NodeFacts.MAX_VALUE));
+            }
+        });
+        return kept;
+    }
+
+    /** A free text of the facts: neutralised, and hidden whole when it carries URL userinfo. */
+    private static String shown(String text, int max) {
+        return text != null && USERINFO.matcher(text).find() ? HIDDEN : WireText.neutralise(text, max);
     }
 
     /** An action's messages are free texts too. */

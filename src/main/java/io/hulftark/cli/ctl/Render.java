@@ -101,6 +101,12 @@ public final class Render {
             out.println("Problems:");
             detail.path("problems").forEach(p -> out.println("  " + oneLine(p.asText())));
         }
+        if (!detail.path("warnings").isEmpty()) {
+            out.println();
+            out.println("Warnings (hulftark.fleet.readiness.effect=warn):");
+            detail.path("warnings").forEach(w -> out.println("  " + oneLine(w.asText())));
+        }
+        drift(detail, out);
         out.println();
         Table nodes = new Table("NODE", "FRESH", "LAST REPORT", "AGENT", "FLEET ACTIONS", "LABELS", "RESOURCES");
         for (JsonNode n : detail.path("nodes")) {
@@ -131,6 +137,38 @@ public final class Render {
                         text(w, "reason"));
             }
             windows.print(out);
+        }
+    }
+
+    /**
+     * What differs between the cluster's nodes, one setting a line ("HULFT LKHULFT_TIMEOUT: 300 on n1, 60 on n2"),
+     * and the failing rows of each node's last preflight.
+     */
+    static void drift(JsonNode detail, PrintWriter out) {
+        if (!detail.path("drift").isEmpty()) {
+            out.println();
+            out.println("Drift (settings that differ between the nodes):");
+            for (JsonNode d : detail.path("drift")) {
+                List<String> values = new ArrayList<>();
+                d.path("values").fields().forEachRemaining(e -> values.add(e.getValue().asText() + " on " + e.getKey()));
+                out.println("  " + oneLine((text(d, "tag").isEmpty() ? "" : text(d, "tag") + " ") + text(d, "key")
+                        + ": " + String.join(", ", values)));
+            }
+        }
+        Table failing = new Table("NODE", "TAG", "CHECK", "DETAIL");
+        for (JsonNode n : detail.path("nodes")) {
+            for (JsonNode r : n.path("facts").path("resources")) {
+                for (JsonNode row : r.path("preflight")) {
+                    if ("FAIL".equals(text(row, "result"))) {
+                        failing.row(text(n, "node"), text(r, "tag"), text(row, "check"), text(row, "detail"));
+                    }
+                }
+            }
+        }
+        if (failing.size() > 0) {
+            out.println();
+            out.println("Failing preflight rows (each node's last hulft-ark validate):");
+            failing.print(out);
         }
     }
 

@@ -33,9 +33,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The fleet view's side for sites where only the center may open connections: every {@code every} it asks each
- * configured agent for GET /api/v1/report?after=N with a viewer token and hands the report to the same sink as a
- * pushed one. N is the highest event seq the sink took from that agent, so each event comes once (the store
- * skips the few a restart sends again). One request in flight per agent; one log line per change of cause.
+ * configured agent for GET /api/v1/report?after=N&factsDigest=D with a viewer token and hands the report to the same
+ * sink as a pushed one. N is the highest event seq the sink took from that agent, so each event comes once (the
+ * store skips the few a restart sends again); D is the digest of the facts the sink last took from it, so the agent
+ * sends its facts only when they differ (absent after the fleet view restarts: the agent then sends them again). One request in flight per agent; one log line per change of cause.
  * An event the wire's rule refuses ({@link ReportValidator}) is set aside here, logged once and counted in the
  * report's {@code dropped}, and polling goes on after it: no event can block an agent's polling.
  */
@@ -72,6 +73,8 @@ public final class AgentPoller implements AutoCloseable {
         volatile long setAside;
         volatile long setAsideInPage;
         volatile Instant lastTaken;
+        /** The digest of the facts the sink last took from this agent; null: none yet (it sends them). */
+        volatile String factsDigest;
 
         Polled(Target target) {
             this.target = target;
@@ -117,6 +120,11 @@ public final class AgentPoller implements AutoCloseable {
         return Optional.ofNullable(agents.get(name)).map(a -> a.after).orElse(-1L);
     }
 
+    /** The digest of the facts the sink last took from agent {@code name}, or null. */
+    public String factsDigest(String name) {
+        return Optional.ofNullable(agents.get(name)).map(a -> a.factsDigest).orElse(null);
+    }
+
     /** When the sink last took a report from agent {@code name}, or null. */
     public Instant lastTaken(String name) {
         return Optional.ofNullable(agents.get(name)).map(a -> a.lastTaken).orElse(null);
@@ -152,7 +160,8 @@ public final class AgentPoller implements AutoCloseable {
     boolean pollOnce(Polled a) throws InterruptedException {
         String base = a.target.url().toString();
         URI uri = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base)
-                + "/api/v1/report?after=" + a.after);
+                + "/api/v1/report?after=" + a.after + (a.factsDigest == null ? ""
+                : "&factsDigest=" + java.net.URLEncoder.encode(a.factsDigest, java.nio.charset.StandardCharsets.UTF_8)));
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout)
                 .header("Accept", "application/json").header("Authorization", "Bearer " + a.target.token())
                 .GET().build();
@@ -198,6 +207,11 @@ public final class AgentPoller implements AutoCloseable {
             sink.accept(report);
         } catch (RuntimeException e) {
             return failed(a, "the report was not taken: " + oneLine(String.valueOf(e.getMessage())));
+        }
+        if (report.facts() != null) {
+            a.factsDigest = report.facts().digest();
+        } else if (a.identity != null && !a.identity.equals(identity)) {
+            a.factsDigest = null; // another node now: its facts are asked for, whatever the last one's were
         }
         a.identity = identity;
         a.node = new OrderBook.NodeKey(report.cluster(), report.node());

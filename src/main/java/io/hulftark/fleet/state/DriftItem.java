@@ -14,6 +14,8 @@ import java.util.TreeMap;
  * @param key    the setting's key as {@link io.hulftark.wire.NodeFacts} names it, e.g. LKHULFT_TIMEOUT
  * @param values each node's value, by node name; a node that does not have the setting shows "(not set)"
  */
+// A node's own fact has no tag: absent, as its schema says, never null.
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 @Schema(description = "One setting that differs between a cluster's nodes", requiredProperties = {"key", "values"})
 public record DriftItem(@Schema(description = "The resource's tag; absent for a node's own fact (OS, LifeKeeper "
                                 + "version)") String tag,

@@ -105,12 +105,15 @@ public interface FleetStore extends AutoCloseable {
      */
     List<ClusterSnapshotRow> snapshot(Instant now);
 
+    // The inventory's defaults only serve the tests' fakes of the store, which have no nodes to list: both real
+    // stores (JdbcFleetStore, GuardedFleetStore) implement them.
+
     /**
      * One page of the inventory (issue 13): known nodes (not forgotten) with their latest facts, filtered, searched,
      * sorted and paged as {@code query} says; ties broken by cluster then node, so pages never overlap.
      */
     default InventoryPage inventory(InventoryQuery query, Instant now) {
-        throw new UnsupportedOperationException("inventory"); // TODO(issue 13, helper "inventory")
+        throw new UnsupportedOperationException(this + " keeps no inventory");
     }
 
     /**
@@ -118,11 +121,11 @@ public interface FleetStore extends AutoCloseable {
      * {@code sink} as it is read: a CSV export of 10,000 nodes never holds them all.
      */
     default void exportInventory(InventoryQuery query, Instant now, java.util.function.Consumer<InventoryNode> sink) {
-        throw new UnsupportedOperationException("exportInventory"); // TODO(issue 13, helper "inventory")
+        throw new UnsupportedOperationException(this + " keeps no inventory");
     }
 
     /** How many known nodes run what, by agent version, OS, JVM and LifeKeeper version. */
     default InventoryCounts inventoryCounts() {
-        throw new UnsupportedOperationException("inventoryCounts"); // TODO(issue 13, helper "inventory")
+        throw new UnsupportedOperationException(this + " keeps no inventory");
     }
 }

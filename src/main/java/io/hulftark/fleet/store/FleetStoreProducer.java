@@ -57,7 +57,7 @@ public class FleetStoreProducer {
         }
         AgroalDataSource pool = instance.getActive();
         JdbcFleetStore store = new JdbcFleetStore(pool, h2 ? JdbcFleetStore.Dialect.H2 : JdbcFleetStore.Dialect.POSTGRESQL,
-                config.freshFor(), config.flapWindow(), config.flapChanges());
+                config.freshFor(), config.flapWindow(), config.flapChanges(), readiness(config.readiness()));
         store.recordStateChanges(NotifyService.enabled(notify));
         String url = ConfigProvider.getConfig().getOptionalValue("quarkus.datasource." + name + ".jdbc.url", String.class)
                 .orElse("");
@@ -72,6 +72,11 @@ public class FleetStoreProducer {
         }
         return new GuardedFleetStore(store, new StoreAvailability("the fleet view's store (PostgreSQL "
                 + serverOf(url) + ")", Clock.systemUTC()), store::lastEventId, dropConnections);
+    }
+
+    static JdbcFleetStore.Readiness readiness(FleetConfig.Readiness config) {
+        return new JdbcFleetStore.Readiness(config.effect() == FleetConfig.Readiness.Effect.DEGRADE,
+                java.util.Set.copyOf(config.perNodeKeys().orElse(java.util.List.of())));
     }
 
     /** Fleet actions on the same database as the fleet store (issue 12). */

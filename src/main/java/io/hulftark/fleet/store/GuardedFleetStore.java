@@ -196,4 +196,23 @@ public final class GuardedFleetStore implements FleetStore {
     public List<ClusterSnapshotRow> snapshot(Instant now) {
         return guard(() -> delegate.snapshot(now));
     }
+
+    @Override
+    public io.hulftark.fleet.view.InventoryPage inventory(io.hulftark.fleet.view.InventoryQuery query, Instant now) {
+        return guard(() -> delegate.inventory(query, now));
+    }
+
+    @Override
+    public void exportInventory(io.hulftark.fleet.view.InventoryQuery query, Instant now,
+                                java.util.function.Consumer<io.hulftark.fleet.view.InventoryNode> sink) {
+        guard(() -> {
+            delegate.exportInventory(query, now, sink);
+            return null;
+        });
+    }
+
+    @Override
+    public io.hulftark.fleet.view.InventoryCounts inventoryCounts() {
+        return guard(delegate::inventoryCounts);
+    }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -69,22 +70,47 @@ public final class JdbcFleetStore implements FleetStore {
         }
     }
 
+    /**
+     * What drift and readiness findings do (hulftark.fleet.readiness.*, issue 13).
+     *
+     * @param degrade     they make an otherwise OK cluster DEGRADED; false: warnings only
+     * @param perNodeKeys settings that may differ between a cluster's nodes: never drift
+     */
+    public record Readiness(boolean degrade, Set<String> perNodeKeys) {
+        /** Findings degrade; every setting must be equal on every node. */
+        public static final Readiness DEFAULT = new Readiness(true, Set.of());
+
+        public Readiness {
+            perNodeKeys = perNodeKeys == null ? Set.of() : Set.copyOf(perNodeKeys);
+        }
+    }
+
     private final Dialect dialect;
     private final StoreEvaluation evaluation;
     private final StoreIngest ingest;
     private final StoreQueries queries;
     private final StoreOperatorWrites operatorWrites;
     private final StoreRetention retention;
+    private final StoreInventory inventory;
 
     public JdbcFleetStore(DataSource dataSource, Dialect dialect, Duration freshFor, Duration flapWindow,
                           int flapChanges) {
+        this(dataSource, dialect, freshFor, flapWindow, flapChanges, Readiness.DEFAULT);
+    }
+
+    public JdbcFleetStore(DataSource dataSource, Dialect dialect, Duration freshFor, Duration flapWindow,
+                          int flapChanges, Readiness readiness) {
         Objects.requireNonNull(dataSource, "dataSource");
         this.dialect = Objects.requireNonNull(dialect, "dialect");
-        this.evaluation = new StoreEvaluation(dataSource, new ClusterEvaluator(freshFor, flapWindow, flapChanges));
+        this.evaluation = new StoreEvaluation(dataSource,
+                new ClusterEvaluator(freshFor, flapWindow, flapChanges, readiness.degrade()),
+                readiness.degrade() ? new ClusterEvaluator(freshFor, flapWindow, flapChanges, false) : null,
+                readiness.perNodeKeys());
         this.ingest = new StoreIngest(dataSource, dialect, evaluation);
         this.queries = new StoreQueries(dataSource, dialect, freshFor);
         this.operatorWrites = new StoreOperatorWrites(dataSource, evaluation, ingest);
         this.retention = new StoreRetention(dataSource);
+        this.inventory = new StoreInventory(dataSource, dialect, freshFor);
     }
 
     /**
@@ -191,5 +217,23 @@ public final class JdbcFleetStore implements FleetStore {
     @Override
     public String toString() {
         return "JdbcFleetStore[" + dialect + "]";
+    }
+
+    // ---------------------------------------------------------------- inventory (StoreInventory)
+
+    @Override
+    public io.hulftark.fleet.view.InventoryPage inventory(io.hulftark.fleet.view.InventoryQuery query, Instant now) {
+        return inventory.inventory(query, now);
+    }
+
+    @Override
+    public void exportInventory(io.hulftark.fleet.view.InventoryQuery query, Instant now,
+                                java.util.function.Consumer<io.hulftark.fleet.view.InventoryNode> sink) {
+        inventory.export(query, now, sink);
+    }
+
+    @Override
+    public io.hulftark.fleet.view.InventoryCounts inventoryCounts() {
+        return inventory.counts();
     }
 }

@@ -4,6 +4,8 @@ import io.hulftark.fleet.notify.JdbcOutbox;
 import io.hulftark.fleet.state.ClusterEvaluator;
 import io.hulftark.fleet.state.ClusterState;
 import io.hulftark.fleet.state.ClusterStateDeriver;
+import io.hulftark.fleet.state.Drift;
+import io.hulftark.fleet.state.DriftItem;
 import io.hulftark.fleet.state.Maintenance;
 import io.hulftark.fleet.state.NodeReport;
 import io.hulftark.fleet.view.FleetEvent;
@@ -18,10 +20,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -49,17 +53,35 @@ final class StoreEvaluation {
     static final String UPDATE_CLUSTER = "UPDATE fleet_cluster SET state = ?, since = ?, reason = ?, "
             + "problems = ?, problem_count = ?, flapping = ?, serving = ?, serving_changes = ?, nodes = ?, "
             + "search = ?, last_report_at = ?, recheck_at = ?, problem_rank = ?, ack_by = ?, ack_until = ?, "
-            + "ack_sticky = ?, window_from = ?, window_until = ?, in_maintenance = ?, labels = ?, version = ? "
+            + "ack_sticky = ?, window_from = ?, window_until = ?, in_maintenance = ?, labels = ?, drift = ?, "
+            + "drift_count = ?, readiness_failures = ?, warnings = ?, config_findings = ?, version = ? "
             + "WHERE id = ? AND version = ?";
 
     private final DataSource dataSource;
     private final ClusterEvaluator evaluator;
+    /**
+     * The same rules with drift and readiness as warnings only: what it warns of is this derivation's drift and
+     * readiness findings, whichever the site's effect. Null when {@link #evaluator} warns already.
+     */
+    private final ClusterEvaluator findingsEvaluator;
+    private final Set<String> perNodeKeys;
     /** Whether each state change is also written to the notifications' outbox (fleet/notify): only with receivers. */
     private volatile boolean recordStateChanges;
 
-    StoreEvaluation(DataSource dataSource, ClusterEvaluator evaluator) {
+    StoreEvaluation(DataSource dataSource, ClusterEvaluator evaluator, ClusterEvaluator findingsEvaluator,
+                    Set<String> perNodeKeys) {
         this.dataSource = dataSource;
         this.evaluator = evaluator;
+        this.findingsEvaluator = findingsEvaluator;
+        this.perNodeKeys = Set.copyOf(perNodeKeys);
+    }
+
+    /**
+     * What differs between the cluster's known nodes now, from their facts as kept (read in the caller's
+     * transaction): when facts arrived or a node was forgotten, never on a heartbeat.
+     */
+    List<DriftItem> findDrift(Connection c, long clusterId) throws SQLException {
+        return Drift.find(StoreRows.facts(c, clusterId), perNodeKeys);
     }
 
     void recordStateChanges(boolean on) {
@@ -79,11 +101,19 @@ final class StoreEvaluation {
      */
     Evaluated evaluate(Connection c, Locked cluster, Map<String, NodeRow> nodes, Instant now)
             throws SQLException {
+        return evaluate(c, cluster, nodes, cluster.drift(), now);
+    }
+
+    /** As {@link #evaluate(Connection, Locked, Map, Instant)} with the drift just found (facts arrived). */
+    Evaluated evaluate(Connection c, Locked cluster, Map<String, NodeRow> nodes, List<DriftItem> drift, Instant now)
+            throws SQLException {
         List<Maintenance> windows = cluster.maintenanceUntil() != null && cluster.maintenanceUntil().isAfter(now)
                 ? windows(c, cluster.id(), now) : List.of();
-        Derivation d = derive(cluster, nodes, windows, now);
+        Derivation d = derive(cluster, nodes, windows, drift, now);
         Optional<NewEvent> change = stateChange(cluster, d, now);
-        List<NewEvent> events = new ArrayList<>(change.stream().toList());
+        // The findings that began or ended come before the change of state they caused.
+        List<NewEvent> events = new ArrayList<>(configChanges(cluster, d, now));
+        change.ifPresent(events::add);
         Maintenance.Occurrence window = d.ev().derived().maintenance();
         if (cluster.inMaintenance() != (window != null)) {
             // History says when a window's occurrence began and ended; the event also refreshes live dashboards.
@@ -103,11 +133,32 @@ final class StoreEvaluation {
             JdbcOutbox.recordChange(c, now, cluster.name(), cluster.record().state(), d.ev().derived().state(),
                     d.ev().derived().reason());
         }
-        return new Evaluated(written, d.ev(), windows);
+        return new Evaluated(written, d, windows);
     }
 
-    /** An evaluation and the cluster row it wrote (its acknowledgement may have ended). */
-    record Evaluated(Locked cluster, ClusterEvaluator.Evaluation ev, List<Maintenance> windows) {
+    /** A derivation and the cluster row it wrote (its acknowledgement may have ended). */
+    record Evaluated(Locked cluster, Derivation derivation, List<Maintenance> windows) {
+        ClusterEvaluator.Evaluation ev() {
+            return derivation.ev();
+        }
+    }
+
+    /**
+     * A CONFIG event for each drift or readiness line that is new since the cluster's last derivation ("began:
+     * LINE") and each that is gone ("ended: LINE"), in the order of the lines.
+     */
+    static List<NewEvent> configChanges(Locked cluster, Derivation d, Instant now) {
+        if (d.findings().equals(cluster.configFindings())) {
+            return List.of();
+        }
+        Set<String> before = new LinkedHashSet<>(cluster.configFindings());
+        Set<String> after = new LinkedHashSet<>(d.findings());
+        List<NewEvent> events = new ArrayList<>();
+        before.stream().filter(line -> !after.contains(line)).forEach(line -> events.add(
+                NewEvent.fleet(now, cluster.name(), null, FleetEvent.CONFIG, "ended: " + line)));
+        after.stream().filter(line -> !before.contains(line)).forEach(line -> events.add(
+                NewEvent.fleet(now, cluster.name(), null, FleetEvent.CONFIG, "began: " + line)));
+        return events;
     }
 
     /**
@@ -135,25 +186,49 @@ final class StoreEvaluation {
     /**
      * A cluster derived again: the evaluation and what its row keeps besides.
      *
-     * @param labels its known nodes' labels as the labels column keeps them ({@link StoreRows#labelLines})
+     * @param labels            its known nodes' labels as the labels column keeps them ({@link StoreRows#labelLines})
+     * @param drift             what differs between its nodes (kept with the row)
+     * @param findings          this derivation's drift and readiness lines, problems or warnings (config_findings)
+     * @param readinessFailures the failing preflight rows of its known nodes
      */
     record Derivation(ClusterEvaluator.Evaluation ev, List<String> names, Instant lastReport, String labels,
-                      List<String> labelValues) {
+                      List<String> labelValues, List<DriftItem> drift, List<String> findings,
+                      int readinessFailures) {
     }
 
     /** {@code nodes} are all of the cluster's node rows, forgotten ones included (they are left out here). */
     Derivation derive(Locked cluster, Map<String, NodeRow> nodes, List<Maintenance> windows, Instant now) {
+        return derive(cluster, nodes, windows, cluster.drift(), now);
+    }
+
+    /** With {@code drift} as the cluster's drift (just found, or as kept). */
+    Derivation derive(Locked cluster, Map<String, NodeRow> nodes, List<Maintenance> windows, List<DriftItem> drift,
+                      Instant now) {
         List<NodeRow> known = nodes.values().stream().filter(n -> !n.forgotten()).toList();
         List<NodeReport> reports = known.stream().map(NodeRow::toNodeReport).toList();
         List<Instant> ackUntils = cluster.ackUntil() == null ? List.of() : List.of(cluster.ackUntil());
+        List<String> driftLines = drift.isEmpty() ? List.of() : Drift.lines(drift, Drift.tags(reports));
         ClusterEvaluator.Evaluation ev = evaluator.evaluate(cluster.name(), cluster.record(), reports, windows,
-                ackUntils, now);
+                ackUntils, driftLines, now);
+        int readinessFailures = known.stream().mapToInt(n -> n.readiness().size()).sum();
+        List<String> findings;
+        if (driftLines.isEmpty() && readinessFailures == 0) {
+            findings = List.of(); // the common case: nothing to find, no second derivation
+        } else if (findingsEvaluator == null) {
+            findings = ev.derived().warnings();
+        } else {
+            // The deriver words the findings (which node would fail over, which serves); derived once more as
+            // warnings, they are exactly this derivation's findings, whatever else the cluster's problems are.
+            findings = findingsEvaluator.evaluate(cluster.name(), cluster.record(), reports, windows, ackUntils,
+                    driftLines, now).derived().warnings();
+        }
         return new Derivation(ev, known.stream().map(NodeRow::name).toList(),
                 known.stream().map(NodeRow::receivedAt).max(Instant::compareTo).orElse(null), labelLines(known),
-                known.stream().flatMap(n -> n.labels().values().stream()).distinct().sorted().toList());
+                known.stream().flatMap(n -> n.labels().values().stream()).distinct().sorted().toList(),
+                drift, findings, readinessFailures);
     }
 
-    /** Binds {@link #UPDATE_CLUSTER}'s 23 parameters from {@code i}; returns the index after them. */
+    /** Binds {@link #UPDATE_CLUSTER}'s 28 parameters from {@code i}; returns the index after them. */
     static int bindCluster(PreparedStatement ps, int i, Locked cluster, Derivation derivation, Instant now)
             throws SQLException {
         ClusterEvaluator.Evaluation ev = derivation.ev();
@@ -178,10 +253,15 @@ final class StoreEvaluation {
         setInstant(ps, i + 17, ev.window() == null ? null : ev.window().until());
         ps.setBoolean(i + 18, d.inMaintenance());
         ps.setString(i + 19, derivation.labels());
-        ps.setLong(i + 20, cluster.version() + 1);
-        ps.setLong(i + 21, cluster.id());
-        ps.setLong(i + 22, cluster.version());
-        return i + 23;
+        ps.setString(i + 20, toJson(derivation.drift()));
+        ps.setInt(i + 21, derivation.drift().size());
+        ps.setInt(i + 22, derivation.readinessFailures());
+        ps.setString(i + 23, toJson(d.warnings()));
+        ps.setString(i + 24, toJson(derivation.findings()));
+        ps.setLong(i + 25, cluster.version() + 1);
+        ps.setLong(i + 26, cluster.id());
+        ps.setLong(i + 27, cluster.version());
+        return i + 28;
     }
 
     /**

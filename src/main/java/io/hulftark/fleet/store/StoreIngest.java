@@ -1,8 +1,11 @@
 package io.hulftark.fleet.store;
 
+import io.hulftark.wire.NodeFacts;
 import io.hulftark.wire.Report;
+import io.hulftark.wire.ReportValidator;
 import io.hulftark.fleet.state.ClusterEvaluator;
 import io.hulftark.fleet.state.ClusterState;
+import io.hulftark.fleet.state.DriftItem;
 import io.hulftark.fleet.state.Maintenance;
 import io.hulftark.fleet.view.FleetEvent;
 import io.hulftark.fleet.store.StoreEvaluation.Derivation;
@@ -104,7 +107,10 @@ final class StoreIngest {
     private record Ingested(IngestResult result, Known known) {
     }
 
-    IngestResult ingest(Report report, Instant receivedAt) {
+    IngestResult ingest(Report received, Instant receivedAt) {
+        // Defence in depth, as the service did already: no secret-looking setting is kept, whoever calls.
+        Report report = received.facts() == null ? received
+                : received.withFacts(ReportValidator.neutralised(received.facts()));
         Instant now = micros(receivedAt);
         String what = "ingest of " + report.cluster() + "/" + report.node();
         ReentrantLock stripe = ingestStripes[report.cluster().hashCode() & (INGEST_STRIPES - 1)];
@@ -133,10 +139,10 @@ final class StoreIngest {
     private Optional<Ingested> heartbeat(String what, Known last, Report report, Instant now) {
         Locked cluster = last.cluster();
         NodeRow kept = last.nodes().get(report.node());
-        if (kept == null || kept.forgotten() || !newer(report, kept)) {
-            return Optional.empty();
+        if (kept == null || kept.forgotten() || !newer(report, kept) || report.facts() != null) {
+            return Optional.empty(); // new facts are kept, and the drift found again, under the lock
         }
-        NodeRow row = row(report, now);
+        NodeRow row = row(report, now, kept);
         if (newlyDropped(kept, row) > 0) {
             return Optional.empty();
         }
@@ -147,8 +153,11 @@ final class StoreIngest {
             return Optional.empty(); // a change of state takes the locked path, where evaluation.evaluate() records it
         }
         if (cluster.acked() && (d.ev().changed() || d.ev().derived().state() == ClusterState.OK
-                || !cluster.ackActive(now)) || cluster.inMaintenance() != d.ev().derived().inMaintenance()) {
-            return Optional.empty(); // an acknowledgement ends or a window begins or ends: the full path records it
+                || !cluster.ackActive(now)) || cluster.inMaintenance() != d.ev().derived().inMaintenance()
+                || !d.findings().equals(cluster.configFindings())) {
+            // An acknowledgement ends, a window begins or ends, a drift or readiness finding begins or ends (a
+            // standby fell silent, another node serves): the full path records it.
+            return Optional.empty();
         }
         List<NewEvent> events = agentEvents(cluster.name(), report);
         List<NewEvent> all = new ArrayList<>(events);
@@ -162,7 +171,7 @@ final class StoreIngest {
         }
         return newEvents < 0 ? Optional.empty() : Optional.of(new Ingested(new IngestResult(
                 IngestResult.Outcome.ACCEPTED, newEvents, d.ev().derived().state(), d.ev().changed()),
-                known(cluster, d.ev(), nodes, last.windows())));
+                known(cluster, d, nodes, last.windows())));
     }
 
     /** The report's transitions and actions, to be taken once each. */
@@ -246,10 +255,13 @@ final class StoreIngest {
         return Math.max(0, row.dropped() - before);
     }
 
-    private static NodeRow row(Report report, Instant now) {
+    /** The node's row as the report leaves it; a report without facts keeps the readiness of the kept row. */
+    private static NodeRow row(Report report, Instant now, NodeRow kept) {
         return new NodeRow(report.node(), false, now, micros(report.sentAt()), report.agentVersion(),
                 micros(report.agentStartedAt()), report.seq(), report.dropped(), report.resources(), process(report),
-                report.labels(), Boolean.TRUE.equals(report.fleetActions()), report.actionsVia());
+                report.labels(), Boolean.TRUE.equals(report.fleetActions()), report.actionsVia(),
+                report.facts() != null ? StoreRows.readiness(report.facts())
+                        : kept == null ? List.of() : kept.readiness());
     }
 
     /** The agent process that sent the report: an agent without an instance id is one process per start. */
@@ -257,12 +269,12 @@ final class StoreIngest {
         return report.instance() != null ? report.instance() : "started@" + micros(report.agentStartedAt());
     }
 
-    /** The cluster as a write that derived {@code ev} from {@code nodes} leaves it. */
-    private static Known known(Locked cluster, ClusterEvaluator.Evaluation ev, Map<String, NodeRow> nodes,
-                               List<Maintenance> windows) {
+    /** The cluster as a write that derived {@code d} from {@code nodes} leaves it. */
+    private static Known known(Locked cluster, Derivation d, Map<String, NodeRow> nodes, List<Maintenance> windows) {
+        ClusterEvaluator.Evaluation ev = d.ev();
         return new Known(new Locked(cluster.id(), cluster.name(), ev.record(), cluster.ackUntil(), cluster.ackBy(),
-                cluster.ackSticky(), cluster.maintenanceUntil(), ev.derived().inMaintenance(), cluster.version() + 1),
-                Collections.unmodifiableMap(nodes), windows);
+                cluster.ackSticky(), cluster.maintenanceUntil(), ev.derived().inMaintenance(), cluster.version() + 1,
+                d.drift(), d.findings()), Collections.unmodifiableMap(nodes), windows);
     }
 
     /** Any report: the cluster's row locked (created if new), its node rows read unless known at its version. */
@@ -274,8 +286,9 @@ final class StoreIngest {
         NodeRow kept = nodes.get(report.node());
         List<NewEvent> events = new ArrayList<>();
         boolean accepted = kept == null || newer(report, kept);
+        boolean newFacts = accepted && report.facts() != null;
         if (accepted) {
-            NodeRow row = row(report, now);
+            NodeRow row = row(report, now, kept);
             if (kept == null) {
                 insertNode(c, cluster.id(), row, now);
                 events.add(NewEvent.fleet(now, cluster.name(), row.name(), FleetEvent.NODE,
@@ -292,16 +305,57 @@ final class StoreIngest {
                 events.add(NewEvent.fleet(now, cluster.name(), row.name(), FleetEvent.NODE,
                         "agent dropped " + dropped + " events"));
             }
+            if (newFacts) {
+                writeFacts(c, cluster.id(), row, report.facts(), now);
+            }
             nodes.put(row.name(), row);
         }
         int agentEventsFrom = events.size();
         events.addAll(agentEvents(cluster.name(), report));
         int newEvents = taken(insertEvents(c, events), agentEventsFrom, events.size());
-        StoreEvaluation.Evaluated e = evaluation.evaluate(c, cluster, nodes, now);
+        // Facts arrived: what differs between the nodes is found again (a report without them keeps the drift).
+        List<DriftItem> drift = newFacts ? evaluation.findDrift(c, cluster.id()) : cluster.drift();
+        StoreEvaluation.Evaluated e = evaluation.evaluate(c, cluster, nodes, drift, now);
         ClusterEvaluator.Evaluation ev = e.ev();
         return new Ingested(new IngestResult(accepted ? IngestResult.Outcome.ACCEPTED
                 : IngestResult.Outcome.OUTDATED, newEvents, ev.derived().state(), ev.changed()),
-                known(e.cluster(), ev, nodes, e.windows()));
+                known(e.cluster(), e.derivation(), nodes, e.windows()));
+    }
+
+    /**
+     * The node's facts as received (secrets already dropped by {@code ReportValidator.neutralised}), the columns
+     * the inventory filters, sorts and counts by, and the failing rows of its last preflight.
+     */
+    private static void writeFacts(Connection c, long clusterId, NodeRow row, NodeFacts f, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE fleet_node SET facts = ?, facts_digest = ?, "
+                + "facts_at = ?, os = ?, jvm = ?, lifekeeper_version = ?, host = ?, platform = ?, readiness = ?, "
+                + "validated_at = ? WHERE cluster_id = ? AND name = ?")) {
+            ps.setString(1, toJson(f));
+            ps.setString(2, f.digest());
+            setInstant(ps, 3, now);
+            ps.setString(4, os(f));
+            ps.setString(5, f.jvm());
+            ps.setString(6, lifekeeperVersion(f));
+            ps.setString(7, f.host());
+            ps.setString(8, f.platform());
+            ps.setString(9, toJson(row.readiness()));
+            setInstant(ps, 10, f.validatedAt() == null ? null : micros(f.validatedAt()));
+            ps.setLong(11, clusterId);
+            ps.setString(12, row.name());
+            ps.executeUpdate();
+        }
+    }
+
+    /** "os osVersion" as the inventory counts it; null when the agent says neither. */
+    static String os(NodeFacts f) {
+        String os = ((f.os() == null ? "" : f.os()) + " " + (f.osVersion() == null ? "" : f.osVersion())).trim();
+        return os.isEmpty() ? null : os;
+    }
+
+    /** "(none)" on a node without LifeKeeper; null when the agent does not know or LifeKeeper does not say. */
+    static String lifekeeperVersion(NodeFacts f) {
+        return Boolean.FALSE.equals(f.lifekeeper()) ? "(none)" : f.lifekeeperVersion();
     }
 
     /**

@@ -200,7 +200,8 @@ final class StoreOperatorWrites {
             }
             insertEvents(c, List.of(NewEvent.fleet(at, cluster, node, FleetEvent.NODE,
                     "node " + node + " forgotten by " + by)));
-            reevaluateAfterWrite(c, locked, at);
+            // Its facts stay (the inventory leaves it out), but it no longer counts in what differs.
+            reevaluateAfterWrite(c, locked.withDrift(evaluation.findDrift(c, locked.id())), at);
             return true;
         });
         if (forgotten) {

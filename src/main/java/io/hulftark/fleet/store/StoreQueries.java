@@ -1,6 +1,8 @@
 package io.hulftark.fleet.store;
 
 import io.hulftark.fleet.state.ClusterState;
+import io.hulftark.fleet.state.DriftItem;
+import io.hulftark.wire.NodeFacts;
 import io.hulftark.fleet.view.AckView;
 import io.hulftark.fleet.view.ClusterDetail;
 import io.hulftark.fleet.view.ClusterPage;
@@ -229,7 +231,9 @@ final class StoreQueries {
             long id;
             ClusterRow row;
             List<String> problems;
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, problems, " + ROW_COLUMNS
+            List<DriftItem> drift;
+            List<String> warnings;
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, problems, drift, warnings, " + ROW_COLUMNS
                     + " FROM fleet_cluster WHERE name = ? AND state IS NOT NULL")) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -239,16 +243,20 @@ final class StoreQueries {
                     id = rs.getLong("id");
                     row = row(rs, at);
                     problems = json(rs.getString("problems"), STRINGS);
+                    drift = json(rs.getString("drift"), StoreRows.DRIFT);
+                    warnings = json(rs.getString("warnings"), STRINGS);
                 }
             }
+            Map<String, NodeFacts> facts = StoreRows.facts(c, id);
             List<FleetNode> nodes = nodes(c, id).values().stream().filter(n -> !n.forgotten())
                     .map(n -> new FleetNode(n.name(), n.receivedAt(), n.sentAt(),
                             n.sentAt() == null ? 0 : Duration.between(n.receivedAt(), n.sentAt()).toMillis(),
                             !n.receivedAt().isBefore(at.minus(freshFor)), n.agentVersion(), n.agentStartedAt(),
-                            n.dropped(), n.resources(), n.labels(), n.fleetActions(), n.actionsVia()))
+                            n.dropped(), n.resources(), n.labels(), n.fleetActions(), n.actionsVia(),
+                            facts.get(n.name())))
                     .toList();
             return Optional.of(new ClusterDetail(row, problems, nodes, acks(c, id, name, at),
-                    maintenance(c, id, name, at), history(c, name, historyLimit)));
+                    maintenance(c, id, name, at), history(c, name, historyLimit), drift, warnings));
         });
     }
 

@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.hulftark.wire.Status;
+import io.hulftark.wire.NodeFacts;
 import io.hulftark.wire.Report;
 import io.hulftark.fleet.state.Acknowledgement;
 import io.hulftark.fleet.state.ClusterEvaluator;
 import io.hulftark.fleet.state.ClusterState;
+import io.hulftark.fleet.state.DriftItem;
 import io.hulftark.fleet.state.Maintenance;
 import io.hulftark.fleet.state.NodeReport;
+import io.hulftark.fleet.state.ReadinessFailure;
 import io.hulftark.fleet.state.ResourceReport;
 import io.hulftark.fleet.view.ClusterRow;
 import io.hulftark.fleet.view.MaintenanceView;
@@ -48,16 +51,18 @@ final class StoreRows {
     static final TypeReference<List<Instant>> INSTANTS = new TypeReference<>() { };
     static final TypeReference<List<Report.Resource>> RESOURCES = new TypeReference<>() { };
     static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() { };
+    static final TypeReference<List<DriftItem>> DRIFT = new TypeReference<>() { };
+    static final TypeReference<List<ReadinessFailure>> READINESS = new TypeReference<>() { };
 
     static final String CLUSTER_COLUMNS =
             "id, name, state, since, serving, serving_changes, ack_until, ack_by, ack_sticky, maintenance_until, "
-            + "in_maintenance, version";
+            + "in_maintenance, version, drift, config_findings";
     static final String ROW_COLUMNS = "name, state, since, reason, problem_count, flapping, ack_until, ack_by, "
             + "ack_sticky, window_from, window_until, nodes, serving, last_report_at, labels";
     /** An open-ended recurring window's end, for the latest end of a cluster's windows (maintenance_until). */
     static final Instant NEVER = Instant.parse("9999-12-31T00:00:00Z");
     static final String NODE_COLUMNS = "name, forgotten, received_at, sent_at, agent_version, "
-            + "agent_started_at, seq, dropped, resources, instance, labels, fleet_actions, actions_via";
+            + "agent_started_at, seq, dropped, resources, instance, labels, fleet_actions, actions_via, readiness";
     static final String EVENT_COLUMNS = "id, at, cluster, node, kind, tag, text, state";
     static final String INSERT_EVENT = "INSERT INTO fleet_event (at, cluster, node, kind, tag, text, state, "
             + "agent_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
@@ -68,14 +73,28 @@ final class StoreRows {
     /**
      * The locked cluster row: what the evaluator needs besides nodes and windows, and its version.
      *
-     * @param ackBy who gave the acknowledgement in force (null: none); ackUntil its expiry (null: none)
+     * @param ackBy          who gave the acknowledgement in force (null: none); ackUntil its expiry (null: none)
+     * @param drift          what differs between its nodes, as found when facts last arrived (V14)
+     * @param configFindings the drift and readiness lines it derived last: a change is a CONFIG event (V14)
      */
     record Locked(long id, String name, ClusterEvaluator.Record record, Instant ackUntil, String ackBy,
-                  boolean ackSticky, Instant maintenanceUntil, boolean inMaintenance, long version) {
+                  boolean ackSticky, Instant maintenanceUntil, boolean inMaintenance, long version,
+                  List<DriftItem> drift, List<String> configFindings) {
+
+        Locked {
+            drift = drift == null ? List.of() : List.copyOf(drift);
+            configFindings = configFindings == null ? List.of() : List.copyOf(configFindings);
+        }
 
         Locked with(Ack ack, Instant maintenanceUntil) {
             return new Locked(id, name, record, ack == null ? null : ack.until(), ack == null ? null : ack.by(),
-                    ack != null && ack.sticky(), maintenanceUntil, inMaintenance, version);
+                    ack != null && ack.sticky(), maintenanceUntil, inMaintenance, version, drift, configFindings);
+        }
+
+        /** The same row with the drift just found: the evaluation writes it with the row. */
+        Locked withDrift(List<DriftItem> drift) {
+            return new Locked(id, name, record, ackUntil, ackBy, ackSticky, maintenanceUntil, inMaintenance, version,
+                    drift, configFindings);
         }
 
         boolean acked() {
@@ -115,10 +134,17 @@ final class StoreRows {
      * @param labels       the agent's labels (V11)
      * @param fleetActions whether the agent runs the fleet view's actions (V11)
      * @param actionsVia   lifekeeper or direct; null when the agent does not say (V11)
+     * @param readiness    the failing rows of its last preflight (V14): small, so a heartbeat derives with them
+     *                     without reading the facts
      */
     record NodeRow(String name, boolean forgotten, Instant receivedAt, Instant sentAt, String agentVersion,
                    Instant agentStartedAt, long seq, long dropped, List<Report.Resource> resources,
-                   String instance, Map<String, String> labels, boolean fleetActions, String actionsVia) {
+                   String instance, Map<String, String> labels, boolean fleetActions, String actionsVia,
+                   List<ReadinessFailure> readiness) {
+
+        NodeRow {
+            readiness = readiness == null ? List.of() : List.copyOf(readiness);
+        }
 
         /** The agent process of the row's report: an agent without an instance id is one process per start. */
         String process() {
@@ -128,7 +154,7 @@ final class StoreRows {
         NodeReport toNodeReport() {
             return new NodeReport(name, receivedAt, resources.stream().map(r -> new ResourceReport(r.tag(),
                     r.status() == null ? Status.UNKNOWN : r.status(), r.role() == null ? "unknown" : r.role(),
-                    r.reason())).toList());
+                    r.reason())).toList(), readiness);
         }
     }
 
@@ -162,7 +188,8 @@ final class StoreRows {
                         json(rs.getString("serving"), STRINGS), json(rs.getString("serving_changes"), INSTANTS));
                 return Optional.of(new Locked(rs.getLong("id"), rs.getString("name"), record,
                         getInstant(rs, "ack_until"), rs.getString("ack_by"), rs.getBoolean("ack_sticky"),
-                        getInstant(rs, "maintenance_until"), rs.getBoolean("in_maintenance"), rs.getLong("version")));
+                        getInstant(rs, "maintenance_until"), rs.getBoolean("in_maintenance"), rs.getLong("version"),
+                        json(rs.getString("drift"), DRIFT), json(rs.getString("config_findings"), STRINGS)));
             }
         }
     }
@@ -183,12 +210,42 @@ final class StoreRows {
                             getInstant(rs, "agent_started_at"), rs.getLong("seq"), rs.getLong("dropped"),
                             json(rs.getString("resources"), RESOURCES), rs.getString("instance"),
                             json(rs.getString("labels"), LABELS), rs.getBoolean("fleet_actions"),
-                            rs.getString("actions_via"));
+                            rs.getString("actions_via"), json(rs.getString("readiness"), READINESS));
                     nodes.put(n.name(), n);
                 }
             }
         }
         return nodes;
+    }
+
+    /**
+     * The latest facts of each of the cluster's known nodes that sent any, by node name: read only when facts
+     * arrive, a node is forgotten, or the cluster is shown in full, never by a heartbeat.
+     */
+    static Map<String, NodeFacts> facts(Connection c, long clusterId) throws SQLException {
+        Map<String, NodeFacts> facts = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name, facts FROM fleet_node "
+                + "WHERE cluster_id = ? AND NOT forgotten AND facts IS NOT NULL")) {
+            ps.setLong(1, clusterId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    facts.put(rs.getString("name"), json(rs.getString("facts"), NODE_FACTS));
+                }
+            }
+        }
+        return facts;
+    }
+
+    static final TypeReference<NodeFacts> NODE_FACTS = new TypeReference<>() { };
+
+    /** The failing rows of the facts' preflights, resource by resource, in their order. */
+    static List<ReadinessFailure> readiness(NodeFacts facts) {
+        List<ReadinessFailure> failures = new ArrayList<>();
+        for (NodeFacts.ResourceFacts r : facts.resources()) {
+            r.preflight().stream().filter(row -> NodeFacts.PreflightRow.FAIL.equals(row.result()))
+                    .forEach(row -> failures.add(new ReadinessFailure(r.tag(), row.check(), row.detail())));
+        }
+        return failures;
     }
 
     /** One batch for all of a write's events; an agent event already kept counts 0. */

@@ -39,7 +39,8 @@ public record FleetNode(@Schema(description = "The node's name") String node,
                                 + "perform_action or the kit directly; absent when the agent does not say",
                                 enumeration = {"lifekeeper", "direct"}, nullable = true) String actionsVia,
                         @Schema(description = "What the node is and how its kit is set up, with each resource's last "
-                                + "preflight, as the agent last sent them; absent until it sent any", nullable = true)
+                                + "preflight, as the agent last sent them; absent until it sent any")
+                        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
                         NodeFacts facts) {
 
     public FleetNode {

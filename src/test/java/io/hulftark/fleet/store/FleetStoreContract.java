@@ -65,6 +65,12 @@ abstract class FleetStoreContract {
 
     protected abstract void closeStore();
 
+    /** As {@link #another()}, with drift and readiness findings as {@code readiness} says. */
+    protected abstract FleetStore another(JdbcFleetStore.Readiness readiness);
+
+    /** The database of {@link #store}, to look at what it keeps. */
+    protected abstract javax.sql.DataSource dataSource();
+
     @BeforeEach
     void open() {
         store = openEmpty();
@@ -1212,5 +1218,298 @@ abstract class FleetStoreContract {
         assertThat(names(store.clusters(byLabels(Map.of("site", "kobe")), T0.plusSeconds(1)))).isEmpty();
         assertThat(names(store.clusters(byLabels(Map.of("site", "osaka")), T0.plusSeconds(1))))
                 .containsExactly("c1");
+    }
+
+    // ---------------------------------------------------------------- facts, drift and readiness (issue 13)
+
+    /** Facts of one HULFT resource with these settings and preflight rows; the digest stands for them. */
+    static io.hulftark.wire.NodeFacts facts(char digest, Map<String, String> settings,
+                                           io.hulftark.wire.NodeFacts.PreflightRow... rows) {
+        return new io.hulftark.wire.NodeFacts(String.valueOf(digest).repeat(64), T0, "1.0.0", "Windows Server 2022",
+                "10.0.20348", "17.0.13 (Eclipse Adoptium)", "host-" + digest, "windows", true, "9.8.1",
+                List.of(new io.hulftark.wire.NodeFacts.ResourceFacts("HULFT", settings, List.of(rows))), T0);
+    }
+
+    static io.hulftark.wire.NodeFacts.PreflightRow fail(String check, String detail) {
+        return new io.hulftark.wire.NodeFacts.PreflightRow(check, io.hulftark.wire.NodeFacts.PreflightRow.FAIL, detail);
+    }
+
+    static io.hulftark.wire.NodeFacts.PreflightRow ok(String check) {
+        return new io.hulftark.wire.NodeFacts.PreflightRow(check, io.hulftark.wire.NodeFacts.PreflightRow.OK, null);
+    }
+
+    static Report withFacts(Report r, io.hulftark.wire.NodeFacts facts) {
+        return r.withFacts(facts);
+    }
+
+    List<String> config(String cluster) {
+        return events(cluster, FleetEvent.CONFIG).stream().sorted(Comparator.comparing(FleetEvent::id))
+                .map(FleetEvent::text).toList();
+    }
+
+    /** One column of one node's row, as the store keeps it. */
+    Object nodeColumn(String node, String column) {
+        try (java.sql.Connection c = dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM fleet_node WHERE name = ?")) {
+            ps.setString(1, node);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                if (column.endsWith("_at")) {
+                    java.time.OffsetDateTime t = rs.getObject(1, java.time.OffsetDateTime.class);
+                    return t == null ? null : t.toInstant();
+                }
+                return rs.getObject(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void factsAreKeptWithTheirInventoryColumnsAndAHeartbeatNeverClearsThem() {
+        io.hulftark.wire.NodeFacts f = facts('a', Map.of("LKHULFT_TIMEOUT", "300", "$exe_path", "E:\\HULFT\\bin"),
+                ok("conf_file"));
+        store.ingest(withFacts(report("c1", "n1", 10, RUNNING), f), T0);
+        io.hulftark.wire.NodeFacts none = new io.hulftark.wire.NodeFacts("c".repeat(64), T0, "1.0.0", null, null,
+                "21", "h2", "linux", false, null, List.of(), null);
+        store.ingest(withFacts(report("c1", "n2", 10, STOPPED), none), T0);
+
+        assertThat(store.cluster("c1", 0, T0).orElseThrow().nodes()).extracting(FleetNode::facts)
+                .containsExactly(f, none);
+        assertThat(nodeColumn("n1", "facts_digest")).isEqualTo("a".repeat(64));
+        assertThat(nodeColumn("n1", "facts_at")).isEqualTo(T0);
+        assertThat(nodeColumn("n1", "validated_at")).isEqualTo(T0);
+        assertThat(nodeColumn("n1", "os")).isEqualTo("Windows Server 2022 10.0.20348");
+        assertThat(nodeColumn("n1", "jvm")).isEqualTo("17.0.13 (Eclipse Adoptium)");
+        assertThat(nodeColumn("n1", "lifekeeper_version")).isEqualTo("9.8.1");
+        assertThat(nodeColumn("n1", "host")).isEqualTo("host-a");
+        assertThat(nodeColumn("n1", "platform")).isEqualTo("windows");
+        assertThat(nodeColumn("n2", "os")).isNull(); // it says neither
+        assertThat(nodeColumn("n2", "lifekeeper_version")).isEqualTo("(none)");
+
+        // Heartbeats (the short path, then the full one after another instance wrote) carry no facts: kept.
+        store.ingest(report("c1", "n1", 11, RUNNING), T0.plusSeconds(5));
+        another().ingest(report("c1", "n2", 11, STOPPED), T0.plusSeconds(5));
+        store.ingest(report("c1", "n2", 12, STOPPED), T0.plusSeconds(10));
+        store = reopen();
+        ClusterDetail d = store.cluster("c1", 0, T0.plusSeconds(10)).orElseThrow();
+        assertThat(d.nodes()).extracting(FleetNode::facts).containsExactly(f, none);
+        assertThat(d.cluster().state()).isEqualTo(OK);
+        assertThat(nodeColumn("n1", "facts_at")).isEqualTo(T0);
+
+        // New facts replace them.
+        io.hulftark.wire.NodeFacts g = facts('b', Map.of("LKHULFT_TIMEOUT", "300", "$exe_path", "E:\\HULFT\\bin"));
+        store.ingest(withFacts(report("c1", "n1", 12, RUNNING), g), T0.plusSeconds(11));
+        assertThat(store.cluster("c1", 0, T0.plusSeconds(11)).orElseThrow().nodes().get(0).facts()).isEqualTo(g);
+        assertThat(nodeColumn("n1", "facts_at")).isEqualTo(T0.plusSeconds(11));
+    }
+
+    @Test
+    void driftIsFoundWhenFactsArriveAndClearedWithConfigEventsForEach() {
+        okCluster("c1", T0);
+        Instant t1 = T0.plusSeconds(1);
+        store.ingest(withFacts(report("c1", "n1", 11, RUNNING), facts('a', Map.of("LKHULFT_TIMEOUT", "300"))), t1);
+        assertThat(row("c1", t1).state()).isEqualTo(OK); // one node's facts: nothing to compare
+        store.ingest(withFacts(report("c1", "n2", 11, STOPPED), facts('b', Map.of("LKHULFT_TIMEOUT", "60"))), t1);
+
+        String line = "LKHULFT_TIMEOUT: 300 on n1, 60 on n2";
+        ClusterDetail d = store.cluster("c1", 0, t1).orElseThrow();
+        assertThat(d.cluster().state()).isEqualTo(DEGRADED);
+        assertThat(d.problems()).containsExactly(line);
+        assertThat(d.drift()).containsExactly(new io.hulftark.fleet.state.DriftItem("HULFT", "LKHULFT_TIMEOUT",
+                Map.of("n1", "300", "n2", "60")));
+        assertThat(d.warnings()).isEmpty();
+        assertThat(config("c1")).containsExactly("began: " + line);
+        assertThat(store.snapshot(t1)).singleElement().satisfies(s -> assertThat(s.drift()).isEqualTo(1));
+
+        // Heartbeats here and at another instance keep it, without a second event.
+        for (int i = 2; i < 6; i++) {
+            Instant t = T0.plusSeconds(i);
+            (i % 2 == 0 ? store : another()).ingest(report("c1", "n1", 10 + i, RUNNING), t);
+            store.ingest(report("c1", "n2", 10 + i, STOPPED), t);
+            assertThat(row("c1", t).state()).isEqualTo(DEGRADED);
+        }
+        assertThat(config("c1")).containsExactly("began: " + line);
+
+        // Put back: cleared, its end in the history.
+        Instant t6 = T0.plusSeconds(6);
+        store.ingest(withFacts(report("c1", "n2", 16, STOPPED), facts('c', Map.of("LKHULFT_TIMEOUT", "300"))), t6);
+        ClusterDetail after = store.cluster("c1", 0, t6).orElseThrow();
+        assertThat(after.cluster().state()).isEqualTo(OK);
+        assertThat(after.drift()).isEmpty();
+        assertThat(after.problems()).isEmpty();
+        assertThat(config("c1")).containsExactly("began: " + line, "ended: " + line);
+        assertThat(events("c1", FleetEvent.STATE)).extracting(FleetEvent::state).contains(DEGRADED, OK);
+        assertThat(store.snapshot(t6)).singleElement().satisfies(s -> assertThat(s.drift()).isZero());
+    }
+
+    @Test
+    void forgettingTheOddNodeEndsItsDrift() {
+        okCluster("c1", T0);
+        store.ingest(withFacts(report("c1", "n1", 11, RUNNING), facts('a', Map.of("probe", "tcp"))), T0);
+        store.ingest(withFacts(report("c1", "n2", 11, STOPPED), facts('b', Map.of("probe", "http"))), T0);
+        assertThat(store.cluster("c1", 0, T0).orElseThrow().drift()).hasSize(1);
+
+        assertThat(store.forgetNode("c1", "n2", "alice", T0.plusSeconds(1))).isTrue();
+        ClusterDetail d = store.cluster("c1", 0, T0.plusSeconds(1)).orElseThrow();
+        assertThat(d.drift()).isEmpty();
+        assertThat(d.cluster().state()).isEqualTo(OK);
+        assertThat(config("c1")).containsExactly("began: probe: tcp on n1, http on n2",
+                "ended: probe: tcp on n1, http on n2");
+    }
+
+    @Test
+    void aDeclaredPerNodeKeyIsNotDrift() {
+        store = another(new JdbcFleetStore.Readiness(true, java.util.Set.of("$exe_path")));
+        store.ingest(withFacts(report("c1", "n1", 10, RUNNING), facts('a', Map.of("$exe_path", "E:\\HULFT\\bin",
+                "LKHULFT_RETRIES", "3"))), T0);
+        store.ingest(withFacts(report("c1", "n2", 10, STOPPED), facts('b', Map.of("$exe_path", "D:\\HULFT\\bin",
+                "LKHULFT_RETRIES", "3"))), T0);
+        ClusterDetail d = store.cluster("c1", 0, T0).orElseThrow();
+        assertThat(d.cluster().state()).isEqualTo(OK);
+        assertThat(d.drift()).isEmpty();
+        assertThat(config("c1")).isEmpty();
+        // The same facts under the default: a drift.
+        FleetStore strict = another();
+        strict.ingest(withFacts(report("c2", "n1", 10, RUNNING), facts('a', Map.of("$exe_path", "E:\\HULFT\\bin"))), T0);
+        strict.ingest(withFacts(report("c2", "n2", 10, STOPPED), facts('b', Map.of("$exe_path", "D:\\HULFT\\bin"))), T0);
+        assertThat(strict.cluster("c2", 0, T0).orElseThrow().drift()).extracting(io.hulftark.fleet.state.DriftItem::key)
+                .containsExactly("$exe_path");
+    }
+
+    @Test
+    void aStandbyThatCouldNotTakeOverDegradesItsClusterAndItsAcknowledgementWorks() {
+        okCluster("c1", T0);
+        Instant t1 = T0.plusSeconds(1);
+        store.ingest(withFacts(report("c1", "n2", 11, STOPPED), facts('b', Map.of(),
+                fail("conf_file", "E:\\HULFT\\etc\\hulenv.cnf is not readable on n2"), ok("exe_path"))), t1);
+        String line = "failover to n2 would fail: conf_file: E:\\HULFT\\etc\\hulenv.cnf is not readable on n2";
+        ClusterDetail d = store.cluster("c1", 0, t1).orElseThrow();
+        assertThat(d.cluster().state()).isEqualTo(DEGRADED);
+        assertThat(d.cluster().reason()).isEqualTo(line);
+        assertThat(d.problems()).containsExactly(line);
+        assertThat(config("c1")).containsExactly("began: " + line);
+        assertThat(store.snapshot(t1)).singleElement().satisfies(s -> assertThat(s.readinessFailures()).isEqualTo(1));
+        assertThat(nodeColumn("n2", "readiness")).asString().contains("conf_file").contains("not readable");
+
+        Instant t2 = T0.plusSeconds(2);
+        AckView ack = ack("c1", "alice", "fixing the share", null, t2);
+        assertThat(ack.state()).isEqualTo(DEGRADED);
+        assertThat(ack.problem()).isEqualTo(line);
+        // Heartbeats of both nodes (the readiness from its column): still DEGRADED and acknowledged.
+        Instant t3 = T0.plusSeconds(3);
+        store.ingest(report("c1", "n1", 12, RUNNING), t3);
+        store.ingest(report("c1", "n2", 12, STOPPED), t3);
+        assertThat(row("c1", t3).state()).isEqualTo(DEGRADED);
+        assertThat(row("c1", t3).acknowledged()).isTrue();
+        assertThat(store.summary(t3).acknowledged()).isEqualTo(1);
+
+        // Fixed: the next preflight passes, the cluster is OK, the acknowledgement and the finding end.
+        Instant t4 = T0.plusSeconds(4);
+        store.ingest(withFacts(report("c1", "n2", 13, STOPPED), facts('c', Map.of(), ok("conf_file"), ok("exe_path"))),
+                t4);
+        ClusterRow fixed = row("c1", t4);
+        assertThat(fixed.state()).isEqualTo(OK);
+        assertThat(fixed.acknowledged()).isFalse();
+        assertThat(events("c1", FleetEvent.ACK)).extracting(FleetEvent::text)
+                .anyMatch(text -> text.startsWith("acknowledgement by alice ended"));
+        assertThat(config("c1")).containsExactly("began: " + line, "ended: " + line);
+        assertThat(store.snapshot(t4)).singleElement().satisfies(s -> assertThat(s.readinessFailures()).isZero());
+    }
+
+    @Test
+    void aSilentStandbysPreflightIsNotJudgedItsSilenceIs() {
+        okCluster("c1", T0);
+        store.ingest(withFacts(report("c1", "n2", 11, STOPPED), facts('b', Map.of(), fail("service", "not installed"))),
+                T0);
+        assertThat(config("c1")).containsExactly("began: failover to n2 would fail: service: not installed");
+        // n2 falls silent while n1 keeps reporting (the short path sees the finding go and takes the full one).
+        Instant later = T0.plusSeconds(40);
+        store.ingest(report("c1", "n1", 50, RUNNING), later);
+        ClusterRow row = row("c1", later);
+        assertThat(row.state()).isEqualTo(DEGRADED);
+        assertThat(row.reason()).startsWith("n2 silent since");
+        assertThat(config("c1")).containsExactly("began: failover to n2 would fail: service: not installed",
+                "ended: failover to n2 would fail: service: not installed");
+    }
+
+    @Test
+    void warnOnlyKeepsTheClusterOkAndShowsTheFindingsAsWarnings() {
+        store = another(new JdbcFleetStore.Readiness(false, java.util.Set.of()));
+        store.ingest(withFacts(report("c1", "n1", 10, RUNNING), facts('a', Map.of("LKHULFT_TIMEOUT", "300"))), T0);
+        store.ingest(withFacts(report("c1", "n2", 10, STOPPED), facts('b', Map.of("LKHULFT_TIMEOUT", "60"),
+                fail("startType", "the service starts automatically"))), T0);
+        ClusterDetail d = store.cluster("c1", 0, T0).orElseThrow();
+        assertThat(d.cluster().state()).isEqualTo(OK);
+        assertThat(d.problems()).isEmpty();
+        List<String> lines = List.of("failover to n2 would fail: startType: the service starts automatically",
+                "LKHULFT_TIMEOUT: 300 on n1, 60 on n2");
+        assertThat(d.warnings()).containsExactlyElementsOf(lines);
+        assertThat(d.drift()).hasSize(1);
+        // Their start is history all the same.
+        assertThat(config("c1")).containsExactlyInAnyOrder("began: " + lines.get(0), "began: " + lines.get(1));
+        assertThat(events("c1", FleetEvent.STATE)).extracting(FleetEvent::state).containsExactly(OK);
+        // A heartbeat keeps the warnings (from the row).
+        store.ingest(report("c1", "n1", 11, RUNNING), T0.plusSeconds(1));
+        assertThat(store.cluster("c1", 0, T0.plusSeconds(1)).orElseThrow().warnings()).containsExactlyElementsOf(lines);
+    }
+
+    @Test
+    void noSecretInTheStoreWhateverTheKeyIsCalled() throws Exception {
+        Map<String, String> settings = new java.util.TreeMap<>();
+        String[] keys = {"password", "DB_PASSWORD", "hulftark.fleet.passwd", "pwd", "client_secret", "Secret",
+                "hulftark.agent.token", "ACCESS_TOKEN", "credentials", "aws.credential", "private_key", "PrivateKey",
+                "api-key", "apikey", "X_API_KEY"};
+        for (int i = 0; i < keys.length; i++) {
+            settings.put(keys[i], "S3CRET-" + i);
+        }
+        settings.put("hulftark.fleet.url", "https://admin:S3CRET-url@fleet.example:8443/");
+        settings.put("hulftark.mirror", "http://S3CRET-tokenuser@mirror.example/");
+        settings.put("LKHULFT_TIMEOUT", "300");
+        io.hulftark.wire.NodeFacts f = new io.hulftark.wire.NodeFacts("a".repeat(64), T0, "1.0.0", "Linux", "9",
+                "17", "h", "linux", true, "9.8.1", List.of(new io.hulftark.wire.NodeFacts.ResourceFacts("HULFT",
+                settings, List.of(fail("fleet", "cannot reach postgresql://fleet:S3CRET-detail@db/fleet")))), T0);
+        store.ingest(withFacts(report("c1", "n1", 10, RUNNING), f), T0);
+        Map<String, String> other = new java.util.TreeMap<>(settings);
+        other.replaceAll((k, v) -> v.replace("S3CRET", "S3CRET-other"));
+        store.ingest(withFacts(report("c1", "n2", 10, STOPPED), new io.hulftark.wire.NodeFacts("b".repeat(64), T0,
+                "1.0.0", "Linux", "9", "17", "h2", "linux", true, "9.8.1",
+                List.of(new io.hulftark.wire.NodeFacts.ResourceFacts("HULFT", other,
+                        List.of(fail("fleet", "https://u:S3CRET-other@x/")))), T0)), T0);
+
+        ClusterDetail d = store.cluster("c1", 10, T0).orElseThrow();
+        assertThat(d.nodes().get(0).facts().resources().get(0).settings()).containsOnlyKeys("hulftark.fleet.url",
+                "hulftark.mirror", "LKHULFT_TIMEOUT").containsEntry("hulftark.fleet.url", "(hidden)");
+        assertThat(StoreRows.toJson(d)).doesNotContain("S3CRET");
+
+        // Every column of every table of the store.
+        int scanned = 0;
+        try (java.sql.Connection c = dataSource().getConnection()) {
+            List<String> tables = new ArrayList<>();
+            try (java.sql.Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SELECT table_name FROM information_schema.tables "
+                         + "WHERE table_schema = CURRENT_SCHEMA AND table_type IN ('BASE TABLE', 'TABLE')")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            assertThat(tables).extracting(t -> t.toLowerCase(java.util.Locale.ROOT))
+                    .contains("fleet_node", "fleet_cluster", "fleet_event");
+            for (String table : tables) {
+                try (java.sql.Statement s = c.createStatement();
+                     java.sql.ResultSet rs = s.executeQuery("SELECT * FROM \"" + table + "\"")) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        for (int i = 1; i <= columns; i++) {
+                            String v = rs.getString(i);
+                            assertThat(String.valueOf(v)).as("%s.%s", table, rs.getMetaData().getColumnName(i))
+                                    .doesNotContain("S3CRET");
+                            scanned += v != null && v.contains("LKHULFT_TIMEOUT") ? 1 : 0;
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(scanned).as("the facts were scanned").isGreaterThanOrEqualTo(2);
     }
 }

@@ -33,6 +33,17 @@ class H2FleetStoreTest extends FleetStoreContract {
     }
 
     @Override
+    protected FleetStore another(JdbcFleetStore.Readiness readiness) {
+        return new JdbcFleetStore(pool, JdbcFleetStore.Dialect.H2, FRESH_FOR, java.time.Duration.ofMinutes(10), 2,
+                readiness);
+    }
+
+    @Override
+    protected javax.sql.DataSource dataSource() {
+        return pool;
+    }
+
+    @Override
     protected void closeStore() {
         store.close();
         // The last connection closed closes the database: the file is all that is left.

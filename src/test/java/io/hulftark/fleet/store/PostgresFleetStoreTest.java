@@ -46,6 +46,17 @@ class PostgresFleetStoreTest extends FleetStoreContract {
     }
 
     @Override
+    protected FleetStore another(JdbcFleetStore.Readiness readiness) {
+        return new JdbcFleetStore(pool, JdbcFleetStore.Dialect.POSTGRESQL, FRESH_FOR, Duration.ofMinutes(10), 2,
+                readiness);
+    }
+
+    @Override
+    protected javax.sql.DataSource dataSource() {
+        return pool;
+    }
+
+    @Override
     protected void closeStore() {
         store.close();
         pool.close();
