@@ -120,7 +120,7 @@ public class AgentService {
         });
         this.facts = new FactsCollector(FactsCollector.Node.ofThisJvm(version(), hostName(), context.platform().name()),
                 new FactsCollector.Sources(context.lkroot(), context.defaultsFile(), performAction,
-                        context.parameters()), this::services, KitSettings.harmless(kitConfig, config, mode()),
+                        context.parameters(), kitConfig.confFileShared()), this::services, KitSettings.harmless(kitConfig, config, mode()),
                 readiness, clock);
         this.orders = new OrderTaker(core, kitConfig.cluster().filter(c -> !c.isBlank()).orElse(null), node,
                 config.fleetActions().enabled());

@@ -19,6 +19,15 @@ public interface KitConfig {
     /** The spec's $conf_file: HULFT's hulenv.cnf. */
     Optional<Path> confFile();
 
+    /**
+     * hulenv.cnf lives on the shared disk (spec section 2), so a standby cannot read it while the volume is in
+     * service on the other node: there its unreadable conf_file is expected (a WARN of the preflight, not a failover
+     * that would fail) and its hulenv.cnf settings are not compared with the active node's (they are one file).
+     * false: every node keeps a copy it must be able to read (a standby that cannot would fail a failover).
+     */
+    @WithDefault("false")
+    boolean confFileShared();
+
     /** The spec's $debug. */
     @WithDefault("false")
     boolean debug();

@@ -160,6 +160,12 @@ public final class Preflight {
             add("conf_file", Result.OK, p.confFile().get().toString());
             return env;
         } catch (HulEnvException e) {
+            if (standby() && context.config() != null && context.config().confFileShared()) {
+                // On the shared disk, in service on the other node: read there (hulftark.conf-file-shared=true).
+                add("conf_file", Result.WARN, e.getMessage() + " (hulftark.conf-file-shared: on the shared disk, "
+                        + "read where HULFT is in service)");
+                return null;
+            }
             add("conf_file", Result.FAIL, e.getMessage());
             return null;
         }

@@ -57,6 +57,12 @@ public record NodeFacts(String digest, Instant collectedAt, String agentVersion,
         resources = resources == null ? List.of() : List.copyOf(resources);
     }
 
+    /**
+     * The value of hulenv.cnf's settings on a node that cannot read it because it lives on the shared disk, in service
+     * on another node (hulftark.conf-file-shared=true): never compared, never drift.
+     */
+    public static final String ON_SHARED_DISK = "(on the shared disk: read where it is in service)";
+
     /** Settings per resource: at most this many. */
     public static final int MAX_SETTINGS = 128;
     /** Preflight rows per resource: at most this many. */

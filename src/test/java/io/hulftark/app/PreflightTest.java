@@ -120,6 +120,45 @@ class PreflightTest {
     }
 
     @Test
+    void anUnreadableConfFileOnAStandbyFailsUnlessItIsOnTheSharedDisk() throws IOException {
+        for (boolean shared : List.of(false, true)) {
+            KitContext base = context(new Services(ServiceState.STOPPED, StartType.DEMAND));
+            Path conf = base.parameters().confFile().orElseThrow();
+            Files.delete(conf);
+            Files.createDirectory(conf); // a folder where the file was: unreadable, for root too
+            Preflight.Row row = row(new Preflight(withConfig(base, shared)).run("hulft"), "conf_file");
+
+            assertThat(row.result()).as("shared " + shared).isEqualTo(shared ? Preflight.Result.WARN
+                    : Preflight.Result.FAIL);
+            assertThat(row.detail()).as("shared " + shared).contains(conf.toString());
+            if (shared) {
+                assertThat(row.detail()).contains("hulftark.conf-file-shared");
+            }
+            Files.delete(conf);
+        }
+        // Where HULFT runs, the shared disk is in service: an unreadable conf_file fails there.
+        KitContext active = context(new Services(ServiceState.RUNNING, StartType.DEMAND));
+        Path conf = active.parameters().confFile().orElseThrow();
+        Files.delete(conf);
+        Files.createDirectory(conf);
+        assertThat(row(new Preflight(withConfig(active, true)).run("hulft"), "conf_file").result())
+                .isEqualTo(Preflight.Result.FAIL);
+    }
+
+    /** The context with a configuration that says only whether hulenv.cnf is on the shared disk. */
+    private static KitContext withConfig(KitContext c, boolean shared) {
+        KitConfig config = (KitConfig) java.lang.reflect.Proxy.newProxyInstance(KitConfig.class.getClassLoader(),
+                new Class<?>[]{KitConfig.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("confFileShared")) {
+                        return shared;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        return new KitContext(config, c.platform(), c.lkroot(), c.defaultsFile(), c.defaults(), c.parameters(),
+                c.serviceNames(), c.stateDir(), c.reporter());
+    }
+
+    @Test
     void whenTheServiceCannotBeAskedNoStandbyCheckGuesses() throws IOException {
         ServiceControl broken = new Services(null, null);
         List<Preflight.Row> rows = new Preflight(context(broken)).run("hulft");

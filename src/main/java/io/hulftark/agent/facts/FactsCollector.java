@@ -76,7 +76,14 @@ public final class FactsCollector {
      * @param performAction LifeKeeper's perform_action, when LKROOT or the configuration names one
      */
     public record Sources(Optional<Path> lkroot, Optional<Path> defaultsFile, Optional<Path> performAction,
-                          KitParameters parameters) { }
+                          KitParameters parameters, boolean confFileShared) {
+
+        /** hulenv.cnf is a copy on each node (hulftark.conf-file-shared=false). */
+        public Sources(Optional<Path> lkroot, Optional<Path> defaultsFile, Optional<Path> performAction,
+                       KitParameters parameters) {
+            this(lkroot, defaultsFile, performAction, parameters, false);
+        }
+    }
 
     private final Node node;
     private final Sources sources;
@@ -149,7 +156,7 @@ public final class FactsCollector {
         s.put("$debug", String.valueOf(p.debug()));
         p.exePath().ifPresent(x -> s.put("$exe_path", x.toString()));
         p.confFile().ifPresent(x -> s.put("$conf_file", x.toString()));
-        p.confFile().ifPresent(file -> hulEnv(file, s));
+        p.confFile().ifPresent(file -> hulEnv(file, s, sources.confFileShared()));
         s.put("probe", p.probe().name().toLowerCase(Locale.ROOT));
         LifeKeeperDefaults d = sources.defaultsFile().map(LifeKeeperDefaults::read)
                 .orElseGet(LifeKeeperDefaults::builtIn);
@@ -161,11 +168,18 @@ public final class FactsCollector {
     }
 
     /** hulenv.cnf's ports and myhostname as HULFT reads them, and the digest of the whole file. */
-    private static void hulEnv(Path file, Map<String, String> s) {
+    private static void hulEnv(Path file, Map<String, String> s, boolean shared) {
         byte[] bytes;
         try {
             bytes = HulEnvReader.readBytes(file);
         } catch (HulEnvException e) {
+            if (shared) {
+                // The shared disk is in service on the other node: its one file is read there, never compared here.
+                s.put("hulenv.digest", NodeFacts.ON_SHARED_DISK);
+                s.put("hulenv.myhostname", NodeFacts.ON_SHARED_DISK);
+                HulEnv.PORT_KEYS.forEach(key -> s.put("hulenv." + key, NodeFacts.ON_SHARED_DISK));
+                return;
+            }
             s.put("hulenv.digest", unreadable(e.getMessage()));
             return;
         }

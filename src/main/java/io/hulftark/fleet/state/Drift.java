@@ -32,6 +32,8 @@ import java.util.stream.Collectors;
  *       itself, the active one may), so its values differ on a healthy cluster.</li>
  *   <li>Node facts: {@value #OS} ("os osVersion") and {@value #LIFEKEEPER_VERSION}, among the nodes that state them,
  *       once at least two do.</li>
+ *   <li>A node that cannot read hulenv.cnf because it is on the shared disk, in service elsewhere
+ *       ({@link NodeFacts#ON_SHARED_DISK}), is left out of those keys' comparison.</li>
  *   <li>A key the site declared per node never drifts: exact names, or a prefix ending in {@code *} ("hulenv.*").</li>
  * </ul>
  */
@@ -83,8 +85,14 @@ public final class Drift {
                     continue;
                 }
                 Map<String, String> values = new LinkedHashMap<>();
-                nodes.forEach((node, settings) -> values.put(node, settings.getOrDefault(key, NOT_SET)));
-                if (new HashSet<>(values.values()).size() > 1) {
+                nodes.forEach((node, settings) -> {
+                    String value = settings.getOrDefault(key, NOT_SET);
+                    // One file on the shared disk, read only where it is in service: nothing to compare there.
+                    if (!NodeFacts.ON_SHARED_DISK.equals(value)) {
+                        values.put(node, value);
+                    }
+                });
+                if (values.size() > 1 && new HashSet<>(values.values()).size() > 1) {
                     items.add(new DriftItem(tag, key, values));
                 }
             }

@@ -100,6 +100,19 @@ class FactsCollectorTest {
     }
 
     @Test
+    void aConfFileOnTheSharedDiskInServiceElsewhereIsMarkedNotCompared() throws IOException {
+        FactsCollector c = new FactsCollector(node("1.2.3"), new FactsCollector.Sources(Optional.of(dir),
+                Optional.of(defaults("")), Optional.empty(), parameters(dir.resolve("missing.cnf")), true),
+                () -> services, Map.of(), null, clock);
+
+        Map<String, String> s = c.collect().resources().get(0).settings();
+
+        assertThat(s).containsEntry("hulenv.digest", NodeFacts.ON_SHARED_DISK)
+                .containsEntry("hulenv.myhostname", NodeFacts.ON_SHARED_DISK)
+                .containsEntry("hulenv.rcvport", NodeFacts.ON_SHARED_DISK);
+    }
+
+    @Test
     void anInvalidConfFileStillHasItsDigest() throws IOException {
         Path conf = conf("rcvport=70000\n");
         Map<String, String> s = collector(conf, defaults(""), null).collect().resources().get(0).settings();

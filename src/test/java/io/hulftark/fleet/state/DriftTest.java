@@ -53,6 +53,20 @@ class DriftTest {
     }
 
     @Test
+    void aNodeWhoseConfIsOnTheSharedDiskInServiceElsewhereIsLeftOutOfItsComparison() {
+        Map<String, String> standby = with(with(BASE, "hulenv.rcvport", NodeFacts.ON_SHARED_DISK), "hulenv.digest",
+                NodeFacts.ON_SHARED_DISK);
+        Map<String, String> active = with(BASE, "hulenv.digest", "ab".repeat(32));
+
+        assertThat(Drift.find(Map.of("n1", facts(res("HULFT", active)), "n2", facts(res("HULFT", standby))),
+                Set.of())).isEmpty();
+        // Two nodes that can read theirs are still compared.
+        assertThat(Drift.find(Map.of("n1", facts(res("HULFT", active)), "n2", facts(res("HULFT", standby)),
+                "n3", facts(res("HULFT", with(active, "hulenv.rcvport", "31000")))), Set.of()))
+                .containsExactly(new DriftItem("HULFT", "hulenv.rcvport", Map.of("n1", "30000", "n3", "31000")));
+    }
+
+    @Test
     void startTypeIsNeverComparedReadinessJudgesIt() {
         assertThat(Drift.find(Map.of("n1", facts(res("HULFT", with(BASE, "startType", "Automatic"))),
                 "n2", facts(res("HULFT", BASE))), Set.of())).isEmpty();
