@@ -1127,18 +1127,30 @@ function chips(labels, filtering) {
   });
 }
 
-/** The filter bar's labels field: applied when every part is key=value, otherwise marked invalid and not applied. */
-function setLabelFilter(text) {
+/**
+ * A labels field's text as its distinct key=value parts; null (the field marked invalid, nothing to apply) when a
+ * part is not key=value.
+ */
+function labelsOf(boxId, text) {
   const parts = String(text).split(/[\s,]+/).filter(Boolean);
-  const box = $('filter-label');
+  const box = $(boxId);
   if (!parts.every(validLabel)) {
     box.setAttribute('aria-invalid', 'true');
     box.title = 'each label is key=value, e.g. site=osaka';
-    return;
+    return null;
   }
   box.removeAttribute('aria-invalid');
   box.removeAttribute('title');
-  ui.labels = [...new Set(parts)];
+  return [...new Set(parts)];
+}
+
+/** The filter bar's labels field: applied when every part is key=value, otherwise marked invalid and not applied. */
+function setLabelFilter(text) {
+  const labels = labelsOf('filter-label', text);
+  if (!labels) {
+    return;
+  }
+  ui.labels = labels;
   ui.page = 0;
   refresh();
 }
@@ -1789,16 +1801,10 @@ function turnInventory(forward) {
 }
 
 function setInventoryLabels(text) {
-  const parts = String(text).split(/[\s,]+/).filter(Boolean);
-  const box = $('inv-label');
-  if (!parts.every(validLabel)) {
-    box.setAttribute('aria-invalid', 'true');
-    box.title = 'each label is key=value, e.g. site=osaka';
-    return;
+  const labels = labelsOf('inv-label', text);
+  if (labels) {
+    setInventory({labels});
   }
-  box.removeAttribute('aria-invalid');
-  box.removeAttribute('title');
-  setInventory({labels: [...new Set(parts)]});
 }
 
 /** The CSV link carries the token as a header (a plain link cannot): fetched, then saved from memory. */

@@ -50,19 +50,11 @@ class AgentFleetIT {
     }
 
     JsonNode cluster() throws Exception {
-        HttpResponse<String> r = fleet.get("/api/v1/fleet/clusters/" + CLUSTER + "?history=500", FleetProcess.VIEWER);
-        return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.createObjectNode();
+        return fleet.cluster(CLUSTER, 500);
     }
 
     JsonNode awaitCluster(String what, Predicate<JsonNode> condition, long timeoutMs) throws Exception {
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        JsonNode last = cluster();
-        while (!condition.test(last)) {
-            assertThat(System.nanoTime()).as(what + "; the fleet view says " + last).isLessThan(until);
-            Thread.sleep(100);
-            last = cluster();
-        }
-        return last;
+        return fleet.awaitCluster(CLUSTER, what, condition, timeoutMs);
     }
 
     static List<String> texts(JsonNode detail) {

@@ -1,5 +1,7 @@
 package io.hulftark.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hulftark.http.security.ReporterScope;
 import io.hulftark.http.security.Role;
 import io.hulftark.http.security.TokenStore;
@@ -18,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The packaged 'hulft-ark fleet' as a process of its own, on a free port. */
 final class FleetProcess implements AutoCloseable {
@@ -116,6 +121,30 @@ final class FleetProcess implements AutoCloseable {
         }
         return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
     }
+
+    /** The cluster's detail with its last {@code history} events as a viewer sees it; an empty object until it exists. */
+    JsonNode cluster(String name, int history) throws IOException, InterruptedException {
+        HttpResponse<String> r = get("/api/v1/fleet/clusters/" + name + "?history=" + history, VIEWER);
+        return r.statusCode() == 200 ? DETAIL_JSON.readTree(r.body()) : DETAIL_JSON.createObjectNode();
+    }
+
+    /** Polls the cluster's detail (last 500 events) until {@code condition} holds; fails with what it last said. */
+    JsonNode awaitCluster(String name, String what,
+                                                         Predicate<JsonNode> condition,
+                                                         long timeoutMs) throws IOException, InterruptedException {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        JsonNode last = cluster(name, 500);
+        while (!condition.test(last)) {
+            assertThat(System.nanoTime()).as(what + "; the fleet view says " + last)
+                    .isLessThan(until);
+            Thread.sleep(100);
+            last = cluster(name, 500);
+        }
+        return last;
+    }
+
+    private static final ObjectMapper DETAIL_JSON =
+            new ObjectMapper();
 
     HttpResponse<String> post(String path, String token, String json) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))

@@ -118,20 +118,7 @@ public final class FleetClient {
 
     /** A GET whose answer is text of another type (e.g. text/csv): the body as it came, never read as JSON. */
     public Answer getText(String pathAndQuery, String accept) {
-        HttpRequest request = request(pathAndQuery).header("Accept", accept).GET().build();
-        HttpResponse<String> r;
-        try {
-            r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CtlException(ExitCodes.UNREACHABLE, "interrupted");
-        }
-        if (r.statusCode() / 100 != 2) {
-            throw failure(r.statusCode(), r.body());
-        }
-        return new Answer(r.statusCode(), r.body(), null, r.headers().firstValue("Location"));
+        return send(request(pathAndQuery).header("Accept", accept).GET().build(), false);
     }
 
     public Answer post(String path, JsonNode body) {
@@ -190,6 +177,11 @@ public final class FleetClient {
     }
 
     private Answer send(HttpRequest request) {
+        return send(request, true);
+    }
+
+    /** @param json whether the body is JSON to read (a 2xx answer that is not is the wrong server) */
+    private Answer send(HttpRequest request, boolean json) {
         HttpResponse<String> r;
         try {
             r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -202,16 +194,19 @@ public final class FleetClient {
         if (r.statusCode() / 100 != 2) {
             throw failure(r.statusCode(), r.body());
         }
-        JsonNode json = null;
+        if (!json) {
+            return new Answer(r.statusCode(), r.body(), null, r.headers().firstValue("Location"));
+        }
+        JsonNode tree = null;
         if (!r.body().isBlank()) {
             try {
-                json = JSON.readTree(r.body());
+                tree = JSON.readTree(r.body());
             } catch (JsonProcessingException e) {
                 throw new CtlException(ExitCodes.UNREACHABLE, base + " answered " + r.statusCode()
                         + " with something that is not JSON: is it the fleet view?");
             }
         }
-        return new Answer(r.statusCode(), r.body().strip(), json, r.headers().firstValue("Location"));
+        return new Answer(r.statusCode(), r.body().strip(), tree, r.headers().firstValue("Location"));
     }
 
     private CtlException unreachable(Throwable e) {
