@@ -386,8 +386,10 @@ class FleetActionsIT {
         assertThat(states).as(batch.toString()).containsEntry("bt-2", "FAILED").containsEntry("bt-1", "SUCCEEDED");
         assertThat(states.values()).as("stopped: some clusters never started").contains("SKIPPED");
         for (Instant[] a : ran) {
-            long overlapping = ran.stream().filter(b -> b[0].isBefore(a[1]) && a[0].isBefore(b[1])).count();
-            assertThat(overlapping).as("at most 2 at a time (itself included)").isLessThanOrEqualTo(2);
+            // Running at the instant this one started (itself included): a long one may overlap two others that ran
+            // one after the other, which is still two at a time; the peak is always at some action's start.
+            long atItsStart = ran.stream().filter(b -> !b[0].isAfter(a[0]) && a[0].isBefore(b[1])).count();
+            assertThat(atItsStart).as("at most 2 at a time (itself included)").isLessThanOrEqualTo(2);
             assertThat(a[0]).as("nothing started after the failure was known").isBeforeOrEqualTo(failedEnd.plusMillis(50));
         }
         assertThat(states.entrySet().stream().filter(e -> e.getValue().equals("SKIPPED")).map(Map.Entry::getKey)
