@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,27 +44,40 @@ final class InventoryReadModel {
         List<Row> load(Snapshot previous);
     }
 
+    /** Runs the refresher's work after a delay (0: now) on a thread of its own. */
+    interface Background {
+        void run(Runnable work, long delayNanos);
+    }
+
     private final Loader loader;
     private final LongSupplier nanos;
-    private final Executor background;
+    private final Background background;
     private final long refreshAfterNanos;
     private final long maxAgeNanos;
+    private final long keepWarmNanos;
+    private volatile long lastReadNanos;
+    private volatile boolean closed;
     private final AtomicLong generation = new AtomicLong();
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private final Object lock = new Object();
     private volatile Snapshot snapshot;
 
     InventoryReadModel(Loader loader) {
-        this(loader, System::nanoTime, InventoryReadModel::daemon, REFRESH_AFTER, MAX_AGE);
+        this(loader, System::nanoTime, InventoryReadModel::daemon, REFRESH_AFTER, MAX_AGE, KEEP_WARM);
     }
 
-    InventoryReadModel(Loader loader, LongSupplier nanos, Executor background, Duration refreshAfter,
-                       Duration maxAge) {
+    /**
+     * @param keepWarm after a read, the refresher keeps reading the store every {@code refreshAfter} for this long
+     *                 (so the next reader rarely waits); zero: only when a reader finds the snapshot old
+     */
+    InventoryReadModel(Loader loader, LongSupplier nanos, Background background, Duration refreshAfter,
+                       Duration maxAge, Duration keepWarm) {
         this.loader = Objects.requireNonNull(loader, "loader");
         this.nanos = Objects.requireNonNull(nanos, "nanos");
         this.background = Objects.requireNonNull(background, "background");
         this.refreshAfterNanos = refreshAfter.toNanos();
         this.maxAgeNanos = maxAge.toNanos();
+        this.keepWarmNanos = keepWarm.toNanos();
     }
 
     static String key(String cluster, String node) {
@@ -74,6 +86,7 @@ final class InventoryReadModel {
 
     /** A snapshot within the rules: the current one, or one read now (the store's refusal when it cannot be). */
     Snapshot read() {
+        lastReadNanos = nanos.getAsLong();
         Snapshot s = snapshot;
         if (valid(s)) {
             long age = nanos.getAsLong() - s.readAtNanos();
@@ -81,7 +94,7 @@ final class InventoryReadModel {
                 return s;
             }
             if (age <= maxAgeNanos) {
-                refreshInBackground();
+                refreshInBackground(0);
                 return s;
             }
         }
@@ -91,8 +104,17 @@ final class InventoryReadModel {
             if (valid(s) && nanos.getAsLong() - s.readAtNanos() <= maxAgeNanos) {
                 return s;
             }
-            return load();
+            s = load();
         }
+        if (keepWarmNanos > 0 && !closed) {
+            refreshInBackground(refreshAfterNanos); // keeps it warm while it is read
+        }
+        return s;
+    }
+
+    /** The store is closed: the refresher stops keeping it warm (a read still reads). */
+    void close() {
+        closed = true;
     }
 
     /** A write by this instance changed what the inventory shows: the next read is exact. */
@@ -137,35 +159,51 @@ final class InventoryReadModel {
         return s;
     }
 
-    private void refreshInBackground() {
+    /** One refresher at a time: none is started while one is pending. */
+    private void refreshInBackground(long delayNanos) {
         if (!refreshing.compareAndSet(false, true)) {
             return;
         }
         try {
-            background.execute(() -> {
-                try {
-                    synchronized (lock) {
-                        Snapshot s = snapshot;
-                        if (!valid(s) || nanos.getAsLong() - s.readAtNanos() > refreshAfterNanos) {
-                            load();
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    // Readers keep the snapshot up to its bound, then read (and are refused) themselves.
-                    LOG.warnf("the inventory could not be refreshed: %s", Sql.oneLine(e));
-                } finally {
-                    refreshing.set(false);
-                }
-            });
+            background.run(this::refresh, delayNanos);
         } catch (RejectedExecutionException e) {
             refreshing.set(false);
         }
     }
 
-    /** A thread of its own per refresh (at most one at a time, at most one every 2 s): nothing to shut down. */
-    private static void daemon(Runnable work) {
-        Thread t = new Thread(work, "hulftark-inventory-refresh");
-        t.setDaemon(true);
-        t.start();
+    private void refresh() {
+        boolean again = false;
+        try {
+            synchronized (lock) {
+                Snapshot s = snapshot;
+                if (!valid(s) || nanos.getAsLong() - s.readAtNanos() >= refreshAfterNanos) {
+                    load();
+                }
+            }
+            again = !closed && keepWarmNanos > 0 && nanos.getAsLong() - lastReadNanos < keepWarmNanos;
+        } catch (RuntimeException e) {
+            // Readers keep the snapshot up to its bound, then read (and are refused) themselves.
+            LOG.warnf("the inventory could not be refreshed: %s", Sql.oneLine(e));
+        } finally {
+            refreshing.set(false);
+        }
+        if (again) {
+            refreshInBackground(refreshAfterNanos);
+        }
+    }
+
+    /** Read recently: the refresher goes on reading the store every 2 s for this long after the last read. */
+    static final Duration KEEP_WARM = Duration.ofMinutes(1);
+
+    private static final java.util.concurrent.ScheduledExecutorService REFRESHER =
+            java.util.concurrent.Executors.newScheduledThreadPool(1, work -> {
+                Thread t = new Thread(work, "hulftark-inventory-refresh");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** One daemon thread for every store's refresher (a fleet view has one store): nothing to shut down. */
+    private static void daemon(Runnable work, long delayNanos) {
+        REFRESHER.schedule(work, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 }

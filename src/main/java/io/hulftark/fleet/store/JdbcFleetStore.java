@@ -219,7 +219,8 @@ public final class JdbcFleetStore implements FleetStore {
 
     @Override
     public void close() {
-        // The pool is the caller's (Quarkus's, or a test's): nothing of the store's own to release.
+        // The pool is the caller's (Quarkus's, or a test's): only the inventory's refresher to stop.
+        inventory.model().close();
     }
 
     @Override

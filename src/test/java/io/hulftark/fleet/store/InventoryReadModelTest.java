@@ -36,7 +36,8 @@ class InventoryReadModelTest {
             throw failure.get();
         }
         return List.of(row("a1", version.get(), Map.of("site", "osaka")));
-    }, clock::get, background::add, Duration.ofSeconds(2), Duration.ofSeconds(10));
+    }, clock::get, (work, delay) -> background.add(work), Duration.ofSeconds(2),
+            Duration.ofSeconds(10), Duration.ZERO);
 
     private static InventoryReadModel.Row row(String node, String agentVersion, Map<String, String> labels) {
         return new InventoryReadModel.Row(new InventoryNode("alpha", node, Instant.EPOCH, false, agentVersion, null,
@@ -157,13 +158,44 @@ class InventoryReadModelTest {
                 self.get().invalidate(); // the write commits while the background refresh reads what was before it
             }
             return List.of(row("a1", shown, Map.of()));
-        }, clock::get, background::add, Duration.ofSeconds(2), Duration.ofSeconds(10));
+        }, clock::get, (work, delay) -> background.add(work), Duration.ofSeconds(2),
+            Duration.ofSeconds(10), Duration.ZERO);
         self.set(racing);
         assertThat(racing.read().rows().get(0).node().agentVersion()).isEqualTo("1.0.0");
         advance(Duration.ofSeconds(3));
         racing.read();
         runBackground(); // read 2.0.0, outdated by the write meanwhile
         assertThat(racing.read().rows().get(0).node().agentVersion()).isEqualTo("3.0.0");
+    }
+
+    @Test
+    void whileItIsReadTheRefresherKeepsItWarmThenStops() {
+        List<Long> delays = new ArrayList<>();
+        InventoryReadModel warm = new InventoryReadModel(previous -> {
+            loads.incrementAndGet();
+            return List.of(row("a1", version.get(), Map.of()));
+        }, clock::get, (work, delay) -> {
+            delays.add(delay);
+            background.add(work);
+        }, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(60));
+        warm.read();
+        assertThat(delays).containsExactly(Duration.ofSeconds(2).toNanos());
+        for (int i = 0; i < 3; i++) {
+            advance(Duration.ofSeconds(2));
+            runBackground();
+        }
+        assertThat(loads).hasValue(4); // the first read and three refreshes, none of them waited for by a reader
+        assertThat(background).hasSize(1);
+        version.set("2.0.0");
+        advance(Duration.ofSeconds(2));
+        runBackground();
+        assertThat(warm.read().rows().get(0).node().agentVersion()).isEqualTo("2.0.0");
+        assertThat(loads).hasValue(5);
+        // No read for a minute: the refresher stops after its next read.
+        advance(Duration.ofSeconds(61));
+        runBackground();
+        assertThat(background).isEmpty();
+        assertThat(loads).hasValue(6);
     }
 
     @Test
@@ -180,7 +212,8 @@ class InventoryReadModelTest {
                 Thread.currentThread().interrupt();
             }
             return List.of(row("a1", "1.0.0", Map.of()));
-        }, clock::get, Runnable::run, Duration.ofSeconds(2), Duration.ofSeconds(10));
+        }, clock::get, (work, delay) -> { }, Duration.ofSeconds(2),
+                Duration.ofSeconds(10), Duration.ZERO);
         List<Thread> readers = new ArrayList<>();
         AtomicInteger served = new AtomicInteger();
         for (int i = 0; i < 8; i++) {
