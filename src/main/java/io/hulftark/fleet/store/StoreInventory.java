@@ -85,8 +85,10 @@ final class StoreInventory {
         }
         Instant stale = micros(now).minus(freshFor);
         List<InventoryReadModel.Row> matches = new ArrayList<>();
+        String q = query.q().map(String::strip).filter(s -> !s.isEmpty()).map(s -> s.toLowerCase(Locale.ROOT))
+                .orElse(null);
         for (InventoryReadModel.Row row : model.read().rows()) {
-            if (matches(row, query)) {
+            if (matches(row, query, q)) {
                 matches.add(row);
             }
         }
@@ -111,13 +113,11 @@ final class StoreInventory {
     }
 
     /** The filter of {@link #filter} on a row of the read model (the same semantics as the SQL). */
-    private static boolean matches(InventoryReadModel.Row row, InventoryQuery query) {
+    private static boolean matches(InventoryReadModel.Row row, InventoryQuery query, String q) {
         InventoryNode n = row.node();
         if (query.cluster().isPresent() && !query.cluster().get().equals(n.cluster())) {
             return false;
         }
-        String q = query.q().map(String::strip).filter(s -> !s.isEmpty()).map(s -> s.toLowerCase(Locale.ROOT))
-                .orElse(null);
         if (q != null && !n.node().toLowerCase(Locale.ROOT).contains(q)
                 && !n.cluster().toLowerCase(Locale.ROOT).contains(q)
                 && (n.host() == null || !n.host().toLowerCase(Locale.ROOT).contains(q))) {
