@@ -5,10 +5,14 @@ import io.hulftark.wire.Report;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -27,6 +31,8 @@ final class InventoryReadModel {
 
     static final Duration REFRESH_AFTER = Duration.ofSeconds(2);
     static final Duration MAX_AGE = Duration.ofSeconds(10);
+    /** Read recently: the refresher goes on reading the store every 2 s for this long after the last read. */
+    static final Duration KEEP_WARM = Duration.ofMinutes(1);
 
     private static final Logger LOG = Logger.getLogger(InventoryReadModel.class);
 
@@ -152,7 +158,7 @@ final class InventoryReadModel {
         long gen = generation.get();
         long at = nanos.getAsLong();
         List<Row> rows = loader.load(snapshot);
-        Map<String, Row> byKey = new java.util.HashMap<>(rows.size() * 2);
+        Map<String, Row> byKey = new HashMap<>(rows.size() * 2);
         rows.forEach(r -> byKey.put(key(r.node().cluster(), r.node().node()), r));
         Snapshot s = new Snapshot(List.copyOf(rows), byKey, at, gen);
         snapshot = s;
@@ -192,11 +198,8 @@ final class InventoryReadModel {
         }
     }
 
-    /** Read recently: the refresher goes on reading the store every 2 s for this long after the last read. */
-    static final Duration KEEP_WARM = Duration.ofMinutes(1);
-
-    private static final java.util.concurrent.ScheduledExecutorService REFRESHER =
-            java.util.concurrent.Executors.newScheduledThreadPool(1, work -> {
+    private static final ScheduledExecutorService REFRESHER =
+            Executors.newScheduledThreadPool(1, work -> {
                 Thread t = new Thread(work, "hulftark-inventory-refresh");
                 t.setDaemon(true);
                 return t;
@@ -204,6 +207,6 @@ final class InventoryReadModel {
 
     /** One daemon thread for every store's refresher (a fleet view has one store): nothing to shut down. */
     private static void daemon(Runnable work, long delayNanos) {
-        REFRESHER.schedule(work, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        REFRESHER.schedule(work, delayNanos, TimeUnit.NANOSECONDS);
     }
 }
