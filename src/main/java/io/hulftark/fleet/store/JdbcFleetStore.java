@@ -125,7 +125,11 @@ public final class JdbcFleetStore implements FleetStore {
 
     @Override
     public IngestResult ingest(Report report, Instant receivedAt) {
-        return ingest.ingest(report, receivedAt);
+        try {
+            return ingest.ingest(report, receivedAt);
+        } finally {
+            inventory.model().ingested(report); // after the commit: the next read sees it (when it shows)
+        }
     }
 
     @Override
@@ -199,7 +203,11 @@ public final class JdbcFleetStore implements FleetStore {
 
     @Override
     public boolean forgetNode(String cluster, String node, String by, Instant now) {
-        return operatorWrites.forgetNode(cluster, node, by, now);
+        try {
+            return operatorWrites.forgetNode(cluster, node, by, now);
+        } finally {
+            inventory.model().invalidate();
+        }
     }
 
     // ---------------------------------------------------------------- retention (StoreRetention)
@@ -211,7 +219,8 @@ public final class JdbcFleetStore implements FleetStore {
 
     @Override
     public void close() {
-        // The pool is the caller's (Quarkus's, or a test's): nothing of the store's own to release.
+        // The pool is the caller's (Quarkus's, or a test's): only the inventory's refresher to stop.
+        inventory.model().close();
     }
 
     @Override

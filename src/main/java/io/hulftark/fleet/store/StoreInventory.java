@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +37,11 @@ import static io.hulftark.fleet.store.StoreRows.likeEscaped;
  * exported row by row, and counted per agent version, OS, JVM and LifeKeeper version. It reads the columns the
  * ingest copies out of the facts (V14): os ("os osVersion"), jvm, lifekeeper_version ("(none)" without LifeKeeper,
  * null when not known), host, readiness; what the row shows besides (the OS's name and version apart, whether
- * LifeKeeper is installed) comes from the facts' JSON, read for the rows shown only.
+ * LifeKeeper is installed) comes from the facts' JSON.
+ *
+ * <p>Pages and counts come from the {@link InventoryReadModel} (every known node in memory, its facts' JSON parsed
+ * once per new facts), so a page never sorts in the database under the reports' write load; the CSV export streams
+ * from the database in fetches (10,000 nodes never sit in its memory at once).
  */
 final class StoreInventory {
 
@@ -47,15 +52,21 @@ final class StoreInventory {
     private static final String COLUMNS = "c.name AS cluster, n.name AS node, n.received_at, n.agent_version, "
             + "n.os, n.jvm, n.host, n.platform, n.lifekeeper_version, n.labels, n.facts_at, n.validated_at, "
             + "n.readiness, c.drift_count, n.facts";
+    /** What the read model keeps of a node: the columns without the facts' JSON. */
+    private static final String ROW_COLUMNS = "c.name AS cluster, n.name AS node, n.received_at, n.agent_version, "
+            + "n.os, n.jvm, n.host, n.platform, n.lifekeeper_version, n.labels, n.facts_at, n.validated_at, "
+            + "n.readiness, c.drift_count";
 
     private final DataSource dataSource;
     private final JdbcFleetStore.Dialect dialect;
     private final Duration freshFor;
+    private final InventoryReadModel model;
 
     StoreInventory(DataSource dataSource, JdbcFleetStore.Dialect dialect, Duration freshFor) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.freshFor = freshFor;
+        this.model = new InventoryReadModel(this::load);
     }
 
     /** A WHERE clause (never empty: forgotten nodes are not known) and its arguments in order. */
@@ -72,40 +83,152 @@ final class StoreInventory {
             throw new IllegalArgumentException("offset must be 0 or more and limit 1 to 1000, not offset "
                     + query.offset() + " limit " + query.limit());
         }
-        Instant at = micros(now);
-        Filter filter = filter(query);
-        String order = order(query);
-        // The page's keys first, then its rows: the sort never carries the facts' JSON of every node that matches.
-        // The count rides the same pass (a window over every match): one scan of the nodes, not two.
-        String page = "SELECT p.total, " + COLUMNS + " FROM (SELECT n.cluster_id AS cid, n.name AS nname, "
-                + "COUNT(*) OVER () AS total" + FROM + filter.where() + " ORDER BY " + order + " LIMIT ? OFFSET ?) p"
-                + " JOIN fleet_node n ON n.cluster_id = p.cid AND n.name = p.nname"
-                + " JOIN fleet_cluster c ON c.id = n.cluster_id ORDER BY " + order;
+        Instant stale = micros(now).minus(freshFor);
+        List<InventoryReadModel.Row> matches = new ArrayList<>();
+        String q = query.q().map(String::strip).filter(s -> !s.isEmpty()).map(s -> s.toLowerCase(Locale.ROOT))
+                .orElse(null);
+        for (InventoryReadModel.Row row : model.read().rows()) {
+            if (matches(row, query, q)) {
+                matches.add(row);
+            }
+        }
+        matches.sort(comparator(query));
+        List<InventoryNode> nodes = new ArrayList<>();
+        int end = (int) Math.min(matches.size(), (long) query.offset() + query.limit());
+        for (int i = query.offset(); i < end; i++) {
+            nodes.add(fresh(matches.get(i).node(), stale));
+        }
+        return new InventoryPage(matches.size(), query.offset(), query.limit(), nodes);
+    }
+
+    /** The read model's rows: the store's writes by this instance invalidate it (see JdbcFleetStore). */
+    InventoryReadModel model() {
+        return model;
+    }
+
+    private static InventoryNode fresh(InventoryNode n, Instant stale) {
+        return new InventoryNode(n.cluster(), n.node(), n.receivedAt(), !n.receivedAt().isBefore(stale),
+                n.agentVersion(), n.os(), n.osVersion(), n.jvm(), n.host(), n.platform(), n.lifekeeper(),
+                n.lifekeeperVersion(), n.labels(), n.factsAt(), n.validatedAt(), n.readinessFailures(), n.drifting());
+    }
+
+    /** The filter of {@link #filter} on a row of the read model (the same semantics as the SQL). */
+    private static boolean matches(InventoryReadModel.Row row, InventoryQuery query, String q) {
+        InventoryNode n = row.node();
+        if (query.cluster().isPresent() && !query.cluster().get().equals(n.cluster())) {
+            return false;
+        }
+        if (q != null && !n.node().toLowerCase(Locale.ROOT).contains(q)
+                && !n.cluster().toLowerCase(Locale.ROOT).contains(q)
+                && (n.host() == null || !n.host().toLowerCase(Locale.ROOT).contains(q))) {
+            return false;
+        }
+        if (!exact(n.agentVersion(), query.agentVersion().orElse(null))
+                || !exact(row.osColumn(), query.os().orElse(null))
+                || !exact(n.jvm(), query.jvm().orElse(null))
+                || !exact(row.lifekeeperColumn(), query.lifekeeper().orElse(null))) {
+            return false;
+        }
+        for (Map.Entry<String, String> label : query.labels().entrySet()) {
+            if (!label.getValue().equals(n.labels().get(label.getKey()))) {
+                return false;
+            }
+        }
+        if (query.readiness().isPresent()) {
+            // As the SQL compares the column: a node without it is neither failing nor passing.
+            if (row.readiness() == null || query.readiness().get() == row.readiness().equals("[]")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean exact(String value, String wanted) {
+        if (wanted == null) {
+            return true;
+        }
+        return wanted.equals(InventoryQuery.UNKNOWN) ? value == null : wanted.equals(value);
+    }
+
+    /** The order of {@link #order(InventoryQuery)} in Java: unknown last either way, ties by cluster then node. */
+    private static Comparator<InventoryReadModel.Row> comparator(InventoryQuery query) {
+        Comparator<String> text = query.descending() ? Comparator.<String>reverseOrder() : Comparator.naturalOrder();
+        Comparator<String> unknownLast = Comparator.nullsLast(text);
+        Comparator<InventoryReadModel.Row> cluster = Comparator.comparing(r -> r.node().cluster());
+        Comparator<InventoryReadModel.Row> node = Comparator.comparing(r -> r.node().node());
+        Comparator<InventoryReadModel.Row> first = switch (query.sort()) {
+            case CLUSTER -> Comparator.comparing((InventoryReadModel.Row r) -> r.node().cluster(), text).thenComparing(node);
+            case NODE -> Comparator.comparing((InventoryReadModel.Row r) -> r.node().node(), text).thenComparing(cluster);
+            case AGENT_VERSION -> Comparator.comparing((InventoryReadModel.Row r) -> r.node().agentVersion(), unknownLast);
+            case OS -> Comparator.comparing(InventoryReadModel.Row::osColumn, unknownLast);
+            case JVM -> Comparator.comparing((InventoryReadModel.Row r) -> r.node().jvm(), unknownLast);
+            case LIFEKEEPER -> Comparator.comparing(InventoryReadModel.Row::lifekeeperColumn, unknownLast);
+            case RECEIVED_AT -> Comparator.comparing((InventoryReadModel.Row r) -> r.node().receivedAt(),
+                    query.descending() ? Comparator.<Instant>reverseOrder() : Comparator.naturalOrder());
+        };
+        return first.thenComparing(cluster).thenComparing(node);
+    }
+
+    /**
+     * Every known node, by ONE statement without the facts' JSON; the facts of a node whose facts_at is not the one
+     * the previous snapshot parsed are read by a second statement (every node's at the first read, then only new
+     * facts: heartbeats never cost it).
+     */
+    private List<InventoryReadModel.Row> load(InventoryReadModel.Snapshot previous) {
+        String sql = "SELECT " + ROW_COLUMNS + FROM + " WHERE NOT n.forgotten ORDER BY " + text("c.name") + ", "
+                + text("n.name");
         return Sql.read(dataSource, "inventory", c -> {
-            long total = -1;
-            List<InventoryNode> nodes = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(page)) {
-                filter.bind(ps);
-                ps.setInt(filter.args().size() + 1, query.limit());
-                ps.setLong(filter.args().size() + 2, query.offset());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        total = rs.getLong("total");
-                        nodes.add(node(rs, at));
+            List<Object[]> read = new ArrayList<>();
+            Map<String, Instant> changed = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String cluster = rs.getString("cluster");
+                    String node = rs.getString("node");
+                    Instant factsAt = getInstant(rs, "facts_at");
+                    InventoryReadModel.Row before = previous == null ? null
+                            : previous.byKey().get(InventoryReadModel.key(cluster, node));
+                    Facts facts = null;
+                    if (factsAt == null) {
+                        facts = new Facts();
+                    } else if (before != null && factsAt.equals(before.node().factsAt())) {
+                        facts = before.facts();
+                    } else {
+                        changed.put(InventoryReadModel.key(cluster, node), factsAt);
                     }
+                    read.add(new Object[] {cluster, node, getInstant(rs, "received_at"), rs.getString("agent_version"),
+                            rs.getString("os"), rs.getString("jvm"), rs.getString("host"), rs.getString("platform"),
+                            rs.getString("lifekeeper_version"), rs.getString("labels"), factsAt,
+                            getInstant(rs, "validated_at"), rs.getString("readiness"), rs.getInt("drift_count"), facts});
                 }
             }
-            if (total < 0 && query.offset() > 0) {
-                // A page past the end has no row to carry the count.
-                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*)" + FROM + filter.where())) {
-                    filter.bind(ps);
+            Map<String, Facts> parsed = new HashMap<>();
+            if (!changed.isEmpty()) {
+                Instant oldest = changed.values().stream().min(Instant::compareTo).orElseThrow();
+                try (PreparedStatement ps = c.prepareStatement("SELECT c.name AS cluster, n.name AS node, n.facts"
+                        + FROM + " WHERE NOT n.forgotten AND n.facts_at >= ?")) {
+                    Sql.setInstant(ps, 1, oldest);
                     try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        total = rs.getLong(1);
+                        while (rs.next()) {
+                            String key = InventoryReadModel.key(rs.getString("cluster"), rs.getString("node"));
+                            if (changed.containsKey(key)) {
+                                parsed.put(key, facts(rs.getString("facts")));
+                            }
+                        }
                     }
                 }
             }
-            return new InventoryPage(Math.max(0, total), query.offset(), query.limit(), nodes);
+            List<InventoryReadModel.Row> rows = new ArrayList<>(read.size());
+            for (Object[] v : read) {
+                Facts facts = v[14] != null ? (Facts) v[14]
+                        : parsed.getOrDefault(InventoryReadModel.key((String) v[0], (String) v[1]), new Facts());
+                String readiness = (String) v[12];
+                InventoryNode node = node((String) v[0], (String) v[1], (Instant) v[2], false, (String) v[3],
+                        (String) v[4], (String) v[5], (String) v[6], (String) v[7], (String) v[8],
+                        json((String) v[9], LABELS), (Instant) v[10], (Instant) v[11], rows(readiness),
+                        (Integer) v[13] > 0, facts);
+                rows.add(new InventoryReadModel.Row(node, (String) v[4], (String) v[8], readiness, facts));
+            }
+            return rows;
         });
     }
 
@@ -133,33 +256,25 @@ final class StoreInventory {
         });
     }
 
-    /** The dimensions of the counts, as the union's first column names them. */
-    private static final List<String> DIMENSIONS = List.of("agent_version", "os", "jvm", "lifekeeper_version");
-
     InventoryCounts counts() {
-        // One statement, so that on PostgreSQL too every dimension counts the same nodes (one snapshot).
-        StringBuilder sql = new StringBuilder();
-        for (String column : DIMENSIONS) {
-            if (!sql.isEmpty()) {
-                sql.append(" UNION ALL ");
-            }
-            sql.append("SELECT '").append(column).append("' AS dimension, ").append(column)
-                    .append(" AS v, COUNT(*) AS n FROM fleet_node WHERE NOT forgotten GROUP BY ").append(column);
+        // One snapshot: every dimension counts the same nodes.
+        Map<String, Long> agentVersion = new HashMap<>();
+        Map<String, Long> os = new HashMap<>();
+        Map<String, Long> jvm = new HashMap<>();
+        Map<String, Long> lifekeeper = new HashMap<>();
+        List<InventoryReadModel.Row> rows = model.read().rows();
+        for (InventoryReadModel.Row row : rows) {
+            agentVersion.merge(orUnknown(row.node().agentVersion()), 1L, Long::sum);
+            os.merge(orUnknown(row.osColumn()), 1L, Long::sum);
+            jvm.merge(orUnknown(row.node().jvm()), 1L, Long::sum);
+            lifekeeper.merge(orUnknown(row.lifekeeperColumn()), 1L, Long::sum);
         }
-        return Sql.read(dataSource, "inventory counts", c -> {
-            Map<String, Map<String, Long>> counted = new HashMap<>();
-            DIMENSIONS.forEach(d -> counted.put(d, new HashMap<>()));
-            try (PreparedStatement ps = c.prepareStatement(sql.toString()); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String value = rs.getString("v");
-                    counted.get(rs.getString("dimension")).merge(value == null ? InventoryQuery.UNKNOWN : value,
-                            rs.getLong("n"), Long::sum);
-                }
-            }
-            long total = counted.get("agent_version").values().stream().mapToLong(Long::longValue).sum();
-            return new InventoryCounts(total, mostFirst(counted.get("agent_version")), mostFirst(counted.get("os")),
-                    mostFirst(counted.get("jvm")), mostFirst(counted.get("lifekeeper_version")));
-        });
+        return new InventoryCounts(rows.size(), mostFirst(agentVersion), mostFirst(os), mostFirst(jvm),
+                mostFirst(lifekeeper));
+    }
+
+    private static String orUnknown(String value) {
+        return value == null ? InventoryQuery.UNKNOWN : value;
     }
 
     private static Map<String, Long> mostFirst(Map<String, Long> counts) {
@@ -236,23 +351,29 @@ final class StoreInventory {
 
     private InventoryNode node(ResultSet rs, Instant now) throws SQLException {
         Instant receivedAt = getInstant(rs, "received_at");
-        Facts facts = facts(rs.getString("facts"));
+        return node(rs.getString("cluster"), rs.getString("node"), receivedAt,
+                !receivedAt.isBefore(now.minus(freshFor)), rs.getString("agent_version"), rs.getString("os"),
+                rs.getString("jvm"), rs.getString("host"), rs.getString("platform"), rs.getString("lifekeeper_version"),
+                json(rs.getString("labels"), LABELS), getInstant(rs, "facts_at"), getInstant(rs, "validated_at"),
+                rows(rs.getString("readiness")), rs.getInt("drift_count") > 0, facts(rs.getString("facts")));
+    }
+
+    private static InventoryNode node(String cluster, String node, Instant receivedAt, boolean fresh,
+                                      String agentVersion, String osColumn, String jvm, String host, String platform,
+                                      String lifekeeperColumn, Map<String, String> labels, Instant factsAt,
+                                      Instant validatedAt, int readinessFailures, boolean drifting, Facts facts) {
         // LifeKeeper as the filters and counts see it (the column); the facts only where the column does not say.
-        String lifekeeperColumn = rs.getString("lifekeeper_version");
         boolean none = InventoryQuery.NONE.equals(lifekeeperColumn);
         Boolean lifekeeper = none ? Boolean.FALSE : lifekeeperColumn != null ? Boolean.TRUE : facts.lifekeeper;
         String lifekeeperVersion = none ? null : lifekeeperColumn != null ? lifekeeperColumn : facts.lifekeeperVersion;
         // Without facts to split it, the column's "os osVersion" is the name.
-        String os = facts.os != null || facts.osVersion != null ? facts.os : rs.getString("os");
-        return new InventoryNode(rs.getString("cluster"), rs.getString("node"), receivedAt,
-                !receivedAt.isBefore(now.minus(freshFor)), rs.getString("agent_version"), os, facts.osVersion,
-                rs.getString("jvm"), rs.getString("host"), rs.getString("platform"), lifekeeper, lifekeeperVersion,
-                json(rs.getString("labels"), LABELS), getInstant(rs, "facts_at"), getInstant(rs, "validated_at"),
-                rows(rs.getString("readiness")), rs.getInt("drift_count") > 0);
+        String os = facts.os != null || facts.osVersion != null ? facts.os : osColumn;
+        return new InventoryNode(cluster, node, receivedAt, fresh, agentVersion, os, facts.osVersion, jvm, host,
+                platform, lifekeeper, lifekeeperVersion, labels, factsAt, validatedAt, readinessFailures, drifting);
     }
 
     /** What the row shows from the facts' JSON besides its columns. */
-    private static final class Facts {
+    static final class Facts {
         String os;
         String osVersion;
         Boolean lifekeeper;

@@ -419,6 +419,28 @@ abstract class InventoryContract {
     }
 
     @Test
+    void whatThisStoreWritesAfterAReadShowsAtTheNextRead() {
+        assertThat(names(q())).containsExactly("alpha/a1", "alpha/a2", "beta/b1", "beta/b2");
+        assertThat(store.inventoryCounts().total()).isEqualTo(4);
+        // New facts, a new node, other labels, a forgotten node: each shows at once, without waiting for a refresh.
+        node("beta", "b2", "1.0.0", Map.of(), T0.plusSeconds(2),
+                facts("5", "Red Hat Enterprise Linux", "8.10", "21.0.5", "b2.host", false, null), 0);
+        Q rhel8 = q();
+        rhel8.os = Optional.of("Red Hat Enterprise Linux 8.10");
+        assertThat(names(rhel8)).containsExactly("beta/b2");
+        node("gamma", "g1", "3.0.0", Map.of(), T0.plusSeconds(2), null, 0);
+        assertThat(names(q())).containsExactly("alpha/a1", "alpha/a2", "beta/b1", "beta/b2", "gamma/g1");
+        assertThat(store.inventoryCounts().agentVersion()).containsEntry("3.0.0", 1L);
+        node("gamma", "g1", "3.0.0", Map.of("site", "nagoya"), T0.plusSeconds(3), null, 0);
+        Q nagoya = q();
+        nagoya.labels.put("site", "nagoya");
+        assertThat(names(nagoya)).containsExactly("gamma/g1");
+        assertThat(store.forgetNode("alpha", "a2", "alice", NOW)).isTrue();
+        assertThat(names(q())).containsExactly("alpha/a1", "beta/b1", "beta/b2", "gamma/g1");
+        assertThat(store.inventoryCounts().total()).isEqualTo(4);
+    }
+
+    @Test
     void anEmptyFleetCountsNothing() {
         TestDatabases.clean(dataSource(), dialect());
         InventoryCounts counts = store.inventoryCounts();
