@@ -40,7 +40,7 @@ final class FleetProcess implements AutoCloseable {
 
     /** @param tokens a tokens file; made with a viewer and an operator when it does not exist */
     /** What differs between two simulated nodes on one machine by construction (see the constructor). */
-    static final String SAME_MACHINE_KEYS = "$exe_path,$conf_file,hulenv.*";
+    static final String SAME_MACHINE_KEYS = io.hulftark.demo.Demo.SAME_MACHINE_KEYS;
 
     FleetProcess(Map<String, String> properties, Path stateDir, Path tokens) throws IOException {
         this(properties, stateDir, tokens, AgentProcess.freePort());

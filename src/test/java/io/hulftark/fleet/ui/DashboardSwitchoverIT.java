@@ -82,7 +82,10 @@ class DashboardSwitchoverIT {
         tokens.add("sw-agents", Role.REPORTER, Optional.of(new ReporterScope(CLUSTER, Optional.empty())), REPORTER);
         fleet = new AppProcess("fleet", Map.of(
                 "hulftark.state-dir", dir.resolve("fleet-state").toString(),
-                "hulftark.security.tokens-file", fleetTokens.toString()), dir.resolve("fleet.log")).start();
+                "hulftark.security.tokens-file", fleetTokens.toString(),
+                // Two simulated nodes on one machine: their folders and hulenv.cnf differ by construction.
+                "hulftark.fleet.readiness.per-node-keys", io.hulftark.demo.Demo.SAME_MACHINE_KEYS),
+                dir.resolve("fleet.log")).start();
 
         Path agentTokens = dir.resolve("agent-tokens");
         new TokenStore(agentTokens).add("ops", Role.OPERATOR, AGENT_OPERATOR);
