@@ -2,12 +2,9 @@ package io.hulftark.fleet.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hulftark.wire.Status;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -17,7 +14,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,36 +33,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @QuarkusTest
 @TestProfile(DashboardProfile.class)
-class DashboardActionsTest {
+class DashboardActionsTest extends BrowserSession {
 
     private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
-    private static Browser browser;
-
-    @TestHTTPResource("/")
-    URI base;
-
-    private Reports reports;
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        assumeTrue(Browser.missing() == null, Browser.missing());
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     @BeforeEach
     void signedOut() {
-        reports = new Reports(base);
-        browser.open(base.toString());
-        browser.script("sessionStorage.clear();");
-        browser.open(base.toString());
-        browser.await("the sign-in form", ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        openSignedOut();
     }
 
     @AfterEach
@@ -76,12 +49,6 @@ class DashboardActionsTest {
 
     static String name(String what) {
         return "ac" + RUN + "-" + what;
-    }
-
-    private void signIn(String token) {
-        browser.byId("token").sendKeys(token);
-        browser.byId("signin-submit").click();
-        browser.await("the overview after sign-in", ExpectedConditions.visibilityOfElementLocated(By.id("overview")));
     }
 
     private void openCluster(String c) {

@@ -3,11 +3,8 @@ package io.hulftark.fleet.ui;
 import io.hulftark.wire.NodeFacts;
 import io.hulftark.wire.Report;
 import io.hulftark.wire.Status;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -33,7 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The dashboard's parts of issue 13 in a real headless Chromium, fed real reports with facts through
@@ -43,7 +39,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @QuarkusTest
 @TestProfile(DashboardInventoryTest.Profile.class)
-class DashboardInventoryTest {
+class DashboardInventoryTest extends BrowserSession {
 
     /** The dashboard's profile, with $exe_path declared a per-node key (HULFT in another folder on each node). */
     public static class Profile extends DashboardProfile {
@@ -56,45 +52,17 @@ class DashboardInventoryTest {
     }
 
     private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
-    private static Browser browser;
 
-    @TestHTTPResource("/")
-    URI base;
-
-    private Reports reports;
     private final Instant started = Instant.now();
     private final Map<String, AtomicLong> seqs = new ConcurrentHashMap<>();
 
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        assumeTrue(Browser.missing() == null, Browser.missing());
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
     @BeforeEach
     void signedOut() {
-        reports = new Reports(base);
-        browser.open(base.toString());
-        browser.script("sessionStorage.clear();");
-        browser.open(base.toString());
-        browser.await("the sign-in form", ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        openSignedOut();
     }
 
     static String name(String what) {
         return "iv" + RUN + "-" + what;
-    }
-
-    private void signIn(String token) {
-        browser.byId("token").sendKeys(token);
-        browser.byId("signin-submit").click();
-        browser.await("the overview after sign-in", ExpectedConditions.visibilityOfElementLocated(By.id("overview")));
     }
 
     /** The facts of a node as its agent would send them: one HULFT resource with these settings and preflight. */

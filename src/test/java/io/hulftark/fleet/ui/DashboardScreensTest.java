@@ -3,12 +3,9 @@ package io.hulftark.fleet.ui;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hulftark.wire.Status;
 import io.hulftark.wire.Report;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -16,7 +13,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -29,7 +25,6 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The dashboard on every screen (issue 14, item 6), in a real headless Chromium at 1400×900 and 400×800: no
@@ -39,37 +34,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @QuarkusTest
 @TestProfile(DashboardProfile.class)
-class DashboardScreensTest {
+class DashboardScreensTest extends BrowserSession {
 
     private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
-    private static Browser browser;
-
-    @TestHTTPResource("/")
-    URI base;
-
-    private Reports reports;
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        assumeTrue(Browser.missing() == null, Browser.missing());
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     @BeforeEach
     void signedIn() {
-        reports = new Reports(base);
         size(1400, 900);
-        browser.open(base.toString());
-        browser.script("sessionStorage.clear();");
-        browser.open(base.toString());
-        browser.await("the sign-in form", ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        openSignedOut();
     }
 
     @AfterEach
@@ -86,12 +58,6 @@ class DashboardScreensTest {
         ((ChromeDriver) browser.driver()).executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
                 "width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
         assertEquals(width, ((Number) browser.script("return window.innerWidth;")).intValue());
-    }
-
-    private void signIn(String token) {
-        browser.byId("token").sendKeys(token);
-        browser.byId("signin-submit").click();
-        browser.await("the overview after sign-in", ExpectedConditions.visibilityOfElementLocated(By.id("overview")));
     }
 
     private void openCluster(String c) {

@@ -5,11 +5,8 @@ import io.hulftark.wire.Status;
 import io.hulftark.wire.Report;
 import io.hulftark.http.security.Role;
 import io.hulftark.http.security.TokenStore;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -19,7 +16,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +29,6 @@ import java.util.logging.Level;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The dashboard in a real headless Chromium against a real fleet view: reports arrive over HTTP with reporter
@@ -42,46 +37,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @QuarkusTest
 @TestProfile(DashboardProfile.class)
-class DashboardTest {
+class DashboardTest extends BrowserSession {
 
     private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
-    private static Browser browser;
-
-    @TestHTTPResource("/")
-    URI base;
-
-    private Reports reports;
-
-    @BeforeAll
-    static void startBrowser() throws Exception {
-        assumeTrue(Browser.missing() == null, Browser.missing());
-        browser = Browser.start();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     @BeforeEach
     void signedOut() {
-        reports = new Reports(base);
-        browser.open(base.toString());
-        browser.script("sessionStorage.clear();");
-        browser.open(base.toString());
-        browser.await("the sign-in form", ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        openSignedOut();
     }
 
     static String name(String what) {
         return "ui" + RUN + "-" + what;
-    }
-
-    private void signIn(String token) {
-        browser.byId("token").sendKeys(token);
-        browser.byId("signin-submit").click();
-        browser.await("the overview after sign-in", ExpectedConditions.visibilityOfElementLocated(By.id("overview")));
     }
 
     private void awaitState(String cluster, String state) {
